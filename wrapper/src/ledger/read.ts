@@ -1,0 +1,185 @@
+// Reads the ledger back. Damaged lines (torn, not JSON, wrong shape) are skipped and reported
+// as warnings, never fatal. Only the month files that overlap the window are opened.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ClaudeOtelError } from '../errors.js';
+import { type RunRecord, runRecordSchema } from './schema.js';
+import { ledgerPaths } from './store.js';
+
+export interface LedgerRun extends RunRecord {
+  exported: boolean;
+}
+
+export interface ReadOptions {
+  since?: Date;
+  until?: Date;
+  env?: NodeJS.ProcessEnv;
+  /** Validate every record against the full schema (slower); by default key fields are checked. */
+  strict?: boolean;
+}
+
+export interface LedgerContents {
+  runs: LedgerRun[];
+  warnings: string[];
+}
+
+export function readLedger(options: ReadOptions = {}): LedgerContents {
+  const env = options.env ?? process.env;
+  const paths = ledgerPaths(env);
+  const warnings: string[] = [];
+  const files = runFiles(paths.dir, options.since, options.until);
+  const exported = readExported(paths.exports, warnings);
+  const runs: LedgerRun[] = [];
+  const sinceMs = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
+  const untilMs = options.until?.getTime() ?? Number.POSITIVE_INFINITY;
+  const seen = new Set<string>();
+  for (const file of files) {
+    forEachLine(file, warnings, (value, where) => {
+      const record = options.strict ? strictRun(value) : looseRun(value);
+      if (!record) {
+        warnings.push(`${where}: damaged run record skipped`);
+        return;
+      }
+      const start = Date.parse(record.started_at);
+      if (start < sinceMs || start > untilMs) return;
+      if (seen.has(record.run_id)) return;
+      seen.add(record.run_id);
+      runs.push(Object.assign(record, { exported: exported.has(record.run_id) }));
+    });
+  }
+  runs.sort((a, b) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : 0));
+  return { runs, warnings };
+}
+
+function runFiles(dir: string, since?: Date, until?: Date): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw unreadable(dir, error);
+  }
+  const from = since ? since.toISOString().slice(0, 7) : '0000-00';
+  const to = until ? until.toISOString().slice(0, 7) : '9999-99';
+  const wanted = names
+    .filter((n) => /^runs-\d{4}-\d{2}\.jsonl$/.test(n))
+    .filter((n) => n.slice(5, 12) >= from && n.slice(5, 12) <= to)
+    .sort();
+  return wanted.map((n) => path.join(dir, n));
+}
+
+function readExported(file: string, warnings: string[]): Set<string> {
+  const ids = new Set<string>();
+  forEachLine(file, warnings, (value) => {
+    const v = value as { kind?: unknown; run_id?: unknown };
+    if (v.kind === 'export' && typeof v.run_id === 'string') ids.add(v.run_id);
+  });
+  return ids;
+}
+
+function forEachLine(file: string, warnings: string[], visit: (value: unknown, where: string) => void): void {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw unreadable(file, error);
+  }
+  let start = 0;
+  let lineNo = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    const complete = end !== -1;
+    if (!complete) end = text.length;
+    lineNo++;
+    const line = text.slice(start, end);
+    start = end + 1;
+    if (line.trim() === '') continue;
+    const where = `${path.basename(file)}:${lineNo}`;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      // A last line without its newline may be a write in progress: not worth a warning.
+      if (complete) warnings.push(`${where}: damaged line skipped (not JSON)`);
+      continue;
+    }
+    visit(value, where);
+  }
+}
+
+function strictRun(value: unknown): RunRecord | undefined {
+  const parsed = runRecordSchema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/** Cheap structural check of the fields every consumer relies on. */
+function looseRun(value: unknown): RunRecord | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  if (r.kind !== 'run' || r.v !== 1) return undefined;
+  if (typeof r.run_id !== 'string' || typeof r.started_at !== 'string' || Number.isNaN(Date.parse(r.started_at))) {
+    return undefined;
+  }
+  if (typeof r.cost_usd !== 'number' || typeof r.models !== 'object' || r.models === null) return undefined;
+  for (const usage of Object.values(r.models as Record<string, unknown>)) {
+    const u = usage as Record<string, unknown> | null;
+    if (!u || typeof u.total !== 'number' || typeof u.prompt !== 'number' || typeof u.completion !== 'number') {
+      return undefined;
+    }
+  }
+  return value as RunRecord;
+}
+
+function unreadable(where: string, error: unknown): ClaudeOtelError {
+  return new ClaudeOtelError(`cannot read the ledger at ${where}: ${(error as Error).message}`, {
+    hint: 'check its permissions, or point CLAUDE_OTEL_HOME at a readable directory',
+    cause: error,
+  });
+}
+
+/** Run ids whose metrics have not been exported yet (from the pending markers). */
+export function pendingRunIds(env: NodeJS.ProcessEnv = process.env): { run_id: string; file: string }[] {
+  const { pending, dir } = ledgerPaths(env);
+  let names: string[];
+  try {
+    names = fs.readdirSync(pending);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw unreadable(pending, error);
+  }
+  const out: { run_id: string; file: string }[] = [];
+  for (const run_id of names) {
+    if (run_id.startsWith('.')) continue;
+    let fileName = '';
+    try {
+      fileName = fs.readFileSync(path.join(pending, run_id), 'utf8').trim();
+    } catch {
+      continue;
+    }
+    if (/^runs-\d{4}-\d{2}\.jsonl$/.test(fileName)) out.push({ run_id, file: path.join(dir, fileName) });
+  }
+  return out;
+}
+
+/** Finds given runs by id in the named files (used by sync to load just the unsent records). */
+export function readRunsById(ids: { run_id: string; file: string }[]): { runs: RunRecord[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const wanted = new Set(ids.map((i) => i.run_id));
+  const files = [...new Set(ids.map((i) => i.file))];
+  const runs: RunRecord[] = [];
+  for (const file of files) {
+    forEachLine(file, warnings, (value, where) => {
+      const id = (value as { run_id?: unknown }).run_id;
+      if (typeof id !== 'string' || !wanted.has(id)) return;
+      const record = strictRun(value);
+      if (!record) {
+        warnings.push(`${where}: damaged run record skipped`);
+        return;
+      }
+      wanted.delete(id);
+      runs.push(record);
+    });
+  }
+  return { runs, warnings };
+}

@@ -1,0 +1,121 @@
+// The ledger's record formats (version 1). A ledger line is one JSON object: a `run` record per
+// Claude Code run, or an `export` record saying a run's metrics reached the collector.
+import { z } from 'zod';
+
+export const LEDGER_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+const isoTime = z.string().datetime({ offset: true });
+
+export const modelUsageRecordSchema = z.object({
+  prompt: count,
+  completion: count,
+  cache_read: count,
+  cache_creation: count,
+  total: count,
+  cache_creation_5m: count,
+  cache_creation_1h: count,
+  web_search_requests: count.default(0),
+  cost_usd: z.number().nonnegative().nullable(),
+  cost_source: z.enum(['claude', 'price_table', 'unknown']),
+});
+
+export const turnRecordSchema = z.object({
+  message_id: z.string(),
+  model: z.string(),
+  start_ms: z.number(),
+  end_ms: z.number(),
+  input: count,
+  output: count,
+  cache_read: count,
+  cache_creation: count,
+  tool_uses: count,
+  subagent: z.boolean(),
+});
+
+export const toolSpanSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  turn_id: z.string(),
+  start_ms: z.number(),
+  end_ms: z.number().nullable(),
+  is_error: z.boolean(),
+});
+
+export const toolStatSchema = z.object({ count: count, errors: count, duration_ms: z.number().nonnegative() });
+
+export const gitContextSchema = z.object({
+  repo: z.string().nullable(),
+  branch: z.string().nullable(),
+  commit: z.string().nullable(),
+});
+
+export const ciContextSchema = z.object({
+  provider: z.literal('github'),
+  run_id: z.string(),
+  run_attempt: z.string().nullable(),
+  repository: z.string().nullable(),
+  workflow: z.string().nullable(),
+  job: z.string().nullable(),
+  sha: z.string().nullable(),
+});
+
+export const runRecordSchema = z.object({
+  v: z.literal(LEDGER_VERSION),
+  kind: z.literal('run'),
+  run_id: z.string().min(1),
+  /** One invocation of claude-otel (a swarm of agents, a `run`, an import batch). */
+  invocation_id: z.string().min(1),
+  session_id: z.string().nullable(),
+  operation: z.string().min(1),
+  agent: z.string().min(1),
+  started_at: isoTime,
+  ended_at: isoTime,
+  duration_ms: z.number().nonnegative(),
+  duration_api_ms: z.number().nonnegative().nullable(),
+  cwd: z.string(),
+  git: gitContextSchema.nullable(),
+  ci: ciContextSchema.nullable(),
+  claude_version: z.string().nullable(),
+  status: z.enum(['success', 'error']),
+  subtype: z.string().nullable(),
+  is_error: z.boolean(),
+  /** completed | timeout | interrupted | budget | spawn_error | imported */
+  termination: z.string(),
+  exit_code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  api_error_status: z.union([z.number(), z.string()]).nullable(),
+  num_turns: count,
+  models: z.record(z.string(), modelUsageRecordSchema),
+  cost_usd: z.number().nonnegative(),
+  cost_source: z.enum(['claude', 'price_table', 'unknown']),
+  usage_source: z.enum(['result', 'stream', 'transcript']),
+  unknown_models: z.array(z.string()),
+  tool_calls: z.record(z.string(), toolStatSchema),
+  turns: z.array(turnRecordSchema),
+  tool_spans: z.array(toolSpanSchema),
+  malformed_lines: count,
+  /** Message ids this record accounts for (used to deduplicate imported transcripts). */
+  message_ids: z.array(z.string()).default([]),
+  /** W3C trace context of the run's span, for joining Claude Code's own telemetry. */
+  trace_id: z.string().nullable(),
+  span_id: z.string().nullable(),
+  prompt: z.string().optional(),
+  result_text: z.string().optional(),
+  imported: z.object({ source: z.string(), file: z.string() }).optional(),
+});
+export type RunRecord = z.infer<typeof runRecordSchema>;
+export type RunRecordInput = z.input<typeof runRecordSchema>;
+export type ModelUsageRecord = z.infer<typeof modelUsageRecordSchema>;
+
+export const exportRecordSchema = z.object({
+  v: z.literal(LEDGER_VERSION),
+  kind: z.literal('export'),
+  run_id: z.string().min(1),
+  state: z.literal('sent'),
+  at: isoTime,
+  endpoint: z.string(),
+});
+export type ExportRecord = z.infer<typeof exportRecordSchema>;
+
+export const ledgerLineSchema = z.discriminatedUnion('kind', [runRecordSchema, exportRecordSchema]);

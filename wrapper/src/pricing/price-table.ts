@@ -1,0 +1,142 @@
+// The price table: schema, loading (built-in, then an optional user file that overrides or adds
+// models), and model-id resolution. An unknown model resolves to `undefined`, never to zero.
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { dataHome } from '../config/paths.js';
+import { ClaudeOtelError, EXIT } from '../errors.js';
+import { BUILTIN_PRICE_TABLE } from './price-table-data.js';
+
+const perMillion = z.number().nonnegative().finite();
+
+const ratesSchema = z.object({
+  input: perMillion,
+  output: perMillion,
+  cache_write_5m: perMillion,
+  cache_write_1h: perMillion,
+  cache_read: perMillion,
+});
+
+export const tierSchema = ratesSchema.extend({
+  web_search: perMillion.default(0.01),
+  /** Requests whose prompt (input + cache read + cache write) exceeds the threshold use these rates. */
+  long_prompt: ratesSchema.extend({ above_prompt_tokens: z.number().int().positive() }).optional(),
+});
+
+export const priceTableSchema = z.object({
+  source: z.string().min(1),
+  date: z.string().min(1),
+  tiers: z.record(z.string(), tierSchema),
+  models: z.array(
+    z.object({
+      id: z.string().min(1),
+      name: z.string().optional(),
+      tier: z.string().min(1),
+      aliases: z.array(z.string()).default([]),
+    }),
+  ),
+});
+
+export type PriceTableInput = z.input<typeof priceTableSchema>;
+export type Tier = z.infer<typeof tierSchema>;
+export type Rates = z.infer<typeof ratesSchema>;
+
+export interface ModelPrice {
+  id: string;
+  tier: string;
+  rates: Tier;
+}
+
+export interface PriceTable {
+  source: string;
+  date: string;
+  /** Resolves a model id as Claude Code reports it to its prices; undefined when unknown. */
+  lookup(model: string): ModelPrice | undefined;
+  models(): ModelPrice[];
+}
+
+/** Canonical form of a model id: lower case, no provider prefix/suffix, no context-size tag. */
+export function normalizeModelId(model: string): string {
+  let id = model.trim().toLowerCase();
+  id = id.replace(/\[[^\]]*\]$/, '');
+  id = id.replace(/^(?:us|eu|apac|global|jp|au)\./, '').replace(/^anthropic\./, '');
+  id = id.replace(/-v\d+(?::\d+)?$/, '').replace(/@(\d{8})$/, '-$1');
+  return id;
+}
+
+export function buildPriceTable(input: PriceTableInput): PriceTable {
+  const table = priceTableSchema.parse(input);
+  const byId = new Map<string, ModelPrice>();
+  const entries: ModelPrice[] = [];
+  for (const model of table.models) {
+    const rates = table.tiers[model.tier];
+    if (!rates) {
+      throw new ClaudeOtelError(`price table: model '${model.id}' names unknown tier '${model.tier}'`, {
+        hint: `define tier '${model.tier}' under "tiers"`,
+        exitCode: EXIT.usage,
+      });
+    }
+    const entry = { id: model.id, tier: model.tier, rates };
+    entries.push(entry);
+    for (const key of [model.id, ...model.aliases]) byId.set(normalizeModelId(key), entry);
+  }
+  return {
+    source: table.source,
+    date: table.date,
+    lookup(model) {
+      const id = normalizeModelId(model);
+      return byId.get(id) ?? byId.get(id.replace(/-\d{8}$/, ''));
+    },
+    models: () => [...entries],
+  };
+}
+
+/** Merges a user table over the built-in one: its tiers and models replace those with the same name. */
+export function mergePriceTables(base: PriceTableInput, override: PriceTableInput): PriceTableInput {
+  const overridden = new Set(override.models.map((m) => normalizeModelId(m.id)));
+  return {
+    source: `${override.source}; over ${base.source}`,
+    date: override.date,
+    tiers: { ...base.tiers, ...override.tiers },
+    models: [...base.models.filter((m) => !overridden.has(normalizeModelId(m.id))), ...override.models],
+  };
+}
+
+/** The price file a user may put in place: --prices, $CLAUDE_OTEL_PRICES, or <data home>/prices.json. */
+export function userPriceFile(env: NodeJS.ProcessEnv, explicit?: string): { file: string; required: boolean } {
+  if (explicit) return { file: path.resolve(explicit), required: true };
+  if (env.CLAUDE_OTEL_PRICES) return { file: path.resolve(env.CLAUDE_OTEL_PRICES), required: true };
+  return { file: path.join(dataHome(env), 'prices.json'), required: false };
+}
+
+export function loadPriceTable(env: NodeJS.ProcessEnv = process.env, explicit?: string): PriceTable {
+  const { file, required } = userPriceFile(env, explicit);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return buildPriceTable(BUILTIN_PRICE_TABLE);
+    throw new ClaudeOtelError(`cannot read price file ${file}: ${(error as Error).message}`, {
+      hint: 'check the path given by --prices or CLAUDE_OTEL_PRICES',
+      exitCode: EXIT.usage,
+    });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new ClaudeOtelError(`price file ${file} is not valid JSON: ${(error as Error).message}`, {
+      hint: 'fix the file or remove it to use the built-in prices',
+      exitCode: EXIT.usage,
+    });
+  }
+  const result = priceTableSchema.safeParse(parsed);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ClaudeOtelError(
+      `price file ${file} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
+      { hint: 'it needs "source", "date", "tiers" and "models" like the built-in table', exitCode: EXIT.usage },
+    );
+  }
+  return buildPriceTable(mergePriceTables(BUILTIN_PRICE_TABLE, result.data));
+}
