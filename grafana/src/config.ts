@@ -1,0 +1,133 @@
+// Every selector, threshold and window used by the dashboards, the Prometheus rules and the
+// Grafana-managed alerts lives here, so one change (or one override file) moves all of them.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/** Prices used only for the "money saved by caching" panel: public input price per million tokens. */
+export interface CachePrice {
+  /** A PromQL regex over the `model` label. Entries must not overlap: each model is priced once. */
+  readonly modelRegex: string;
+  readonly inputUsdPerMTok: number;
+}
+
+export const defaultConfig = {
+  /** Fixed uids so dashboards, alerts and provisioning refer to the same datasources. */
+  datasources: {
+    prometheusUid: 'claude-otel-prometheus',
+    prometheusServeUid: 'claude-otel-prometheus-serve',
+    tempoUid: 'claude-otel-tempo',
+  },
+  metrics: {
+    tokens: 'openai_tokens_total',
+    cost: 'openai_token_cost_total',
+    duration: 'openai_request_duration_ms',
+    ccCost: 'claude_code_cost_usage_USD_total',
+    ccTokens: 'claude_code_token_usage_tokens_total',
+    ccSessions: 'claude_code_session_count_total',
+    ccLines: 'claude_code_lines_of_code_count_total',
+    ccCommits: 'claude_code_commit_count_total',
+    ccPullRequests: 'claude_code_pull_request_count_total',
+    ccActiveTime: 'claude_code_active_time_seconds_total',
+  },
+  /** `openai_token_cost_total` counts US cents; dashboards and alerts speak dollars. */
+  centsPerUsd: 100,
+  /** Input-side token types: prompt is uncached input; the sum is everything the model read. */
+  inputTokenTypes: ['prompt', 'cache_read', 'cache_creation'],
+  /** Read and 5-minute write prices relative to uncached input (public Anthropic pricing). */
+  cacheReadPriceFactor: 0.1,
+  cacheWritePriceFactor: 1.25,
+  cachePrices: [
+    { modelRegex: '.*opus-4-[5-9].*', inputUsdPerMTok: 5 },
+    { modelRegex: '.*opus-4(-1)?(-[0-9]{8})?', inputUsdPerMTok: 15 },
+    { modelRegex: '.*sonnet.*', inputUsdPerMTok: 3 },
+    { modelRegex: '.*haiku-4.*', inputUsdPerMTok: 1 },
+    { modelRegex: '.*3-5-haiku.*', inputUsdPerMTok: 0.8 },
+  ] as CachePrice[],
+  thresholds: {
+    /** All token types together (`token_type="total"`), over the last hour. */
+    hourlyTokens: 10_000_000,
+    /** Spend over the last 24 hours, in USD. */
+    dailyBudgetUsd: 50,
+    /** Spend a 30-day month would reach at the pace of the burn-rate window, in USD. */
+    monthlyBudgetUsd: 500,
+    burnRateWindow: '6h',
+    /** Share of runs ending in `status="error"` over the last hour, once at least `errorMinRuns` ran. */
+    errorRatio: 0.2,
+    errorMinRuns: 5,
+    /** p95 of a run's wall time over the last hour, in milliseconds. */
+    p95DurationMs: 900_000,
+    /** Share of input tokens spent writing the cache, sustained for `cacheCreationFor`. */
+    cacheCreationShare: 0.5,
+    cacheCreationFor: '3h',
+    /** The last hour's cache hit ratio divided by the previous day's; below this it is falling. */
+    cacheReadDropFactor: 0.5,
+  },
+  /** Where each alert's runbook section lives; `%s` becomes the lower-cased alert name. */
+  runbookUrlPattern: 'docs/runbook.md#%s',
+  /** Prometheus and Grafana rule evaluation interval. */
+  evaluationInterval: '1m',
+};
+
+export type Config = typeof defaultConfig;
+export type Thresholds = Config['thresholds'];
+
+const duration = z.string().regex(/^[0-9]+[smhdw]$/, 'a Prometheus duration such as 30m or 6h');
+const positive = z.number().positive();
+
+/** The override file: thresholds, the runbook pattern and the cache price table, all optional. */
+export const overrideSchema = z
+  .object({
+    thresholds: z
+      .object({
+        hourlyTokens: positive,
+        dailyBudgetUsd: positive,
+        monthlyBudgetUsd: positive,
+        burnRateWindow: duration,
+        errorRatio: z.number().gt(0).lte(1),
+        errorMinRuns: z.number().int().nonnegative(),
+        p95DurationMs: positive,
+        cacheCreationShare: z.number().gt(0).lte(1),
+        cacheCreationFor: duration,
+        cacheReadDropFactor: z.number().gt(0).lt(1),
+      })
+      .partial()
+      .strict(),
+    runbookUrlPattern: z.string().includes('%s'),
+    cachePrices: z.array(z.object({ modelRegex: z.string().min(1), inputUsdPerMTok: positive }).strict()),
+  })
+  .partial()
+  .strict();
+
+export type ConfigOverride = z.infer<typeof overrideSchema>;
+
+/** Applies an override object (already parsed JSON) to the defaults; throws a TypeError naming the bad key. */
+export function applyOverride(override: unknown, base: Config = defaultConfig): Config {
+  const parsed = overrideSchema.safeParse(override);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    throw new TypeError(`invalid threshold override at '${where}': ${issue?.message ?? 'invalid'}`);
+  }
+  const o = parsed.data;
+  return {
+    ...base,
+    thresholds: { ...base.thresholds, ...o.thresholds },
+    runbookUrlPattern: o.runbookUrlPattern ?? base.runbookUrlPattern,
+    cachePrices: o.cachePrices ?? base.cachePrices,
+  };
+}
+
+/** The env variable naming a JSON override file, for `npm run gen` without flags. */
+export const OVERRIDE_ENV = 'CLAUDE_OTEL_THRESHOLDS';
+
+/** Loads the config, applying the JSON file at `path` when one is given. */
+export function loadConfig(path: string | undefined): Config {
+  if (!path) return defaultConfig;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new TypeError(`cannot read threshold override file '${path}': ${(err as Error).message}`);
+  }
+  return applyOverride(raw);
+}

@@ -1,0 +1,59 @@
+// The CLI entry: splits off the arguments after `--`, dispatches to one command per file, and
+// turns every failure into one line on stderr and a non-zero exit (a stack only with --debug).
+import { Command, CommanderError } from 'commander';
+import { ClaudeOtelError, EXIT } from '../errors.js';
+import { registerCommands } from './commands.js';
+import type { CliContext } from './context.js';
+
+export const VERSION = '0.1.0';
+
+export async function main(argv: string[], overrides: Partial<CliContext> = {}): Promise<number> {
+  const split = argv.indexOf('--');
+  const own = split === -1 ? argv : argv.slice(0, split);
+  const ctx: CliContext = {
+    env: process.env,
+    cwd: process.cwd(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    passthrough: split === -1 ? [] : argv.slice(split + 1),
+    exitCode: 0,
+    debug: own.includes('--debug') || process.env.CLAUDE_OTEL_DEBUG === '1',
+    ...overrides,
+  };
+  const program = new Command('claude-otel')
+    .description('Run Claude Code with OpenTelemetry: exact tokens and cost, a local ledger, metrics and traces.')
+    .version(VERSION, '-V, --version')
+    .option('--debug', 'print stack traces for errors')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(`claude-otel: ${s.replace(/^error: /, '').trim()} (see claude-otel --help)\n`),
+    });
+  registerCommands(program, ctx);
+  try {
+    await program.parseAsync(own, { from: 'user' });
+    return ctx.exitCode;
+  } catch (error) {
+    return reportError(error, ctx);
+  }
+}
+
+function reportError(error: unknown, ctx: CliContext): number {
+  if (error instanceof CommanderError) {
+    // Help and version are "errors" to commander; they already printed.
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
+    if (error.code === 'commander.help') return EXIT.ok;
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (error instanceof ClaudeOtelError) {
+    ctx.stderr.write(`${error.toLine()}\n`);
+    if (ctx.debug && error.stack) ctx.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  ctx.stderr.write(`claude-otel: unexpected error: ${message} (run again with --debug and report it)\n`);
+  if (ctx.debug && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
+  return EXIT.failure;
+}
