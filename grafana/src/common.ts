@@ -9,6 +9,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { FilterVar } from './promql.js';
 
 /** Every panel and variable reads from the datasource the `$datasource` variable picks. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax, not a JS template.
 export const DATASOURCE = { type: 'prometheus', uid: '${datasource}' } as const;
 
 /** Units Grafana formats: money, token counts (custom `count:` unit), time and ratios. */
@@ -130,7 +131,11 @@ export function seriesPanel(spec: PanelSpec, stacked = false): timeseries.PanelB
         .showLegend(true)
         .calcs(['mean', 'max']),
     )
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+    .tooltip(
+      new common.VizTooltipOptionsBuilder()
+        .mode(common.TooltipDisplayMode.Multi)
+        .sort(common.SortOrder.Descending),
+    );
   if (stacked) b = b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
   if (spec.thresholds?.length) {
     b = b.thresholdsStyle(
@@ -143,10 +148,15 @@ export function seriesPanel(spec: PanelSpec, stacked = false): timeseries.PanelB
 const FILTER_LABELS: Record<FilterVar, string> = { model: 'Model', agent: 'Agent', operation: 'Operation' };
 
 /** `$datasource` plus one multi-select variable per filter, listed from `metric`'s label values. */
-export function variables(metric: string, filters: readonly FilterVar[]): dashboard.VariableModel[] {
+export function variables(
+  defaultDatasourceUid: string,
+  metric: string,
+  filters: readonly FilterVar[],
+): dashboard.VariableModel[] {
   const ds = new dashboard.DatasourceVariableBuilder('datasource')
     .label('Data source')
     .type('prometheus')
+    .current({ text: 'Prometheus', value: defaultDatasourceUid, selected: true })
     .description('The Prometheus that scrapes the claude-otel collector.')
     .build();
   const rest = filters.map((f) =>

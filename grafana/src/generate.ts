@@ -1,0 +1,38 @@
+// Everything `npm run gen` writes, as repo-relative path → content, computed without touching
+// the disk so the staleness test can compare it with the committed files.
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type { Config } from './config.js';
+import { cacheDashboard } from './dashboards/cache-efficiency.js';
+import { claudeCodeDashboard } from './dashboards/claude-code.js';
+import { costTokensDashboard } from './dashboards/cost-tokens.js';
+import {
+  renderContactPoints,
+  renderGrafanaAlertRules,
+  renderNotificationPolicies,
+} from './render/grafana-alerting.js';
+import { renderAlertRules, renderRecordingRules } from './render/prometheus-rules.js';
+import { renderDashboardProviders, renderDatasources } from './render/provisioning.js';
+
+/** Dashboard file name (without `.json`) → dashboard. */
+export function dashboards(cfg: Config): Record<string, dashboard.Dashboard> {
+  return {
+    'cost-and-tokens': costTokensDashboard(cfg),
+    'cache-efficiency': cacheDashboard(cfg),
+    'claude-code-activity': claudeCodeDashboard(cfg),
+  };
+}
+
+export function generateAll(cfg: Config): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const [name, d] of Object.entries(dashboards(cfg))) {
+    files.set(`grafana/dashboards/${name}.json`, `${JSON.stringify(d, null, 2)}\n`);
+  }
+  files.set('grafana/provisioning/datasources/datasources.yaml', renderDatasources(cfg));
+  files.set('grafana/provisioning/dashboards/claude-otel.yaml', renderDashboardProviders());
+  files.set('grafana/provisioning/alerting/alert-rules.yaml', renderGrafanaAlertRules(cfg));
+  files.set('grafana/provisioning/alerting/contact-points.yaml', renderContactPoints());
+  files.set('grafana/provisioning/alerting/notification-policies.yaml', renderNotificationPolicies());
+  files.set('prometheus/rules/claude-otel-alerts.yml', renderAlertRules(cfg));
+  files.set('prometheus/rules/claude-otel-recording.yml', renderRecordingRules(cfg));
+  return files;
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// `npm run gen`: runs every generator of the repo in turn (append new ones below).
+// Arguments are passed on, e.g. `npm run gen -- --thresholds my-thresholds.json`.
+import { spawnSync } from 'node:child_process';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const steps = [['npx', ['tsx', 'grafana/gen.ts', ...process.argv.slice(2)]]];
+
+for (const [cmd, args] of steps) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`gen: '${cmd} ${args.join(' ')}' failed`);
+    process.exit(r.status ?? 1);
+  }
+}
