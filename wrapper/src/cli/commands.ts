@@ -1,10 +1,11 @@
 // The command list: each command lives in its own file and registers itself here.
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
+import { registerSwarm } from './swarm.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const registrations: Register[] = [];
+const registrations: Register[] = [registerSwarm];
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   for (const register of registrations) register(program, ctx);

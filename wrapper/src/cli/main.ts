@@ -21,7 +21,9 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
     ...overrides,
   };
   const program = new Command('claude-otel')
-    .description('Run Claude Code with OpenTelemetry: exact tokens and cost, a local ledger, metrics and traces.')
+    .description(
+      'Run Claude Code with OpenTelemetry: exact tokens and cost, a local ledger, metrics and traces.',
+    )
     .version(VERSION, '-V, --version')
     .option('--debug', 'print stack traces for errors')
     .showSuggestionAfterError(true)
@@ -29,7 +31,8 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
-      outputError: (s, write) => write(`claude-otel: ${s.replace(/^error: /, '').trim()} (see claude-otel --help)\n`),
+      outputError: (s, write) =>
+        write(`claude-otel: ${s.replace(/^error: /, '').trim()} (see claude-otel --help)\n`),
     });
   registerCommands(program, ctx);
   try {

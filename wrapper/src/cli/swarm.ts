@@ -1,0 +1,136 @@
+// `claude-otel swarm "task" [more tasks] [options] [-- claude flags]`: each task runs as its own
+// Claude Code agent. With one task it behaves like `claude -p "task"`: the result text on stdout
+// and Claude Code's exit code as ours.
+import type { Command } from 'commander';
+import { EXIT, usageError } from '../errors.js';
+import { loadPriceTable } from '../pricing/price-table.js';
+import { exportAfterRuns } from '../run/export-step.js';
+import { findClaude } from '../run/find-claude.js';
+import { formatUsd, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
+import { runSwarm, type SwarmResult } from '../run/swarm.js';
+import type { CliContext } from './context.js';
+import { parseDuration, parseNameList, parsePositiveInt, parseUsd } from './options.js';
+
+interface SwarmFlags {
+  parallel: string;
+  agentNames?: string;
+  timeout?: string;
+  budgetUsd?: string;
+  json?: boolean;
+  quiet?: boolean;
+  storePrompts?: boolean;
+  claudeBin?: string;
+  operation: string;
+  prices?: string;
+}
+
+export function registerSwarm(program: Command, ctx: CliContext): void {
+  program
+    .command('swarm')
+    .description('run each task as its own Claude Code agent (flags after -- go to every claude)')
+    .argument('<tasks...>', 'one prompt per agent')
+    .option('--parallel <n>', 'agents running at once', '1')
+    .option('--agent-names <names>', 'comma-separated agent names (default agent-1, agent-2, ...)')
+    .option('--timeout <duration>', 'per-agent time limit, e.g. 90s, 10m')
+    .option('--budget-usd <usd>', 'stop the swarm once its cost passes this many US dollars')
+    .option('--json', 'print a machine-readable summary on stdout instead of the result text')
+    .option('--quiet', 'no usage summary on stderr')
+    .option('--store-prompts', 'keep prompts and results in the ledger and in telemetry (off by default)')
+    .option('--claude-bin <path>', 'the claude binary (default: $CLAUDE_OTEL_CLAUDE_BIN, then PATH)')
+    .option('--operation <name>', 'the operation label on metrics', 'swarm')
+    .option('--prices <file>', 'a price table JSON file that overrides the built-in one')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  claude-otel swarm "fix the failing test"\n  claude-otel swarm "task A" "task B" --parallel 2 --budget-usd 5 -- --model claude-sonnet-4-5',
+    )
+    .action(async (tasks: string[], flags: SwarmFlags) => {
+      ctx.exitCode = await swarmCommand(tasks, flags, ctx);
+    });
+}
+
+async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext): Promise<number> {
+  const parallel = parsePositiveInt(flags.parallel, '--parallel');
+  const names = flags.agentNames ? parseNameList(flags.agentNames, '--agent-names') : undefined;
+  if (names && names.length !== tasks.length) {
+    throw usageError(
+      `--agent-names has ${names.length} names for ${tasks.length} tasks`,
+      'give one name per task',
+    );
+  }
+  if (tasks.some((t) => t.trim() === '')) throw usageError('a task is empty', 'give each agent a prompt');
+  if (!/^[a-z][a-z0-9_.-]{0,63}$/i.test(flags.operation)) {
+    throw usageError(`--operation '${flags.operation}' is not a valid label`, 'letters, digits, . _ - only');
+  }
+  const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : undefined;
+  const budgetUsd = flags.budgetUsd !== undefined ? parseUsd(flags.budgetUsd, '--budget-usd') : undefined;
+  const table = loadPriceTable(ctx.env, flags.prices);
+  const claudeBin = findClaude(flags.claudeBin, ctx.env);
+
+  const result = await runSwarm({
+    tasks: tasks.map((prompt, i) => ({
+      agent: names?.[i] ?? `agent-${i + 1}`,
+      prompt,
+      args: ['-p', prompt, '--output-format', 'stream-json', '--verbose', ...ctx.passthrough],
+    })),
+    parallel,
+    claudeBin,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    operation: flags.operation,
+    table,
+    storePrompts: flags.storePrompts === true,
+    stdin: 'ignore',
+    handleSignals: true,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+  });
+  const records = result.results.map((r) => r.record);
+  await exportAfterRuns(ctx);
+
+  if (flags.json) {
+    ctx.stdout.write(`${JSON.stringify(swarmJson(result.invocationId, records), null, 2)}\n`);
+  } else {
+    writeResults(result, ctx);
+  }
+  if (!flags.quiet && !flags.json) ctx.stderr.write(`${summaryLine(records)}\n`);
+  for (const r of result.results) {
+    if (r.outcome.spawnError)
+      ctx.stderr.write(`claude-otel: ${r.task.agent}: cannot start claude: ${r.outcome.spawnError}\n`);
+    if (r.outcome.termination === 'timeout') {
+      ctx.stderr.write(
+        `claude-otel: ${r.task.agent} timed out after ${flags.timeout}; its partial usage is recorded\n`,
+      );
+    }
+    if (r.record.malformed_lines > 0) {
+      ctx.stderr.write(
+        `claude-otel: ${r.task.agent}: ${r.record.malformed_lines} malformed output lines skipped\n`,
+      );
+    }
+  }
+  return swarmExitCode(result, budgetUsd, ctx);
+}
+
+function writeResults(result: SwarmResult, ctx: CliContext): void {
+  const many = result.results.length > 1;
+  for (const r of result.results) {
+    const text = r.outcome.acc.resultText();
+    if (text === undefined) continue;
+    if (many) ctx.stdout.write(`=== ${r.task.agent} ===\n`);
+    ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+}
+
+function swarmExitCode(result: SwarmResult, budgetUsd: number | undefined, ctx: CliContext): number {
+  if (result.interrupted) return result.interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+  if (result.budgetExceeded) {
+    const spent = totalsOf(result.results.map((r) => r.record)).cost_usd;
+    const stopped = result.results.filter((r) => r.outcome.termination === 'budget').length;
+    ctx.stderr.write(
+      `claude-otel: budget of ${formatUsd(budgetUsd ?? 0)} exceeded: ${formatUsd(spent)} spent; ` +
+        `${stopped} agent(s) stopped, ${result.skipped.length} not started\n`,
+    );
+    return EXIT.budget;
+  }
+  for (const r of result.results) if (r.record.exit_code !== 0) return r.record.exit_code ?? EXIT.failure;
+  return EXIT.ok;
+}

@@ -1,0 +1,112 @@
+// Turns a finished (or cut short) Claude Code run into its ledger record.
+import { randomUUID } from 'node:crypto';
+import { EXIT } from '../errors.js';
+import { runSpanIdFor, traceIdFor } from '../export/trace-ids.js';
+import { LEDGER_VERSION, type RunRecordInput } from '../ledger/schema.js';
+import type { PriceTable } from '../pricing/price-table.js';
+import { usageFromStream } from '../usage/run-usage.js';
+import type { AgentOutcome } from './run-agent.js';
+
+export interface RunMeta {
+  runId: string;
+  invocationId: string;
+  operation: string;
+  agent: string;
+  cwd: string;
+  git: RunRecordInput['git'];
+  ci: RunRecordInput['ci'];
+  prompt?: string;
+  storePrompts: boolean;
+}
+
+export function newRunId(): string {
+  return randomUUID();
+}
+
+/** The exit code claude-otel reports for a run: Claude Code's own, or the conventional one. */
+export function runExitCode(outcome: AgentOutcome): number {
+  if (outcome.termination === 'timeout') return EXIT.timeout;
+  if (outcome.termination === 'spawn_error') return EXIT.notFound;
+  if (outcome.exitCode !== null) return outcome.exitCode;
+  if (outcome.signal === 'SIGINT') return EXIT.sigint;
+  if (outcome.signal === 'SIGTERM') return EXIT.sigterm;
+  return EXIT.failure;
+}
+
+export function buildRunRecord(outcome: AgentOutcome, meta: RunMeta, table: PriceTable): RunRecordInput {
+  const { acc } = outcome;
+  const usage = usageFromStream(acc, table);
+  const result = acc.result;
+  const exitCode = runExitCode(outcome);
+  const failed =
+    outcome.termination !== 'completed' || exitCode !== 0 || result?.is_error === true || !result;
+  const tools: Record<string, { count: number; errors: number; duration_ms: number }> = {};
+  for (const call of acc.toolCalls.values()) {
+    const stat = tools[call.name] ?? { count: 0, errors: 0, duration_ms: 0 };
+    stat.count++;
+    if (call.is_error) stat.errors++;
+    if (call.ended_at !== null) stat.duration_ms += call.ended_at - call.started_at;
+    tools[call.name] = stat;
+  }
+  const record: RunRecordInput = {
+    v: LEDGER_VERSION,
+    kind: 'run',
+    run_id: meta.runId,
+    invocation_id: meta.invocationId,
+    session_id: acc.sessionId ?? null,
+    operation: meta.operation,
+    agent: meta.agent,
+    started_at: new Date(outcome.startedAt).toISOString(),
+    ended_at: new Date(outcome.endedAt).toISOString(),
+    duration_ms: outcome.endedAt - outcome.startedAt,
+    duration_api_ms: result?.duration_api_ms ?? null,
+    cwd: meta.cwd,
+    git: meta.git,
+    ci: meta.ci,
+    claude_version: acc.claudeVersion ?? null,
+    status: failed ? 'error' : 'success',
+    subtype: result?.subtype ?? null,
+    is_error: result?.is_error ?? failed,
+    termination: outcome.termination,
+    exit_code: exitCode,
+    signal: outcome.signal,
+    api_error_status: result?.api_error_status ?? null,
+    num_turns: result?.num_turns ?? acc.turns.size,
+    models: usage.models,
+    cost_usd: usage.cost_usd,
+    cost_source: usage.cost_source,
+    usage_source: usage.usage_source,
+    unknown_models: usage.unknown_models,
+    tool_calls: tools,
+    turns: [...acc.turns.values()].map((t) => ({
+      message_id: t.message_id,
+      model: t.model,
+      start_ms: t.started_at,
+      end_ms: t.ended_at,
+      input: t.input,
+      output: t.output,
+      cache_read: t.cache_read,
+      cache_creation: t.cache_creation,
+      tool_uses: t.tool_uses,
+      subagent: t.subagent,
+    })),
+    tool_spans: [...acc.toolCalls.values()].map((c) => ({
+      id: c.id,
+      name: c.name,
+      turn_id: c.turn_id,
+      start_ms: c.started_at,
+      end_ms: c.ended_at,
+      is_error: c.is_error,
+    })),
+    malformed_lines: acc.malformed,
+    message_ids: [...acc.turns.keys()],
+    trace_id: traceIdFor(meta.invocationId),
+    span_id: runSpanIdFor(meta.runId),
+  };
+  if (meta.storePrompts) {
+    if (meta.prompt !== undefined) record.prompt = meta.prompt;
+    const text = acc.resultText();
+    if (text !== undefined) record.result_text = text;
+  }
+  return record;
+}

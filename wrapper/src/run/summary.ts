@@ -1,0 +1,77 @@
+// What a swarm prints about itself: the `--json` document and the one-line usage summary.
+import type { RunRecord } from '../ledger/schema.js';
+import { addTokens, cacheHitRatio, type TokenCounts, zeroTokens } from '../usage/tokens.js';
+
+export interface SwarmJson {
+  invocation_id: string;
+  runs: {
+    run_id: string;
+    session_id: string | null;
+    agent: string;
+    status: string;
+    exit_code: number | null;
+    cost_usd: number;
+    models: Record<string, TokenCounts & { cost_usd: number | null }>;
+  }[];
+  totals: { tokens: TokenCounts; cost_usd: number };
+}
+
+export function totalsOf(records: RunRecord[]): { tokens: TokenCounts; cost_usd: number } {
+  const tokens = zeroTokens();
+  let cost = 0;
+  for (const r of records) {
+    for (const usage of Object.values(r.models)) addTokens(tokens, usage);
+    cost += r.cost_usd;
+  }
+  return { tokens, cost_usd: cost };
+}
+
+export function swarmJson(invocationId: string, records: RunRecord[]): SwarmJson {
+  return {
+    invocation_id: invocationId,
+    runs: records.map((r) => ({
+      run_id: r.run_id,
+      session_id: r.session_id,
+      agent: r.agent,
+      status: r.status,
+      exit_code: r.exit_code,
+      cost_usd: r.cost_usd,
+      models: Object.fromEntries(
+        Object.entries(r.models).map(([model, u]) => [
+          model,
+          {
+            prompt: u.prompt,
+            completion: u.completion,
+            cache_read: u.cache_read,
+            cache_creation: u.cache_creation,
+            total: u.total,
+            cost_usd: u.cost_usd,
+          },
+        ]),
+      ),
+    })),
+    totals: totalsOf(records),
+  };
+}
+
+const fmt = new Intl.NumberFormat('en-US');
+
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0.00';
+  if (usd < 0.01) return `$${usd.toFixed(4)}`;
+  return `$${usd.toFixed(2)}`;
+}
+
+export function summaryLine(records: RunRecord[]): string {
+  const { tokens, cost_usd } = totalsOf(records);
+  const runs = records.length === 1 ? '1 run' : `${records.length} runs`;
+  const unknown = [...new Set(records.flatMap((r) => r.unknown_models))];
+  const parts = [
+    runs,
+    `${fmt.format(tokens.total)} tokens (prompt ${fmt.format(tokens.prompt)}, completion ${fmt.format(tokens.completion)}, cache read ${fmt.format(tokens.cache_read)}, cache write ${fmt.format(tokens.cache_creation)})`,
+    `cost ${formatUsd(cost_usd)}`,
+    `cache hit ${(cacheHitRatio(tokens) * 100).toFixed(1)}%`,
+  ];
+  if (unknown.length > 0) parts.push(`price unknown for ${unknown.join(', ')}`);
+  return `claude-otel: ${parts.join(' · ')}`;
+}

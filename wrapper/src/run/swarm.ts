@@ -1,0 +1,161 @@
+// Runs a set of Claude Code agents, at most `parallel` at once, recording each run in the ledger
+// as soon as it ends (before anything is exported). Enforces the swarm's budget from a live
+// estimate, forwards SIGINT/SIGTERM to every child, and keeps partial usage of cut-short runs.
+import { randomUUID } from 'node:crypto';
+import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
+import { appendRunRecord } from '../ledger/append.js';
+import type { RunRecord } from '../ledger/schema.js';
+import type { PriceTable } from '../pricing/price-table.js';
+import type { StreamEvent } from '../stream/parse-line.js';
+import { buildRunRecord, newRunId } from './build-record.js';
+import { ciContext, gitContext } from './context.js';
+import { type AgentOutcome, type AgentProcess, startAgentProcess } from './run-agent.js';
+import { claudeEnv } from './telemetry-env.js';
+
+export interface AgentTask {
+  agent: string;
+  /** Full argument list for claude. */
+  args: string[];
+  prompt?: string;
+}
+
+export interface SwarmOptions {
+  tasks: AgentTask[];
+  parallel: number;
+  claudeBin: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  operation: string;
+  table: PriceTable;
+  storePrompts: boolean;
+  stdin: 'ignore' | 'inherit';
+  timeoutMs?: number;
+  budgetUsd?: number;
+  killAfterMs?: number;
+  onEvent?: (agent: string, event: StreamEvent, raw: string) => void;
+  /** Installs SIGINT/SIGTERM forwarding (off in library use and unit tests). */
+  handleSignals: boolean;
+}
+
+export interface AgentResult {
+  task: AgentTask;
+  outcome: AgentOutcome;
+  record: RunRecord;
+}
+
+export interface SwarmResult {
+  invocationId: string;
+  results: AgentResult[];
+  budgetExceeded: boolean;
+  interrupted: NodeJS.Signals | null;
+  /** Tasks never started (budget reached or interrupted first). */
+  skipped: AgentTask[];
+}
+
+export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
+  const invocationId = randomUUID();
+  const gitPromise = gitContext(options.cwd);
+  const ci = ciContext(options.env);
+  const results: AgentResult[] = [];
+  const running = new Map<string, { proc: AgentProcess; estimate: () => number }>();
+  const queue = [...options.tasks];
+  let budgetExceeded = false;
+  let interrupted: NodeJS.Signals | null = null;
+  let finishedCost = 0;
+
+  const stopAll = (reason: 'budget' | 'interrupted', signal: NodeJS.Signals = 'SIGTERM') => {
+    for (const { proc } of running.values()) proc.cancel(reason, signal);
+  };
+
+  const checkBudget = () => {
+    if (options.budgetUsd === undefined || budgetExceeded) return;
+    let spent = finishedCost;
+    for (const r of running.values()) spent += r.estimate();
+    if (spent > options.budgetUsd) {
+      budgetExceeded = true;
+      stopAll('budget');
+    }
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupted ??= signal;
+    stopAll('interrupted', signal);
+  };
+  const sigint = () => onSignal('SIGINT');
+  const sigterm = () => onSignal('SIGTERM');
+  if (options.handleSignals) {
+    process.on('SIGINT', sigint);
+    process.on('SIGTERM', sigterm);
+  }
+
+  const runOne = async (task: AgentTask): Promise<void> => {
+    const runId = newRunId();
+    const env = claudeEnv(options.env, {
+      storePrompts: options.storePrompts,
+      traceparent: traceparent(traceIdFor(invocationId), runSpanIdFor(runId)),
+    });
+    const proc = startAgentProcess({
+      bin: options.claudeBin,
+      args: task.args,
+      env,
+      cwd: options.cwd,
+      stdin: options.stdin,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.killAfterMs !== undefined ? { killAfterMs: options.killAfterMs } : {}),
+      onEvent: (event, raw) => {
+        options.onEvent?.(task.agent, event, raw);
+        if (event.kind === 'assistant' || event.kind === 'result') checkBudget();
+      },
+    });
+    running.set(runId, { proc, estimate: () => proc.acc.estimateCostUsd(options.table) });
+    const outcome = await proc.done;
+    running.delete(runId);
+    const record = appendRunRecord(
+      buildRunRecord(
+        outcome,
+        {
+          runId,
+          invocationId,
+          operation: options.operation,
+          agent: task.agent,
+          cwd: options.cwd,
+          git: await gitPromise,
+          ci,
+          ...(task.prompt !== undefined ? { prompt: task.prompt } : {}),
+          storePrompts: options.storePrompts,
+        },
+        options.table,
+      ),
+      options.env,
+    );
+    finishedCost += record.cost_usd;
+    results.push({ task, outcome, record });
+    checkBudget();
+  };
+
+  try {
+    const workers: Promise<void>[] = [];
+    const parallel = Math.max(1, Math.min(options.parallel, queue.length || 1));
+    for (let i = 0; i < parallel; i++) {
+      workers.push(
+        (async () => {
+          for (;;) {
+            if (budgetExceeded || interrupted) return;
+            const task = queue.shift();
+            if (!task) return;
+            await runOne(task);
+          }
+        })(),
+      );
+    }
+    await Promise.all(workers);
+  } finally {
+    if (options.handleSignals) {
+      process.off('SIGINT', sigint);
+      process.off('SIGTERM', sigterm);
+    }
+  }
+  const order = new Map(options.tasks.map((t, i) => [t, i]));
+  results.sort((a, b) => (order.get(a.task) ?? 0) - (order.get(b.task) ?? 0));
+  return { invocationId, results, budgetExceeded, interrupted, skipped: queue };
+}

@@ -1,0 +1,35 @@
+// The environment Claude Code runs with: its OpenTelemetry switches turned on, pointed at the
+// collector, with delta temporality and per-session ids kept out of metric attributes. Anything
+// the user already set wins; the user's prompts reach telemetry only with --store-prompts.
+
+export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
+
+export interface TelemetryEnvOptions {
+  storePrompts: boolean;
+  traceparent?: string;
+}
+
+export function telemetryDefaults(options: TelemetryEnvOptions): Record<string, string> {
+  const defaults: Record<string, string> = {
+    CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+    OTEL_METRICS_EXPORTER: 'otlp',
+    OTEL_LOGS_EXPORTER: 'otlp',
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    OTEL_EXPORTER_OTLP_ENDPOINT: DEFAULT_OTLP_ENDPOINT,
+    OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
+    OTEL_METRICS_INCLUDE_SESSION_ID: 'false',
+    OTEL_METRICS_INCLUDE_ACCOUNT_UUID: 'false',
+  };
+  if (options.storePrompts) defaults.OTEL_LOG_USER_PROMPTS = '1';
+  return defaults;
+}
+
+/** The child's environment: the user's, plus every telemetry default the user did not set. */
+export function claudeEnv(base: NodeJS.ProcessEnv, options: TelemetryEnvOptions): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base };
+  for (const [key, value] of Object.entries(telemetryDefaults(options))) {
+    if (env[key] === undefined || env[key] === '') env[key] = value;
+  }
+  if (options.traceparent && !base.TRACEPARENT) env.TRACEPARENT = options.traceparent;
+  return env;
+}
