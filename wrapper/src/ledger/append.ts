@@ -5,7 +5,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
-import { type ExportRecord, LEDGER_VERSION, type RunRecord, type RunRecordInput, runRecordSchema } from './schema.js';
+import {
+  type ExportRecord,
+  LEDGER_VERSION,
+  type RunRecord,
+  type RunRecordInput,
+  runRecordSchema,
+} from './schema.js';
 import { ledgerPaths, runFileName } from './store.js';
 
 export function appendLine(file: string, line: string): void {

@@ -118,13 +118,22 @@ function looseRun(value: unknown): RunRecord | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const r = value as Record<string, unknown>;
   if (r.kind !== 'run' || r.v !== 1) return undefined;
-  if (typeof r.run_id !== 'string' || typeof r.started_at !== 'string' || Number.isNaN(Date.parse(r.started_at))) {
+  if (
+    typeof r.run_id !== 'string' ||
+    typeof r.started_at !== 'string' ||
+    Number.isNaN(Date.parse(r.started_at))
+  ) {
     return undefined;
   }
   if (typeof r.cost_usd !== 'number' || typeof r.models !== 'object' || r.models === null) return undefined;
   for (const usage of Object.values(r.models as Record<string, unknown>)) {
     const u = usage as Record<string, unknown> | null;
-    if (!u || typeof u.total !== 'number' || typeof u.prompt !== 'number' || typeof u.completion !== 'number') {
+    if (
+      !u ||
+      typeof u.total !== 'number' ||
+      typeof u.prompt !== 'number' ||
+      typeof u.completion !== 'number'
+    ) {
       return undefined;
     }
   }
@@ -163,7 +172,10 @@ export function pendingRunIds(env: NodeJS.ProcessEnv = process.env): { run_id: s
 }
 
 /** Finds given runs by id in the named files (used by sync to load just the unsent records). */
-export function readRunsById(ids: { run_id: string; file: string }[]): { runs: RunRecord[]; warnings: string[] } {
+export function readRunsById(ids: { run_id: string; file: string }[]): {
+  runs: RunRecord[];
+  warnings: string[];
+} {
   const warnings: string[] = [];
   const wanted = new Set(ids.map((i) => i.run_id));
   const files = [...new Set(ids.map((i) => i.file))];

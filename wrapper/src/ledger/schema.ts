@@ -42,7 +42,11 @@ export const toolSpanSchema = z.object({
   is_error: z.boolean(),
 });
 
-export const toolStatSchema = z.object({ count: count, errors: count, duration_ms: z.number().nonnegative() });
+export const toolStatSchema = z.object({
+  count: count,
+  errors: count,
+  duration_ms: z.number().nonnegative(),
+});
 
 export const gitContextSchema = z.object({
   repo: z.string().nullable(),

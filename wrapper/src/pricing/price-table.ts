@@ -103,7 +103,10 @@ export function mergePriceTables(base: PriceTableInput, override: PriceTableInpu
 }
 
 /** The price file a user may put in place: --prices, $CLAUDE_OTEL_PRICES, or <data home>/prices.json. */
-export function userPriceFile(env: NodeJS.ProcessEnv, explicit?: string): { file: string; required: boolean } {
+export function userPriceFile(
+  env: NodeJS.ProcessEnv,
+  explicit?: string,
+): { file: string; required: boolean } {
   if (explicit) return { file: path.resolve(explicit), required: true };
   if (env.CLAUDE_OTEL_PRICES) return { file: path.resolve(env.CLAUDE_OTEL_PRICES), required: true };
   return { file: path.join(dataHome(env), 'prices.json'), required: false };
@@ -115,7 +118,8 @@ export function loadPriceTable(env: NodeJS.ProcessEnv = process.env, explicit?: 
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT') return buildPriceTable(BUILTIN_PRICE_TABLE);
+    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT')
+      return buildPriceTable(BUILTIN_PRICE_TABLE);
     throw new ClaudeOtelError(`cannot read price file ${file}: ${(error as Error).message}`, {
       hint: 'check the path given by --prices or CLAUDE_OTEL_PRICES',
       exitCode: EXIT.usage,
@@ -135,7 +139,10 @@ export function loadPriceTable(env: NodeJS.ProcessEnv = process.env, explicit?: 
     const issue = result.error.issues[0];
     throw new ClaudeOtelError(
       `price file ${file} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
-      { hint: 'it needs "source", "date", "tiers" and "models" like the built-in table', exitCode: EXIT.usage },
+      {
+        hint: 'it needs "source", "date", "tiers" and "models" like the built-in table',
+        exitCode: EXIT.usage,
+      },
     );
   }
   return buildPriceTable(mergePriceTables(BUILTIN_PRICE_TABLE, result.data));

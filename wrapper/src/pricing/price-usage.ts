@@ -29,13 +29,21 @@ export function priceRequest(tier: Tier, u: RequestUsage): number {
     oneHour <= 0
       ? (u.cache_creation / 1e6) * r.cache_write_5m
       : (oneHour / 1e6) * r.cache_write_1h + ((u.cache_creation - oneHour) / 1e6) * r.cache_write_5m;
-  const tokens = (u.input / 1e6) * r.input + (u.output / 1e6) * r.output + (u.cache_read / 1e6) * r.cache_read + cacheWrite;
+  const tokens =
+    (u.input / 1e6) * r.input +
+    (u.output / 1e6) * r.output +
+    (u.cache_read / 1e6) * r.cache_read +
+    cacheWrite;
   const geo = u.inference_geo === 'us' ? US_INFERENCE_GEO_MULTIPLIER : 1;
   return tokens * geo + (u.web_search_requests ?? 0) * tier.web_search;
 }
 
 /** Cost of a list of requests of one model, or undefined when the model is not in the table. */
-export function priceRequests(table: PriceTable, model: string, requests: RequestUsage[]): number | undefined {
+export function priceRequests(
+  table: PriceTable,
+  model: string,
+  requests: RequestUsage[],
+): number | undefined {
   const price = table.lookup(model);
   if (!price) return undefined;
   let sum = 0;

@@ -42,17 +42,23 @@ export function parseStreamLine(text: string): StreamEvent {
     case 'result':
       return wrap('result', resultLineSchema.safeParse(value));
     case 'system':
-      if ((value as { subtype?: unknown }).subtype === 'init') return wrap('init', initLineSchema.safeParse(value));
+      if ((value as { subtype?: unknown }).subtype === 'init')
+        return wrap('init', initLineSchema.safeParse(value));
       return { kind: 'other', type };
     default:
       return { kind: 'other', type };
   }
 }
 
-type Parsed<T> = { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } };
+type Parsed<T> =
+  | { success: true; data: T }
+  | { success: false; error: { issues: { path: PropertyKey[] }[] } };
 
 function wrap<K extends 'init' | 'assistant' | 'user' | 'result', T>(kind: K, parsed: Parsed<T>) {
   if (parsed.success) return { kind, line: parsed.data } as StreamEvent;
   const where = parsed.error.issues[0]?.path.join('.') ?? '';
-  return { kind: 'malformed', reason: `unexpected ${kind} line${where ? ` at ${where}` : ''}` } as StreamEvent;
+  return {
+    kind: 'malformed',
+    reason: `unexpected ${kind} line${where ? ` at ${where}` : ''}`,
+  } as StreamEvent;
 }

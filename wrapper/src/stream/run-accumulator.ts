@@ -136,7 +136,10 @@ export class RunAccumulator {
     }
   }
 
-  private onUser(content: string | { type: string; tool_use_id?: string; is_error?: boolean | null }[], now: number) {
+  private onUser(
+    content: string | { type: string; tool_use_id?: string; is_error?: boolean | null }[],
+    now: number,
+  ) {
     if (typeof content === 'string') return;
     for (const block of content) {
       if (block.type !== 'tool_result' || !block.tool_use_id) continue;
@@ -191,7 +194,10 @@ function applyUsage(turn: Turn, usage: MessageUsage): void {
   turn.output = Math.max(turn.output, usage.output_tokens);
   turn.cache_read = Math.max(turn.cache_read, usage.cache_read_input_tokens ?? 0);
   turn.cache_creation = Math.max(turn.cache_creation, usage.cache_creation_input_tokens ?? 0);
-  turn.cache_creation_1h = Math.max(turn.cache_creation_1h, usage.cache_creation?.ephemeral_1h_input_tokens ?? 0);
+  turn.cache_creation_1h = Math.max(
+    turn.cache_creation_1h,
+    usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
+  );
 }
 
 function mostExpensiveTier(table: PriceTable) {

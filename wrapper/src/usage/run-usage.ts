@@ -5,7 +5,14 @@ import type { PriceTable } from '../pricing/price-table.js';
 import { priceRequest, priceRequests } from '../pricing/price-usage.js';
 import type { RunAccumulator } from '../stream/run-accumulator.js';
 import type { ModelUsageEntry, ResultLine } from '../stream/schema.js';
-import { addTokens, type CostSource, type ModelUsage, type TokenCounts, tokenCounts, zeroTokens } from './tokens.js';
+import {
+  addTokens,
+  type CostSource,
+  type ModelUsage,
+  type TokenCounts,
+  tokenCounts,
+  zeroTokens,
+} from './tokens.js';
 
 export type UsageSource = 'result' | 'stream' | 'transcript';
 
@@ -23,7 +30,8 @@ export function usageFromResult(result: ResultLine, table: PriceTable, fallbackM
   const models: Record<string, ModelUsage> = {};
   const entries = result.modelUsage ?? {};
   if (Object.keys(entries).length > 0) {
-    for (const [model, entry] of Object.entries(entries)) models[model] = modelUsageFromEntry(model, entry, table);
+    for (const [model, entry] of Object.entries(entries))
+      models[model] = modelUsageFromEntry(model, entry, table);
   } else if (result.usage && fallbackModel) {
     const u = result.usage;
     const entry: ModelUsageEntry = {
@@ -33,7 +41,8 @@ export function usageFromResult(result: ResultLine, table: PriceTable, fallbackM
       cacheCreationInputTokens: u.cache_creation_input_tokens ?? 0,
       cacheCreationEphemeral1hInputTokens: u.cache_creation?.ephemeral_1h_input_tokens,
     };
-    const hasTokens = entry.inputTokens + entry.outputTokens + entry.cacheReadInputTokens + entry.cacheCreationInputTokens;
+    const hasTokens =
+      entry.inputTokens + entry.outputTokens + entry.cacheReadInputTokens + entry.cacheCreationInputTokens;
     if (hasTokens > 0) models[fallbackModel] = modelUsageFromEntry(fallbackModel, entry, table);
   }
   return summarize(models, 'result', result.total_cost_usd);
@@ -98,7 +107,11 @@ export function emptyModelUsage(): ModelUsage {
   };
 }
 
-function summarize(models: Record<string, ModelUsage>, source: UsageSource, reportedTotal: number | undefined) {
+function summarize(
+  models: Record<string, ModelUsage>,
+  source: UsageSource,
+  reportedTotal: number | undefined,
+) {
   const tokens = zeroTokens();
   let cost = 0;
   const unknown: string[] = [];
@@ -118,5 +131,12 @@ function summarize(models: Record<string, ModelUsage>, source: UsageSource, repo
   } else if (Object.keys(models).length === 0) {
     costSource = source === 'result' ? 'claude' : 'price_table';
   }
-  return { models, tokens, cost_usd: cost, cost_source: costSource, usage_source: source, unknown_models: unknown };
+  return {
+    models,
+    tokens,
+    cost_usd: cost,
+    cost_source: costSource,
+    usage_source: source,
+    unknown_models: unknown,
+  };
 }

@@ -20,7 +20,12 @@ export function zeroTokens(): TokenCounts {
   return { prompt: 0, completion: 0, cache_read: 0, cache_creation: 0, total: 0 };
 }
 
-export function tokenCounts(prompt: number, completion: number, cacheRead: number, cacheCreation: number): TokenCounts {
+export function tokenCounts(
+  prompt: number,
+  completion: number,
+  cacheRead: number,
+  cacheCreation: number,
+): TokenCounts {
   return {
     prompt,
     completion,
