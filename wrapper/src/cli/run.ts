@@ -1,0 +1,99 @@
+// `claude-otel run -- <claude args>`: a transparent passthrough. With -p it records usage and
+// re-renders the output format the user chose; without -p it hands the terminal to Claude Code
+// untouched (telemetry env set) and records the session's duration and exit code.
+import type { Command } from 'commander';
+import { EXIT, usageError } from '../errors.js';
+import { loadPriceTable } from '../pricing/price-table.js';
+import { exportAfterRuns } from '../run/export-step.js';
+import { findClaude } from '../run/find-claude.js';
+import { runInteractive } from '../run/interactive.js';
+import { planPassthrough } from '../run/passthrough-args.js';
+import { summaryLine } from '../run/summary.js';
+import { runSwarm } from '../run/swarm.js';
+import type { CliContext } from './context.js';
+import { parseDuration } from './options.js';
+
+interface RunFlags {
+  quiet?: boolean;
+  storePrompts?: boolean;
+  claudeBin?: string;
+  operation: string;
+  agent: string;
+  timeout?: string;
+  prices?: string;
+}
+
+export function registerRun(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .alias('passthrough')
+    .description('run claude with your own arguments (after --), recording its usage')
+    .option('--quiet', 'no usage summary on stderr')
+    .option('--store-prompts', 'keep the prompt and result in the ledger and telemetry')
+    .option('--claude-bin <path>', 'the claude binary (default: $CLAUDE_OTEL_CLAUDE_BIN, then PATH)')
+    .option('--operation <name>', 'the operation label on metrics', 'run')
+    .option('--agent <name>', 'the agent label on metrics', 'main')
+    .option('--timeout <duration>', 'time limit for a -p run, e.g. 10m')
+    .option('--prices <file>', 'a price table JSON file that overrides the built-in one')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  claude-otel run -- -p "explain this repo" --output-format json\n  claude-otel run -- --model claude-opus-4-6',
+    )
+    .action(async (flags: RunFlags) => {
+      ctx.exitCode = await runCommand(flags, ctx);
+    });
+}
+
+async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
+  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(flags.agent))
+    throw usageError(`--agent '${flags.agent}' is not a valid name`);
+  const claudeBin = findClaude(flags.claudeBin, ctx.env);
+  const plan = planPassthrough(ctx.passthrough);
+  const table = loadPriceTable(ctx.env, flags.prices);
+  if (!plan.print) {
+    const code = await runInteractive({
+      claudeBin,
+      args: plan.args,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      operation: flags.operation,
+      agent: flags.agent,
+      storePrompts: flags.storePrompts === true,
+      table,
+    });
+    await exportAfterRuns(ctx);
+    return code;
+  }
+  const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : undefined;
+  const result = await runSwarm({
+    tasks: [
+      { agent: flags.agent, args: plan.args, ...(plan.prompt !== undefined ? { prompt: plan.prompt } : {}) },
+    ],
+    parallel: 1,
+    claudeBin,
+    env: ctx.env,
+    cwd: ctx.cwd,
+    operation: flags.operation,
+    table,
+    storePrompts: flags.storePrompts === true,
+    stdin: 'inherit',
+    handleSignals: true,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    onEvent: (_agent, event, raw) => {
+      if (plan.format === 'stream-json') ctx.stdout.write(`${raw}\n`);
+      else if (plan.format === 'json' && event.kind === 'result') ctx.stdout.write(`${raw.trim()}\n`);
+      else if (plan.format === 'text' && event.kind === 'result' && event.line.result !== undefined) {
+        const text = event.line.result;
+        ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+      }
+    },
+  });
+  await exportAfterRuns(ctx);
+  const run = result.results[0];
+  const records = result.results.map((r) => r.record);
+  if (!flags.quiet && plan.format === 'text') ctx.stderr.write(`${summaryLine(records)}\n`);
+  if (result.interrupted) return result.interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
+  if (run?.outcome.spawnError)
+    ctx.stderr.write(`claude-otel: cannot start claude: ${run.outcome.spawnError}\n`);
+  return run?.record.exit_code ?? EXIT.failure;
+}

@@ -1,0 +1,89 @@
+// An interactive Claude Code session: the terminal belongs to Claude Code. The wrapper ignores
+// Ctrl-C while it runs (Claude Code handles it, like a shell's foreground job), then records the
+// session with its duration and exit code; usage comes from `claude-otel import` of its transcript.
+
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { EXIT } from '../errors.js';
+import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
+import { appendRunRecord } from '../ledger/append.js';
+import type { PriceTable } from '../pricing/price-table.js';
+import { RunAccumulator } from '../stream/run-accumulator.js';
+import { buildRunRecord, newRunId } from './build-record.js';
+import { ciContext, gitContext } from './context.js';
+import type { AgentOutcome } from './run-agent.js';
+import { claudeEnv } from './telemetry-env.js';
+
+export interface InteractiveOptions {
+  claudeBin: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  operation: string;
+  agent: string;
+  storePrompts: boolean;
+  table: PriceTable;
+}
+
+export async function runInteractive(options: InteractiveOptions): Promise<number> {
+  const invocationId = randomUUID();
+  const runId = newRunId();
+  const gitPromise = gitContext(options.cwd);
+  // Knowing the session id lets `import` find this session's transcript later.
+  const hasSession = options.args.some(
+    (a) => a === '--session-id' || a === '--resume' || a === '-r' || a === '-c' || a === '--continue',
+  );
+  const sessionId = hasSession ? undefined : randomUUID();
+  const args = sessionId ? [...options.args, '--session-id', sessionId] : options.args;
+  const env = claudeEnv(options.env, {
+    storePrompts: options.storePrompts,
+    traceparent: traceparent(traceIdFor(invocationId), runSpanIdFor(runId)),
+  });
+  const startedAt = Date.now();
+  const ignore = () => {};
+  process.on('SIGINT', ignore);
+  process.on('SIGQUIT', ignore);
+  const { code, signal, error } = await new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    error?: string;
+  }>((resolve) => {
+    const child = spawn(options.claudeBin, args, { cwd: options.cwd, env, stdio: 'inherit' });
+    child.once('error', (e) => resolve({ code: null, signal: null, error: e.message }));
+    child.once('close', (c, s) => resolve({ code: c, signal: s }));
+  }).finally(() => {
+    process.off('SIGINT', ignore);
+    process.off('SIGQUIT', ignore);
+  });
+  const acc = new RunAccumulator(startedAt);
+  if (sessionId) acc.sessionId = sessionId;
+  const outcome: AgentOutcome = {
+    acc,
+    exitCode: code,
+    signal,
+    termination: error ? 'spawn_error' : 'completed',
+    startedAt,
+    endedAt: Date.now(),
+    ...(error ? { spawnError: error } : {}),
+  };
+  const record = buildRunRecord(
+    outcome,
+    {
+      runId,
+      invocationId,
+      operation: options.operation,
+      agent: options.agent,
+      cwd: options.cwd,
+      git: await gitPromise,
+      ci: ciContext(options.env),
+      storePrompts: options.storePrompts,
+    },
+    options.table,
+  );
+  // An interactive session has no result line: its status is its exit code.
+  record.status = code === 0 ? 'success' : 'error';
+  record.is_error = code !== 0;
+  appendRunRecord(record, options.env);
+  if (error) return EXIT.notFound;
+  return code ?? (signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
+}
