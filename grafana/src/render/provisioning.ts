@@ -6,7 +6,7 @@ import { ALERT_FOLDER } from './grafana-alerting.js';
 import { GENERATED_HEADER } from './prometheus-rules.js';
 
 /** Where docker-compose.yml mounts grafana/dashboards inside the Grafana container. */
-export const DASHBOARDS_MOUNT = '/var/lib/grafana/dashboards';
+export const DASHBOARDS_MOUNT = '/etc/grafana/dashboards';
 
 export function renderDatasources(cfg: Config): string {
   const prometheus = (name: string, uid: string, url: string, isDefault: boolean) => ({
