@@ -1,0 +1,79 @@
+// `claude-otel report` (alias `token-usage`): totals for a window, breakdowns, cost analysis.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ClaudeOtelError, usageError } from '../errors.js';
+import { loadPriceTable } from '../pricing/price-table.js';
+import { buildReport } from '../report/build-report.js';
+import { parseDimensions } from '../report/dimensions.js';
+import { loadReportRuns } from '../report/load-runs.js';
+import { parseFormat, renderReport } from '../report/render.js';
+import { resolveWindow } from '../report/window.js';
+import type { CliContext } from './context.js';
+
+interface ReportFlags {
+  since?: string;
+  until?: string;
+  breakdown?: string | boolean;
+  costAnalysis?: boolean;
+  format: string;
+  json?: boolean;
+  output?: string;
+  prices?: string;
+}
+
+/** Runs a TypeError-throwing parser and turns its complaint into a usage error. */
+export function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof TypeError) throw usageError(error.message);
+    throw error;
+  }
+}
+
+export function writeOutput(ctx: CliContext, text: string, output: string | undefined): void {
+  if (!output) {
+    ctx.stdout.write(text);
+    return;
+  }
+  const file = path.resolve(ctx.cwd, output);
+  try {
+    fs.writeFileSync(file, text);
+  } catch (error) {
+    throw new ClaudeOtelError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  ctx.stderr.write(`claude-otel: report written to ${file}\n`);
+}
+
+export function registerReport(program: Command, ctx: CliContext): void {
+  program
+    .command('report')
+    .alias('token-usage')
+    .description('token and cost totals for a time window, with breakdowns and a cost analysis')
+    .option('--since <time>', 'start: today, yesterday, 7d, 24h, 2026-11-20 or an ISO time', 'today')
+    .option('--until <time>', 'end (default: end of today)')
+    .option(
+      '--breakdown [dims]',
+      'break down by model,agent,operation,day,session,repository,branch (comma-separated; no value: all)',
+    )
+    .option(
+      '--cost-analysis',
+      'caching savings, uncached cost, cost per turn, top sessions and tools, cache health',
+    )
+    .option('--format <format>', 'table | json | csv | markdown', 'table')
+    .option('--json', 'same as --format json')
+    .option('-o, --output <file>', 'write the report to a file instead of stdout')
+    .option('--prices <file>', 'a price table file overriding the built-in prices')
+    .action(async (flags: ReportFlags) => {
+      const format = flags.json ? 'json' : asUsage(() => parseFormat(flags.format));
+      const breakdown = asUsage(() => parseDimensions(flags.breakdown));
+      const window = resolveWindow({ since: flags.since, ...(flags.until ? { until: flags.until } : {}) });
+      const table = loadPriceTable(ctx.env, flags.prices);
+      const costAnalysis = flags.costAnalysis === true;
+      const { runs, warnings } = loadReportRuns({ ...window, env: ctx.env, withTurns: costAnalysis });
+      const report = buildReport(runs, { window, breakdown, costAnalysis, table, warnings });
+      writeOutput(ctx, renderReport(report, format), flags.output);
+      ctx.exitCode = 0;
+    });
+}

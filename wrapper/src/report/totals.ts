@@ -1,0 +1,61 @@
+// Summed usage of a set of runs: run and turn counts, tokens by type, and cost. Always zero-filled,
+// so JSON consumers never meet a missing field.
+import { addTokens, type TokenCounts, zeroTokens } from '../usage/tokens.js';
+import type { ReportRun } from './load-runs.js';
+
+export interface Totals {
+  runs: number;
+  turns: number;
+  errors: number;
+  imported: number;
+  tokens: TokenCounts;
+  cost_usd: number;
+  /** Runs with a model whose price is unknown: their cost is understated. */
+  unpriced_runs: number;
+}
+
+export function zeroTotals(): Totals {
+  return { runs: 0, turns: 0, errors: 0, imported: 0, tokens: zeroTokens(), cost_usd: 0, unpriced_runs: 0 };
+}
+
+export function isImported(run: ReportRun): boolean {
+  return run.termination === 'imported' || run.usage_source === 'transcript';
+}
+
+/** Adds a whole run. */
+export function addRun(into: Totals, run: ReportRun): void {
+  into.runs++;
+  into.turns += run.num_turns;
+  if (run.status === 'error') into.errors++;
+  if (isImported(run)) into.imported++;
+  for (const usage of Object.values(run.models)) addTokens(into.tokens, usage);
+  into.cost_usd += run.cost_usd;
+  if (run.unknown_models.length > 0) into.unpriced_runs++;
+}
+
+/** Adds one model's share of a run (its tokens and its own cost). */
+export function addModelShare(into: Totals, run: ReportRun, model: string): void {
+  const usage = run.models[model];
+  if (!usage) return;
+  into.runs++;
+  into.turns += run.num_turns;
+  if (run.status === 'error') into.errors++;
+  if (isImported(run)) into.imported++;
+  addTokens(into.tokens, usage);
+  into.cost_usd += modelCost(run, model);
+  if (usage.cost_usd === null) into.unpriced_runs++;
+}
+
+/**
+ * A model's cost within a run. Claude Code reports the run's total; when the per-model figures do
+ * not add up to it, the difference is spread over models by their own cost so rows sum to totals.
+ */
+export function modelCost(run: ReportRun, model: string): number {
+  const entries = Object.entries(run.models);
+  const own = run.models[model]?.cost_usd ?? 0;
+  if (entries.length === 1) return run.cost_usd;
+  let sum = 0;
+  for (const [, u] of entries) sum += u.cost_usd ?? 0;
+  if (sum === 0) return entries[0]?.[0] === model ? run.cost_usd : 0;
+  return (own / sum) * run.cost_usd;
+}
