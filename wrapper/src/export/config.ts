@@ -1,0 +1,63 @@
+// Where and whether runs are exported: the standard OTLP environment variables, read once.
+// `CLAUDE_OTEL_EXPORT=off` keeps everything in the ledger (unsent) and sends nothing.
+
+export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
+/** Wall time an export may add to a run when the collector is down or hung. */
+export const DEFAULT_EXPORT_TIMEOUT_MS = 2000;
+
+export interface ExportConfig {
+  enabled: boolean;
+  /** gRPC endpoint as a URL (`http://host:port`; `https://` means TLS). */
+  endpoint: string;
+  headers: Record<string, string>;
+  timeoutMs: number;
+}
+
+export function resolveExportConfig(env: NodeJS.ProcessEnv = process.env): ExportConfig {
+  const off = (env.CLAUDE_OTEL_EXPORT ?? '').trim().toLowerCase();
+  const endpoint =
+    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT?.trim() ||
+    env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() ||
+    DEFAULT_OTLP_ENDPOINT;
+  const timeout = Number(env.CLAUDE_OTEL_EXPORT_TIMEOUT_MS);
+  return {
+    enabled: !['off', '0', 'false', 'no', 'none'].includes(off),
+    endpoint: normalizeEndpoint(endpoint),
+    headers: parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
+    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_EXPORT_TIMEOUT_MS,
+  };
+}
+
+/** `host:port` → `http://host:port`; keeps the scheme otherwise. */
+export function normalizeEndpoint(endpoint: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(endpoint) ? endpoint : `http://${endpoint}`;
+}
+
+/** OTEL_EXPORTER_OTLP_HEADERS: `k=v,k2=v2`, values URL-encoded (W3C baggage style). */
+export function parseHeaders(value: string | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  if (!value) return headers;
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const key = part.slice(0, eq).trim();
+    const raw = part.slice(eq + 1).trim();
+    let decoded = raw;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      // Not URL-encoded after all: keep it as written.
+    }
+    if (key) headers[key] = decoded;
+  }
+  return headers;
+}
+
+/** host and port to probe; the default port follows the scheme. */
+export function endpointAddress(endpoint: string): { host: string; port: number; tls: boolean } {
+  const url = new URL(normalizeEndpoint(endpoint));
+  const tls = url.protocol === 'https:';
+  const port = url.port ? Number(url.port) : tls ? 443 : 4317;
+  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+  return { host, port, tls };
+}

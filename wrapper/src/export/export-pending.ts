@@ -1,0 +1,161 @@
+// Exports what the ledger holds as unsent, under the export lock, and marks what the collector
+// accepted. Shared by the run core (after each run, bounded by the run's export timeout) and by
+// `claude-otel sync` (longer bound, many batches). Each run is sent once: selection, sending and
+// marking happen under one lock, and only runs whose pending marker still exists are sent.
+import { markExported } from '../ledger/append.js';
+import { pendingRunIds, readRunsById } from '../ledger/read.js';
+import type { RunRecord } from '../ledger/schema.js';
+import { ledgerPaths } from '../ledger/store.js';
+import { resolveExportConfig } from './config.js';
+import { acquireExportLock } from './export-lock.js';
+import { type RunExporter, startExporter } from './exporter.js';
+
+export const DEFAULT_BATCH_SIZE = 200;
+export const DEFAULT_SYNC_TIMEOUT_MS = 60_000;
+const SYNC_BATCH_TIMEOUT_MS = 10_000;
+
+export interface PendingExportOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Records the caller has in hand (just written); sent first if still pending. */
+  records?: RunRecord[];
+  /** Absolute time (ms) by which everything, lock wait included, must be done. */
+  deadline?: number;
+  /** Bound for one batch; defaults to the time left. */
+  batchTimeoutMs?: number;
+  batchSize?: number;
+}
+
+export interface PendingExportResult {
+  sent: string[];
+  /** Runs still unsent after this call. */
+  failed: string[];
+  warnings: string[];
+  error?: string;
+}
+
+// Calls within one process (a swarm's agents) queue here instead of spinning on the file lock.
+let queue: Promise<unknown> = Promise.resolve();
+
+export function exportPendingWith(
+  exporter: RunExporter,
+  options: PendingExportOptions = {},
+): Promise<PendingExportResult> {
+  const run = queue.then(() => exportPendingLocked(exporter, options));
+  queue = run.catch(() => {});
+  return run;
+}
+
+async function exportPendingLocked(
+  exporter: RunExporter,
+  options: PendingExportOptions,
+): Promise<PendingExportResult> {
+  const env = options.env ?? process.env;
+  const deadline = options.deadline ?? Date.now() + 2000;
+  const warnings: string[] = [];
+  const given = options.records ?? [];
+  try {
+    const lock = await acquireExportLock(ledgerPaths(env).dir, deadline);
+    if (!lock) {
+      return {
+        sent: [],
+        failed: given.map((r) => r.run_id),
+        warnings,
+        error: 'another export holds the ledger lock',
+      };
+    }
+    try {
+      return await exportSelected(exporter, options, env, deadline, lock.refresh, warnings);
+    } finally {
+      lock.release();
+    }
+  } catch (error) {
+    return {
+      sent: [],
+      failed: given.map((r) => r.run_id),
+      warnings,
+      error: `export failed: ${(error as Error).message}`,
+    };
+  }
+}
+
+async function exportSelected(
+  exporter: RunExporter,
+  options: PendingExportOptions,
+  env: NodeJS.ProcessEnv,
+  deadline: number,
+  refresh: () => void,
+  warnings: string[],
+): Promise<PendingExportResult> {
+  const pending = pendingRunIds(env);
+  const pendingIds = new Set(pending.map((p) => p.run_id));
+  const inHand = (options.records ?? []).filter((r) => pendingIds.has(r.run_id));
+  const known = new Set(inHand.map((r) => r.run_id));
+  const toLoad = pending.filter((p) => !known.has(p.run_id));
+  const loaded = toLoad.length > 0 ? readRunsById(toLoad) : { runs: [], warnings: [] };
+  warnings.push(...loaded.warnings);
+  for (const r of loaded.runs) known.add(r.run_id);
+  const missing = toLoad.filter((p) => !known.has(p.run_id)).map((p) => p.run_id);
+  if (missing.length > 0)
+    warnings.push(
+      `${missing.length} pending run(s) not found in the ledger: ${missing.slice(0, 5).join(', ')}`,
+    );
+  const older = loaded.runs.sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
+  const all = [...inHand, ...older];
+  const size = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const sent: string[] = [];
+  let error: string | undefined;
+  for (let i = 0; i < all.length; i += size) {
+    if (Date.now() >= deadline) {
+      error = 'out of time; the rest stays pending';
+      break;
+    }
+    const batchDeadline = Math.min(deadline, Date.now() + (options.batchTimeoutMs ?? deadline - Date.now()));
+    const result = await exporter.exportRuns(all.slice(i, i + size), { deadline: batchDeadline });
+    if (result.sent.length > 0) {
+      markExported(result.sent, exporter.endpoint, env);
+      sent.push(...result.sent);
+    }
+    if (result.warning) warnings.push(result.warning);
+    if (result.error) {
+      error = result.error;
+      break;
+    }
+    refresh();
+  }
+  const sentSet = new Set(sent);
+  const failed = [...all.map((r) => r.run_id), ...missing].filter((id) => !sentSet.has(id));
+  return { sent, failed, warnings, ...(error ? { error } : {}) };
+}
+
+export interface SyncOptions {
+  env?: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+  batchSize?: number;
+}
+
+/** `claude-otel sync`: send every unsent run, in batches, within `timeoutMs`. */
+export async function syncPending(options: SyncOptions = {}): Promise<PendingExportResult> {
+  const env = options.env ?? process.env;
+  const config = resolveExportConfig(env);
+  if (!config.enabled) {
+    return {
+      sent: [],
+      failed: pendingRunIds(env).map((p) => p.run_id),
+      warnings: [],
+      error: 'export is off (CLAUDE_OTEL_EXPORT=off)',
+    };
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;
+  const exporter = startExporter({
+    endpoint: config.endpoint,
+    headers: config.headers,
+    timeoutMs: SYNC_BATCH_TIMEOUT_MS,
+    env,
+  });
+  return exportPendingWith(exporter, {
+    env,
+    deadline: Date.now() + timeoutMs,
+    batchTimeoutMs: SYNC_BATCH_TIMEOUT_MS,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+  });
+}

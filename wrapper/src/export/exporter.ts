@@ -1,0 +1,82 @@
+// The run exporter: created when a run starts (it begins loading the OpenTelemetry modules and
+// probing the collector in the background), asked to export records when the run has ended.
+// It never throws and never adds more than its timeout to the run, collector up, down or hung.
+import type { RunRecord } from '../ledger/schema.js';
+import { DEFAULT_EXPORT_TIMEOUT_MS, normalizeEndpoint } from './config.js';
+import { loadOtelModules, type OtelModules, sendRecords } from './otel-send.js';
+import { probeEndpoint } from './probe.js';
+
+export interface ExportResult {
+  /** Run ids whose metrics the collector accepted. */
+  sent: string[];
+  error?: string;
+  /** Spans that could not be sent (metrics were): reported, not retried. */
+  warning?: string;
+}
+
+export interface RunExporter {
+  readonly endpoint: string;
+  exportRuns(records: RunRecord[], options?: { deadline?: number }): Promise<ExportResult>;
+}
+
+export interface ExporterOptions {
+  endpoint: string;
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  headers?: Record<string, string>;
+}
+
+type Ready = { ok: true; modules: OtelModules } | { ok: false; error: string };
+
+export function startExporter(options: ExporterOptions): RunExporter {
+  const endpoint = normalizeEndpoint(options.endpoint);
+  const timeoutMs = options.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
+  const headers = options.headers ?? {};
+  // Started now, awaited at export time: by the end of a run both are long done.
+  const probe = probeEndpoint(endpoint, Math.min(timeoutMs, 1000)).catch((e: Error) => e.message);
+  const loaded = loadOtelModules().then(
+    (modules): Ready => ({ ok: true, modules }),
+    (error: Error): Ready => ({ ok: false, error: `cannot load OpenTelemetry: ${error.message}` }),
+  );
+  let reachable: Promise<string | undefined> = probe;
+  return {
+    endpoint,
+    async exportRuns(records, exportOptions = {}) {
+      if (records.length === 0) return { sent: [] };
+      const deadline = exportOptions.deadline ?? Date.now() + timeoutMs;
+      try {
+        const ready = await beforeDeadline(Promise.all([loaded, reachable]), deadline);
+        if (!ready) return { sent: [], error: `export timed out after ${timeoutMs} ms` };
+        const [mods, probeError] = ready;
+        if (!mods.ok) return { sent: [], error: mods.error };
+        if (probeError) {
+          // The collector may come back within a long-lived process (sync, monitor): probe again next time.
+          reachable = probeEndpoint(endpoint, Math.min(timeoutMs, 1000));
+          return { sent: [], error: `collector unreachable: ${probeError}` };
+        }
+        const result = await sendRecords(mods.modules, { endpoint, headers }, records, deadline);
+        if (result.metricsError) return { sent: [], error: `metrics export failed: ${result.metricsError}` };
+        return {
+          sent: records.map((r) => r.run_id),
+          ...(result.spansError ? { warning: `spans export failed: ${result.spansError}` } : {}),
+        };
+      } catch (error) {
+        return { sent: [], error: `export failed: ${(error as Error).message}` };
+      }
+    },
+  };
+}
+
+/** The promise's value, or undefined when the deadline passes first. */
+async function beforeDeadline<T>(promise: Promise<T>, deadline: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()));
+    timer.unref();
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,137 @@
+// The metric contract as pure data: what each ledger run adds to the openai_* counters and
+// histogram and to the OpenTelemetry GenAI metrics. The OTel SDK only aggregates these.
+import type { RunRecord } from '../ledger/schema.js';
+import { DURATION_BUCKETS_MS } from '../usage/duration-buckets.js';
+
+export type TokenType = 'prompt' | 'completion' | 'cache_read' | 'cache_creation' | 'total';
+export const TOKEN_TYPES: readonly TokenType[] = [
+  'prompt',
+  'completion',
+  'cache_read',
+  'cache_creation',
+  'total',
+];
+
+/**
+ * Instrument names and units. The collector's prometheus exporter drops `{...}` annotations and
+ * appends real units (`ms` → `_milliseconds`), so the units below keep the Prometheus names exact:
+ * openai_tokens_total, openai_token_cost_total, openai_request_duration_ms_{bucket,sum,count}.
+ */
+export const INSTRUMENTS = {
+  tokens: { name: 'openai.tokens', unit: '{token}', description: 'Tokens used by Claude Code runs' },
+  cost: {
+    name: 'openai.token_cost',
+    unit: '{cent}',
+    description: 'Estimated cost of Claude Code runs in US cents',
+  },
+  duration: {
+    name: 'openai.request_duration_ms',
+    unit: '{ms}',
+    description: 'Wall time of one Claude Code run in milliseconds',
+  },
+  genAiTokens: {
+    name: 'gen_ai.client.token.usage',
+    unit: '{token}',
+    description: 'Tokens per agent invocation',
+  },
+  genAiDuration: {
+    name: 'gen_ai.client.operation.duration',
+    unit: 's',
+    description: 'Agent invocation duration',
+  },
+} as const;
+
+/** Semantic-convention advice for gen_ai.client.token.usage. */
+export const GEN_AI_TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+/** Seconds: the semconv advice stops at 81.92 s; Claude Code runs go on for minutes to hours. */
+export const GEN_AI_DURATION_BUCKETS = DURATION_BUCKETS_MS.map((ms) => ms / 1000);
+
+/** The model label of a run that reported no model (spawn error, killed before the first reply). */
+export const NO_MODEL = 'unknown';
+
+export type Labels = Record<string, string>;
+export interface Point {
+  labels: Labels;
+  value: number;
+}
+
+export interface RunPoints {
+  tokens: Point[];
+  cost: Point[];
+  duration: Point[];
+  genAiTokens: Point[];
+  genAiDuration: Point[];
+}
+
+/**
+ * The model a run's duration is counted under: the one that cost most (then most tokens, then
+ * name). A run is counted once in the histogram, so `_count` is the number of runs; a side call
+ * to a second model does not make a second run. Tokens and cost count under every model.
+ */
+export function primaryModel(record: RunRecord): string {
+  const entries = Object.entries(record.models);
+  if (entries.length === 0) return NO_MODEL;
+  entries.sort(([a, ua], [b, ub]) => {
+    const cost = (ub.cost_usd ?? 0) - (ua.cost_usd ?? 0);
+    if (cost !== 0) return cost;
+    if (ub.total !== ua.total) return ub.total - ua.total;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  return entries[0]?.[0] ?? NO_MODEL;
+}
+
+/**
+ * Per-model cost in US dollars that sums to the run's cost (the ledger's figure, which is
+ * Claude Code's total when it reported one): model shares are scaled to the total, and a
+ * total with no per-model figures goes to the primary model.
+ */
+export function costByModel(record: RunRecord): Record<string, number> {
+  const out: Record<string, number> = {};
+  const models = Object.entries(record.models);
+  const known = models.reduce((sum, [, u]) => sum + (u.cost_usd ?? 0), 0);
+  if (record.cost_usd <= 0) return out;
+  if (known > 0) {
+    for (const [model, u] of models) {
+      const share = u.cost_usd ?? 0;
+      // share / known is exactly 1 for a one-model run, so its cost is carried over unchanged.
+      if (share > 0) out[model] = record.cost_usd * (share / known);
+    }
+    return out;
+  }
+  out[primaryModel(record)] = record.cost_usd;
+  return out;
+}
+
+export function runPoints(record: RunRecord): RunPoints {
+  const base = { operation: record.operation, status: record.status };
+  const points: RunPoints = { tokens: [], cost: [], duration: [], genAiTokens: [], genAiDuration: [] };
+  const genAi = (model: string): Labels => ({
+    'gen_ai.operation.name': 'invoke_agent',
+    'gen_ai.provider.name': 'anthropic',
+    'gen_ai.request.model': model,
+    'gen_ai.response.model': model,
+    ...(record.status === 'error' ? { 'error.type': record.subtype ?? record.termination } : {}),
+  });
+  for (const [model, usage] of Object.entries(record.models)) {
+    for (const tokenType of TOKEN_TYPES) {
+      const value = usage[tokenType];
+      if (value > 0)
+        points.tokens.push({ labels: { model, ...base, token_type: tokenType, agent: record.agent }, value });
+    }
+    const input = usage.prompt + usage.cache_read + usage.cache_creation;
+    points.genAiTokens.push({ labels: { ...genAi(model), 'gen_ai.token.type': 'input' }, value: input });
+    points.genAiTokens.push({
+      labels: { ...genAi(model), 'gen_ai.token.type': 'output' },
+      value: usage.completion,
+    });
+  }
+  for (const [model, usd] of Object.entries(costByModel(record))) {
+    points.cost.push({ labels: { model, ...base, agent: record.agent }, value: usd * 100 });
+  }
+  const model = primaryModel(record);
+  points.duration.push({ labels: { model, ...base }, value: record.duration_ms });
+  points.genAiDuration.push({ labels: genAi(model), value: record.duration_ms / 1000 });
+  return points;
+}

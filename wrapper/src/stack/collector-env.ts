@@ -1,0 +1,41 @@
+// The environment variables collector/otel-collector-config.yaml reads, built from addresses:
+// one config file serves compose, the native stack and tests on free ports.
+import path from 'node:path';
+import { packageRoot } from './tools.js';
+
+export interface CollectorAddresses {
+  /** host:port of each listener. */
+  otlpGrpc: string;
+  otlpHttp: string;
+  prometheus: string;
+  health: string;
+  selfMetricsHost: string;
+  selfMetricsPort: number;
+  /** Trace exporters of the traces pipeline, e.g. ['file/traces']. */
+  tracesExporters?: string[];
+  tracesFile?: string;
+  tracesOtlpEndpoint?: string;
+  logsFile?: string;
+  logLevel?: string;
+}
+
+export function collectorConfigPath(): string {
+  return path.join(packageRoot(), 'collector', 'otel-collector-config.yaml');
+}
+
+export function collectorEnv(a: CollectorAddresses): Record<string, string> {
+  const env: Record<string, string> = {
+    CLAUDE_OTEL_OTLP_GRPC: a.otlpGrpc,
+    CLAUDE_OTEL_OTLP_HTTP: a.otlpHttp,
+    CLAUDE_OTEL_PROM_EXPORTER: a.prometheus,
+    CLAUDE_OTEL_HEALTH: a.health,
+    CLAUDE_OTEL_SELF_METRICS_HOST: a.selfMetricsHost,
+    CLAUDE_OTEL_SELF_METRICS_PORT: String(a.selfMetricsPort),
+  };
+  if (a.tracesExporters) env.CLAUDE_OTEL_TRACES_EXPORTERS = `[${a.tracesExporters.join(', ')}]`;
+  if (a.tracesFile) env.TRACES_FILE = a.tracesFile;
+  if (a.tracesOtlpEndpoint) env.TRACES_OTLP_ENDPOINT = a.tracesOtlpEndpoint;
+  if (a.logsFile) env.LOGS_FILE = a.logsFile;
+  if (a.logLevel) env.CLAUDE_OTEL_COLLECTOR_LOG_LEVEL = a.logLevel;
+  return env;
+}

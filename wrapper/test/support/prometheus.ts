@@ -1,0 +1,102 @@
+// Test harness: real Prometheus 3 (created-timestamp zero ingestion, experimental PromQL) on a
+// free port, scraping the test collector with a config derived from prometheus/prometheus.yml.
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { derivePrometheusConfig, PROMETHEUS_FEATURES } from '../../src/stack/prometheus-config.js';
+import { requireTool } from './collector.js';
+import { freePort } from './free-port.js';
+import { fetchText, waitFor } from './wait-for.js';
+
+export interface Sample {
+  labels: Record<string, string>;
+  value: number;
+}
+
+export interface TestPrometheus {
+  url: string;
+  scrapeIntervalMs: number;
+  query(expr: string): Promise<Sample[]>;
+  /** Sum of an instant query's values (0 when empty). */
+  scalar(expr: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+export async function startPrometheus(target: string, scrapeIntervalMs = 1000): Promise<TestPrometheus> {
+  const bin = requireTool('prometheus');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-prometheus-'));
+  const port = await freePort();
+  const configFile = path.join(dir, 'prometheus.yml');
+  const interval = `${scrapeIntervalMs / 1000}s`;
+  fs.writeFileSync(configFile, derivePrometheusConfig({ target, scrapeInterval: interval, rules: false }));
+  const logFile = path.join(dir, 'prometheus.log');
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(
+    bin,
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${path.join(dir, 'data')}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--enable-feature=${PROMETHEUS_FEATURES}`,
+      '--log.level=warn',
+    ],
+    { stdio: ['ignore', out, out] },
+  );
+  fs.closeSync(out);
+  running.add(child);
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${code ?? signal}`;
+    running.delete(child);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const log = () => fs.readFileSync(logFile, 'utf8').slice(-3000);
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await gone;
+    clearTimeout(timer);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      async () => {
+        if (exited) throw new Error(`prometheus ${exited}: ${log()}`);
+        return (await fetchText(`${url}/-/ready`, 1000)).status === 200;
+      },
+      { timeoutMs: 30_000, what: 'Prometheus to be ready' },
+    );
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const query = async (expr: string): Promise<Sample[]> => {
+    const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`, {
+      signal: AbortSignal.timeout(5000),
+    });
+    const body = (await response.json()) as {
+      status: string;
+      error?: string;
+      data?: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
+    if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
+    return (body.data?.result ?? []).map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+  };
+  return {
+    url,
+    scrapeIntervalMs,
+    query,
+    async scalar(expr) {
+      return (await query(expr)).reduce((sum, s) => sum + s.value, 0);
+    },
+    stop,
+  };
+}
