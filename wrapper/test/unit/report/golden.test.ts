@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';

@@ -1,0 +1,69 @@
+// `claude-otel gate`: exit 0 within budget, 1 over it; in GitHub Actions also an annotation, a
+// step summary and step outputs.
+import fs from 'node:fs';
+import type { Command } from 'commander';
+import { ClaudeOtelError, EXIT, usageError } from '../errors.js';
+import { decideGate } from '../gate/decide.js';
+import { annotation, stepOutputs, stepSummary } from '../gate/github.js';
+import { parseScope } from '../gate/scope.js';
+import { loadReportRuns } from '../report/load-runs.js';
+import type { CliContext } from './context.js';
+
+interface GateFlags {
+  maxUsd: string;
+  maxTokens?: string;
+  scope?: string;
+  json?: boolean;
+}
+
+function nonNegative(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0)
+    throw usageError(`${flag} must be a number >= 0, got '${text}'`);
+  return n;
+}
+
+function appendTo(file: string | undefined, text: string): void {
+  if (!file) return;
+  try {
+    fs.appendFileSync(file, text);
+  } catch (error) {
+    throw new ClaudeOtelError(`cannot write ${file}: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+export function registerGate(program: Command, ctx: CliContext): void {
+  program
+    .command('gate')
+    .description('fail (exit 1) when the cost or tokens of a scope are over budget')
+    .requiredOption('--max-usd <usd>', 'budget in US dollars')
+    .option('--max-tokens <n>', 'budget in tokens (all types)')
+    .option('--scope <scope>', 'ci-run (default in GitHub Actions) | since:<time> | swarm:<id>')
+    .option('--json', 'print the decision as JSON on stdout')
+    .action(async (flags: GateFlags) => {
+      const maxUsd = nonNegative(flags.maxUsd, '--max-usd');
+      const maxTokens =
+        flags.maxTokens === undefined ? undefined : nonNegative(flags.maxTokens, '--max-tokens');
+      const scope = parseScope(flags.scope, ctx.env);
+      const since = scope.kind === 'since' ? scope.since : undefined;
+      const { runs, warnings } = loadReportRuns({ since, env: ctx.env });
+      for (const w of warnings) ctx.stderr.write(`claude-otel: warning: ${w}\n`);
+      const result = decideGate(runs, scope, { maxUsd, maxTokens });
+      const inActions = ctx.env.GITHUB_ACTIONS === 'true';
+      if (inActions) {
+        const note = annotation(result);
+        // Workflow commands are read from stdout.
+        if (note) ctx.stdout.write(`${note}\n`);
+        appendTo(ctx.env.GITHUB_STEP_SUMMARY, stepSummary(result));
+        appendTo(ctx.env.GITHUB_OUTPUT, stepOutputs(result));
+      }
+      if (flags.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      const t = result.totals;
+      const head = result.within_budget ? 'within budget' : 'OVER BUDGET';
+      ctx.stderr.write(
+        `claude-otel gate: ${head}: ${result.scope}: $${t.cost_usd.toFixed(4)} of $${maxUsd.toFixed(4)}, ` +
+          `${t.tokens.total} tokens${maxTokens === undefined ? '' : ` of ${maxTokens}`}, ${t.runs} run(s)\n`,
+      );
+      ctx.exitCode = result.within_budget ? EXIT.ok : EXIT.failure;
+    });
+}

@@ -1,0 +1,73 @@
+// action.yml and the example workflow, checked with actionlint (built by scripts/setup-tools.sh).
+// actionlint reads action.yml through the workflow's `uses: ./`, so a wrong input name fails too.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { cacheHome } from '../../src/config/paths.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+function actionlintBin(): string {
+  const fromEnv = process.env.CLAUDE_OTEL_ACTIONLINT_BIN;
+  if (fromEnv && fs.existsSync(fromEnv)) return fromEnv;
+  const toolsEnv = path.join(cacheHome(process.env), 'tools.env');
+  const line = fs.existsSync(toolsEnv)
+    ? fs
+        .readFileSync(toolsEnv, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('CLAUDE_OTEL_ACTIONLINT_BIN='))
+    : undefined;
+  const bin = line?.slice('CLAUDE_OTEL_ACTIONLINT_BIN='.length).trim();
+  if (!bin || !fs.existsSync(bin)) {
+    throw new Error(
+      'actionlint is missing: run `bash scripts/setup-tools.sh` (or set CLAUDE_OTEL_ACTIONLINT_BIN)',
+    );
+  }
+  return bin;
+}
+
+const workflows = () =>
+  fs
+    .readdirSync(path.join(ROOT, '.github/workflows'))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => path.join('.github/workflows', f));
+
+describe('GitHub Action', () => {
+  it('action.yml is a composite action whose run steps all name a shell and which runs the gate', () => {
+    const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
+    expect(action.runs.using).toBe('composite');
+    expect(action.inputs['max-usd'].required).toBe(true);
+    for (const step of action.runs.steps) if (step.run) expect(step.shell, step.name).toBe('bash');
+    const gate = action.runs.steps.find((s: { id?: string }) => s.id === 'gate');
+    expect(gate.run).toContain('claude-otel "${args[@]}"');
+    expect(action.outputs.cost_usd.value).toBe('${{ steps.gate.outputs.cost_usd }}');
+  });
+
+  it('actionlint passes on every workflow (and the action inputs they use)', () => {
+    const files = workflows();
+    expect(files.length).toBeGreaterThan(0);
+    const r = spawnSync(actionlintBin(), files, { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it('actionlint catches an input that action.yml does not define', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'actionlint-'));
+    try {
+      fs.mkdirSync(path.join(dir, '.github/workflows'), { recursive: true });
+      fs.copyFileSync(path.join(ROOT, 'action.yml'), path.join(dir, 'action.yml'));
+      const wf = fs.readFileSync(path.join(ROOT, '.github/workflows/claude-cost-gate.yml'), 'utf8');
+      fs.writeFileSync(path.join(dir, '.github/workflows/bad.yml'), wf.replace('max-tokens:', 'max-tokenz:'));
+      fs.mkdirSync(path.join(dir, '.git'));
+      const r = spawnSync(actionlintBin(), ['.github/workflows/bad.yml'], { cwd: dir, encoding: 'utf8' });
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain('input "max-tokenz" is not defined');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
