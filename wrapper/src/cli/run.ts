@@ -92,8 +92,10 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
   const run = result.results[0];
   const records = result.results.map((r) => r.record);
   if (!flags.quiet && plan.format === 'text') ctx.stderr.write(`${summaryLine(records)}\n`);
+  if (result.ledgerError) ctx.stderr.write(`${result.ledgerError.toLine()}\n`);
   if (result.interrupted) return result.interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
   if (run?.outcome.spawnError)
     ctx.stderr.write(`claude-otel: cannot start claude: ${run.outcome.spawnError}\n`);
-  return run?.record.exit_code ?? EXIT.failure;
+  const code = run?.record.exit_code ?? EXIT.failure;
+  return result.ledgerError && code === EXIT.ok ? EXIT.failure : code;
 }

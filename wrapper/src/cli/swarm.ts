@@ -107,7 +107,12 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
       );
     }
   }
-  return swarmExitCode(result, budgetUsd, ctx);
+  const code = swarmExitCode(result, budgetUsd, ctx);
+  if (result.ledgerError) {
+    ctx.stderr.write(`${result.ledgerError.toLine()}\n`);
+    return code === EXIT.ok ? EXIT.failure : code;
+  }
+  return code;
 }
 
 function writeResults(result: SwarmResult, ctx: CliContext): void {

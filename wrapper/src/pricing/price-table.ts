@@ -118,8 +118,8 @@ export function loadPriceTable(env: NodeJS.ProcessEnv = process.env, explicit?: 
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    if (!required && (error as NodeJS.ErrnoException).code === 'ENOENT')
-      return buildPriceTable(BUILTIN_PRICE_TABLE);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!required && (code === 'ENOENT' || code === 'ENOTDIR')) return buildPriceTable(BUILTIN_PRICE_TABLE);
     throw new ClaudeOtelError(`cannot read price file ${file}: ${(error as Error).message}`, {
       hint: 'check the path given by --prices or CLAUDE_OTEL_PRICES',
       exitCode: EXIT.usage,

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
-import { appendRunRecord } from '../ledger/append.js';
+import { appendRunRecord, assertLedgerWritable } from '../ledger/append.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { RunAccumulator } from '../stream/run-accumulator.js';
 import { buildRunRecord, newRunId } from './build-record.js';
@@ -26,6 +26,7 @@ export interface InteractiveOptions {
 }
 
 export async function runInteractive(options: InteractiveOptions): Promise<number> {
+  assertLedgerWritable(options.env);
   const invocationId = randomUUID();
   const runId = newRunId();
   const gitPromise = gitContext(options.cwd);

@@ -2,9 +2,10 @@
 // as soon as it ends (before anything is exported). Enforces the swarm's budget from a live
 // estimate, forwards SIGINT/SIGTERM to every child, and keeps partial usage of cut-short runs.
 import { randomUUID } from 'node:crypto';
+import { ClaudeOtelError } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
-import { appendRunRecord } from '../ledger/append.js';
-import type { RunRecord } from '../ledger/schema.js';
+import { appendRunRecord, assertLedgerWritable } from '../ledger/append.js';
+import { type RunRecord, runRecordSchema } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import type { StreamEvent } from '../stream/parse-line.js';
 import { buildRunRecord, newRunId } from './build-record.js';
@@ -50,9 +51,12 @@ export interface SwarmResult {
   interrupted: NodeJS.Signals | null;
   /** Tasks never started (budget reached or interrupted first). */
   skipped: AgentTask[];
+  /** Set when a run could not be written to the ledger. */
+  ledgerError?: ClaudeOtelError;
 }
 
 export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
+  assertLedgerWritable(options.env);
   const invocationId = randomUUID();
   const gitPromise = gitContext(options.cwd);
   const ci = ciContext(options.env);
@@ -62,6 +66,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
   let budgetExceeded = false;
   let interrupted: NodeJS.Signals | null = null;
   let finishedCost = 0;
+  let ledgerError: ClaudeOtelError | undefined;
 
   const stopAll = (reason: 'budget' | 'interrupted', signal: NodeJS.Signals = 'SIGTERM') => {
     for (const { proc } of running.values()) proc.cancel(reason, signal);
@@ -110,24 +115,30 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
     running.set(runId, { proc, estimate: () => proc.acc.estimateCostUsd(options.table) });
     const outcome = await proc.done;
     running.delete(runId);
-    const record = appendRunRecord(
-      buildRunRecord(
-        outcome,
-        {
-          runId,
-          invocationId,
-          operation: options.operation,
-          agent: task.agent,
-          cwd: options.cwd,
-          git: await gitPromise,
-          ci,
-          ...(task.prompt !== undefined ? { prompt: task.prompt } : {}),
-          storePrompts: options.storePrompts,
-        },
-        options.table,
-      ),
-      options.env,
+    const input = buildRunRecord(
+      outcome,
+      {
+        runId,
+        invocationId,
+        operation: options.operation,
+        agent: task.agent,
+        cwd: options.cwd,
+        git: await gitPromise,
+        ci,
+        ...(task.prompt !== undefined ? { prompt: task.prompt } : {}),
+        storePrompts: options.storePrompts,
+      },
+      options.table,
     );
+    let record: RunRecord;
+    try {
+      record = appendRunRecord(input, options.env);
+    } catch (error) {
+      // The run happened and its output must still reach the user: keep the record in memory
+      // and report the ledger failure at the end.
+      record = runRecordSchema.parse(input);
+      ledgerError ??= error instanceof ClaudeOtelError ? error : new ClaudeOtelError(String(error));
+    }
     finishedCost += record.cost_usd;
     results.push({ task, outcome, record });
     checkBudget();
@@ -157,5 +168,12 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
   }
   const order = new Map(options.tasks.map((t, i) => [t, i]));
   results.sort((a, b) => (order.get(a.task) ?? 0) - (order.get(b.task) ?? 0));
-  return { invocationId, results, budgetExceeded, interrupted, skipped: queue };
+  return {
+    invocationId,
+    results,
+    budgetExceeded,
+    interrupted,
+    skipped: queue,
+    ...(ledgerError ? { ledgerError } : {}),
+  };
 }

@@ -63,7 +63,8 @@ export function replyFor(s: Scenario | undefined, turn: number): Reply {
       const turns = num(s, 'turns', 2);
       if (turn < turns) {
         const tool = s.params.tool ?? 'Glob';
-        const input = tool === 'Bash' ? { command: 'echo scripted', description: 'echo' } : { pattern: '*.txt' };
+        const input =
+          tool === 'Bash' ? { command: 'echo scripted', description: 'echo' } : { pattern: '*.txt' };
         return { kind: 'tool_use', name: tool, input, text: `Step ${turn + 1}: using ${tool}.` };
       }
       return { kind: 'text', text: s.params.answer ?? `Done after ${turns} tool calls.` };

@@ -9,6 +9,7 @@ export interface RecordedRequest {
   path: string;
   model: string | undefined;
   scenario: string | undefined;
+  params: Record<string, string>;
   turn: number;
   stream: boolean;
   at: number;
@@ -49,7 +50,9 @@ export async function startScriptedApi(options: { port?: number } = {}): Promise
         body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as MessagesBody;
       } catch {
         res.writeHead(400, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'bad JSON' } }));
+        res.end(
+          JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message: 'bad JSON' } }),
+        );
         return;
       }
       if (path.endsWith('/count_tokens')) {
@@ -67,6 +70,7 @@ export async function startScriptedApi(options: { port?: number } = {}): Promise
         path,
         model: body.model,
         scenario: scenario?.name,
+        params: scenario?.params ?? {},
         turn,
         stream: body.stream === true,
         at: Date.now(),
@@ -114,7 +118,13 @@ function firstUserText(messages: { role: string; content: unknown }[]): string {
   return '';
 }
 
-function answer(res: http.ServerResponse, body: MessagesBody, scenario: Scenario | undefined, turn: number, id: string) {
+function answer(
+  res: http.ServerResponse,
+  body: MessagesBody,
+  scenario: Scenario | undefined,
+  turn: number,
+  id: string,
+) {
   const model = body.model ?? 'claude-sonnet-4-5';
   const reply = replyFor(scenario, turn);
   if (reply.kind === 'hang') return; // never answers; the client must time out or be cancelled
@@ -133,7 +143,15 @@ function answer(res: http.ServerResponse, body: MessagesBody, scenario: Scenario
   if (!body.stream) {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(
-      JSON.stringify({ id, type: 'message', role: 'assistant', model, content, stop_reason: stopReason, usage }),
+      JSON.stringify({
+        id,
+        type: 'message',
+        role: 'assistant',
+        model,
+        content,
+        stop_reason: stopReason,
+        usage,
+      }),
     );
     return;
   }
