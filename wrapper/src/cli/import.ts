@@ -1,0 +1,45 @@
+// `claude-otel import`: brings Claude Code's own session transcripts into the ledger, once.
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { importTranscripts } from '../import/import-transcripts.js';
+import { loadPriceTable } from '../pricing/price-table.js';
+import type { CliContext } from './context.js';
+
+export function defaultTranscriptDir(env: NodeJS.ProcessEnv): string {
+  if (env.CLAUDE_CONFIG_DIR) return path.join(env.CLAUDE_CONFIG_DIR, 'projects');
+  return path.join(env.HOME || os.homedir(), '.claude', 'projects');
+}
+
+export function registerImport(program: Command, ctx: CliContext): void {
+  program
+    .command('import')
+    .description("import Claude Code's session transcripts (interactive and past usage) into the ledger")
+    .option(
+      '--from <dir>',
+      'transcript directory (default: ~/.claude/projects, or $CLAUDE_CONFIG_DIR/projects)',
+    )
+    .option('--dry-run', 'count what would be imported, write nothing')
+    .option('--json', 'print the result as JSON on stdout')
+    .option('--prices <file>', 'a price table file overriding the built-in prices')
+    .action(async (flags: { from?: string; dryRun?: boolean; json?: boolean; prices?: string }) => {
+      const from = flags.from ? path.resolve(ctx.cwd, flags.from) : defaultTranscriptDir(ctx.env);
+      const table = loadPriceTable(ctx.env, flags.prices);
+      const result = importTranscripts(from, table, ctx.env, { dryRun: flags.dryRun === true });
+      if (flags.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      const verb = flags.dryRun ? 'would import' : 'imported';
+      ctx.stderr.write(
+        `claude-otel import: ${verb} ${result.records} record(s) from ${result.files} file(s): ` +
+          `${result.messages - result.known} new message(s), ${result.known} already in the ledger, ` +
+          `${result.tokens} tokens, $${result.cost_usd.toFixed(4)} at list prices\n`,
+      );
+      if (result.unknown_models.length > 0) {
+        ctx.stderr.write(
+          `claude-otel: warning: no price for ${result.unknown_models.join(', ')}: cost not counted\n`,
+        );
+      }
+      if (result.skipped_lines > 0)
+        ctx.stderr.write(`claude-otel: warning: ${result.skipped_lines} damaged line(s) skipped\n`);
+      ctx.exitCode = 0;
+    });
+}
