@@ -69,7 +69,7 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInp
   const toolCalls: RunRecordInput['tool_calls'] = {};
   let cost = 0;
   for (const m of group) {
-    const u = (models[m.model] ??= {
+    models[m.model] ??= {
       prompt: 0,
       completion: 0,
       cache_read: 0,
@@ -80,7 +80,8 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInp
       web_search_requests: 0,
       cost_usd: 0,
       cost_source: 'price_table',
-    });
+    };
+    const u = models[m.model]!;
     u.prompt += m.input;
     u.completion += m.output;
     u.cache_read += m.cache_read;
@@ -111,7 +112,8 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInp
     }
     for (const tool of m.tools) {
       const [name = 'unknown', id = ''] = tool.split('\u0000');
-      const stat = (toolCalls[name] ??= { count: 0, errors: 0, duration_ms: 0 });
+      toolCalls[name] ??= { count: 0, errors: 0, duration_ms: 0 };
+      const stat = toolCalls[name];
       stat.count++;
       if (o.toolErrors.has(id)) stat.errors++;
     }
