@@ -87,10 +87,13 @@ export async function startCollector(): Promise<TestCollector> {
       });
       await waitFor(
         async () => {
-          if (exited) throw new Error(`collector ${exited}: ${log()}`);
           return (await fetchText(`http://127.0.0.1:${health}/`, 1000)).status === 200;
         },
-        { timeoutMs: 30_000, what: 'the collector health check' },
+        {
+          timeoutMs: 30_000,
+          what: 'the collector health check',
+          fatal: () => (exited ? `collector ${exited}` : undefined),
+        },
       ).catch((error: Error) => {
         proc.kill('SIGKILL');
         throw new Error(`${error.message}\n${log()}`);

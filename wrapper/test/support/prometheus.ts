@@ -33,7 +33,7 @@ export async function startPrometheus(target: string, scrapeIntervalMs = 1000): 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-prometheus-'));
   const port = await freePort();
   const configFile = path.join(dir, 'prometheus.yml');
-  const interval = `${scrapeIntervalMs / 1000}s`;
+  const interval = `${scrapeIntervalMs}ms`;
   fs.writeFileSync(configFile, derivePrometheusConfig({ target, scrapeInterval: interval, rules: false }));
   const logFile = path.join(dir, 'prometheus.log');
   const out = fs.openSync(logFile, 'a');
@@ -69,10 +69,13 @@ export async function startPrometheus(target: string, scrapeIntervalMs = 1000): 
   try {
     await waitFor(
       async () => {
-        if (exited) throw new Error(`prometheus ${exited}: ${log()}`);
         return (await fetchText(`${url}/-/ready`, 1000)).status === 200;
       },
-      { timeoutMs: 30_000, what: 'Prometheus to be ready' },
+      {
+        timeoutMs: 30_000,
+        what: 'Prometheus to be ready',
+        fatal: () => (exited ? `prometheus ${exited}: ${log()}` : undefined),
+      },
     );
   } catch (error) {
     await stop();

@@ -4,6 +4,8 @@ export interface WaitOptions {
   timeoutMs?: number;
   intervalMs?: number;
   what?: string;
+  /** Checked each round: a message means waiting is pointless (the process died). */
+  fatal?: () => string | undefined;
 }
 
 export async function waitFor<T>(
@@ -14,6 +16,8 @@ export async function waitFor<T>(
   const interval = options.intervalMs ?? 100;
   let last: unknown;
   for (;;) {
+    const fatal = options.fatal?.();
+    if (fatal) throw new Error(`gave up waiting for ${options.what ?? 'a condition'}: ${fatal}`);
     try {
       const value = await probe();
       if (value !== undefined && value !== false) return value;
