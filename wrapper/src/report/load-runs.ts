@@ -98,7 +98,8 @@ function startedAt(line: string): number | undefined {
   return Number.isNaN(ms) ? undefined : ms;
 }
 
-function parseRun(line: string, withTurns: boolean): ReportRun | undefined {
+/** Parses one ledger line for reports; undefined for a damaged or non-run line. */
+export function parseRun(line: string, withTurns: boolean): ReportRun | undefined {
   const cut = line.indexOf(TURNS_KEY);
   let value: unknown;
   try {
@@ -148,7 +149,7 @@ function checkRun(value: unknown): ReportRun | undefined {
   return value as ReportRun;
 }
 
-function monthFiles(dir: string, since?: Date, until?: Date): string[] {
+export function monthFiles(dir: string, since?: Date, until?: Date): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(dir);
