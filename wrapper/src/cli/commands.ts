@@ -1,13 +1,20 @@
-// The command list: each command lives in its own file and registers itself here.
+// The command list: each command lives in its own file and registers itself. Files are loaded
+// lazily so that `claude-otel swarm` pays only for what it runs (start-up time counts against
+// the run it wraps). To add a command: one entry here, with every name and alias it answers to.
 import type { Command } from 'commander';
 import type { CliContext } from './context.js';
-import { registerRun } from './run.js';
-import { registerSwarm } from './swarm.js';
 
 type Register = (program: Command, ctx: CliContext) => void;
 
-const registrations: Register[] = [registerSwarm, registerRun];
+const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
+  { names: ['swarm'], load: async () => (await import('./swarm.js')).registerSwarm },
+  { names: ['run', 'passthrough'], load: async () => (await import('./run.js')).registerRun },
+];
 
-export function registerCommands(program: Command, ctx: CliContext): void {
-  for (const register of registrations) register(program, ctx);
+/** Registers the command named by `first` (the first argument), or every command when unknown. */
+export async function registerCommands(program: Command, ctx: CliContext, first?: string): Promise<void> {
+  const match = COMMANDS.find((c) => first !== undefined && c.names.includes(first));
+  const wanted = match ? [match] : COMMANDS;
+  const registers = await Promise.all(wanted.map((c) => c.load()));
+  for (const register of registers) register(program, ctx);
 }

@@ -34,7 +34,7 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
       outputError: (s, write) =>
         write(`claude-otel: ${s.replace(/^error: /, '').trim()} (see claude-otel --help)\n`),
     });
-  registerCommands(program, ctx);
+  await registerCommands(program, ctx, own.find((a) => !a.startsWith('-')));
   try {
     await program.parseAsync(own, { from: 'user' });
     return ctx.exitCode;
