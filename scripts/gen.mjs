@@ -6,7 +6,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const steps = [['npx', ['tsx', 'grafana/gen.ts', ...process.argv.slice(2)]]];
+const steps = [
+  ['npx', ['tsx', 'grafana/gen.ts', ...process.argv.slice(2)]],
+  // Re-records the stream-json fixtures with the pinned Claude Code (a few seconds, loopback only).
+  ['npx', ['tsx', 'wrapper/test/fixtures/record-streams.ts']],
+];
 
 for (const [cmd, args] of steps) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
