@@ -38,7 +38,7 @@ export const defaultConfig = {
   cacheWritePriceFactor: 1.25,
   cachePrices: [
     { modelRegex: '.*opus-4-[5-9].*', inputUsdPerMTok: 5 },
-    { modelRegex: '.*opus-4(-1)?(-[0-9]{8})?', inputUsdPerMTok: 15 },
+    { modelRegex: '.*opus-4(-1)?(-20[0-9]+)?', inputUsdPerMTok: 15 },
     { modelRegex: '.*sonnet.*', inputUsdPerMTok: 3 },
     { modelRegex: '.*haiku-4.*', inputUsdPerMTok: 1 },
     { modelRegex: '.*3-5-haiku.*', inputUsdPerMTok: 0.8 },

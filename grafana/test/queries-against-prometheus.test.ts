@@ -19,7 +19,12 @@ import {
   queryProblems,
 } from './support/check-queries.js';
 import { contractOpenMetrics, type SeriesOptions } from './support/contract-series.js';
-import { freePort, type RunningPrometheus, startPrometheus, writeConfigCopy } from './support/prometheus-process.js';
+import {
+  freePort,
+  type RunningPrometheus,
+  startPrometheus,
+  writeConfigCopy,
+} from './support/prometheus-process.js';
 import { toolPath } from './support/tools.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -34,11 +39,19 @@ async function prometheusWith(name: string, series: SeriesOptions): Promise<Runn
   mkdirSync(data, { recursive: true });
   const om = join(dir, 'series.om');
   writeFileSync(om, contractOpenMetrics(series));
-  execFileSync(toolPath('CLAUDE_OTEL_PROMTOOL_BIN'), ['tsdb', 'create-blocks-from', 'openmetrics', om, data], {
-    stdio: 'pipe',
-  });
+  execFileSync(
+    toolPath('CLAUDE_OTEL_PROMTOOL_BIN'),
+    ['tsdb', 'create-blocks-from', 'openmetrics', om, data],
+    {
+      stdio: 'pipe',
+    },
+  );
   // Nothing listens on the scrape target: the data comes from the blocks alone.
-  const config = writeConfigCopy(join(ROOT, 'prometheus/prometheus.yml'), dir, `127.0.0.1:${await freePort()}`);
+  const config = writeConfigCopy(
+    join(ROOT, 'prometheus/prometheus.yml'),
+    dir,
+    `127.0.0.1:${await freePort()}`,
+  );
   return startPrometheus(toolPath('CLAUDE_OTEL_PROMETHEUS_BIN'), config, data);
 }
 
@@ -99,7 +112,9 @@ describe('queries against a real Prometheus', () => {
 
   test('after a short run only the EXPECTED_EMPTY expressions are empty', () => {
     expect(queryProblems(short)).toEqual([]);
-    const empty = new Set(short.filter((r) => r.kind !== 'alert-condition' && !r.hasData).map((r) => r.where));
+    const empty = new Set(
+      short.filter((r) => r.kind !== 'alert-condition' && !r.hasData).map((r) => r.where),
+    );
     // The list is exact for this data: nothing stale in it, nothing missing from it.
     expect([...empty].sort()).toEqual(EXPECTED_EMPTY.map((e) => e.where).sort());
   });
@@ -122,7 +137,9 @@ describe('queries against a real Prometheus', () => {
   test('window totals are exact: spend over the full-day data equals the generated counters', async () => {
     // 8 cost series (2 models x 2 agents x success/error at 0.5 and 0.125 cents a step), 720 steps in 1d.
     const q = 'sum(increase(openai_token_cost_total[1d] anchored)) / 100';
-    const res = await fetch(`${fullUrl}/api/v1/query?${new URLSearchParams({ query: q, time: String(END) })}`);
+    const res = await fetch(
+      `${fullUrl}/api/v1/query?${new URLSearchParams({ query: q, time: String(END) })}`,
+    );
     const body = (await res.json()) as { data: { result: Array<{ value: [number, string] }> } };
     const expected = (2 * 2 * (0.5 + 0.125) * 720) / 100;
     expect(Number(body.data.result[0]?.value[1])).toBeCloseTo(expected, 9);

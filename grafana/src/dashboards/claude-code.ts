@@ -109,7 +109,8 @@ export function claudeCodeDashboard(cfg: Config): dashboard.Dashboard {
     seriesPanel(
       {
         title: 'Cost per hour by model (Claude Code)',
-        description: 'Claude Code cost rate per model, in USD per hour.',
+        description:
+          'Claude Code cost rate per model, in USD per hour. A model whose band keeps growing is where to look for savings (a smaller model, shorter context).',
         unit: UNITS.usdPerHour,
         width: 12,
         height: 8,
@@ -119,7 +120,8 @@ export function claudeCodeDashboard(cfg: Config): dashboard.Dashboard {
     ),
     barPanel({
       title: 'Tokens by model (Claude Code)',
-      description: 'All token types together per model in the time range.',
+      description:
+        'All token types together per model in the time range, as Claude Code counts them. Compare with the cost bars: cheap models can carry many tokens.',
       unit: UNITS.tokens,
       width: 24,
       height: 5,

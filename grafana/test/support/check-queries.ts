@@ -107,7 +107,8 @@ interface PromResponse {
 function numbersIn(data: PromResponse['data']): number[] {
   if (!data) return [];
   const r = data.result;
-  if (data.resultType === 'scalar' || data.resultType === 'string') return [Number((r as [number, string])[1])];
+  if (data.resultType === 'scalar' || data.resultType === 'string')
+    return [Number((r as [number, string])[1])];
   const series = r as Array<{ value?: [number, string]; values?: Array<[number, string]> }>;
   return series.flatMap((s) => [...(s.value ? [s.value] : []), ...(s.values ?? [])].map((v) => Number(v[1])));
 }
@@ -121,7 +122,8 @@ async function instantQuery(promUrl: string, expr: string, time: number, timeout
       signal: AbortSignal.timeout(timeoutMs),
     });
     const json = (await res.json()) as PromResponse;
-    if (json.status !== 'success') return { ok: false, hasData: false, error: json.error ?? `HTTP ${res.status}` };
+    if (json.status !== 'success')
+      return { ok: false, hasData: false, error: json.error ?? `HTTP ${res.status}` };
     return { ok: true, hasData: numbersIn(json.data).some((n) => !Number.isNaN(n)) };
   } catch (err) {
     return { ok: false, hasData: false, error: (err as Error).message };

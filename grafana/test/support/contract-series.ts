@@ -38,7 +38,12 @@ function labelText(labels: Record<string, string>): string {
 
 function families(codeActivity: boolean, errors: boolean): Family[] {
   const statuses = errors ? ['success', 'error'] : ['success'];
-  const tokenSteps: Record<string, number> = { prompt: 40, completion: 60, cache_read: 900, cache_creation: 60 };
+  const tokenSteps: Record<string, number> = {
+    prompt: 40,
+    completion: 60,
+    cache_read: 900,
+    cache_creation: 60,
+  };
   const tokens: Family['series'] = [];
   const cost: Family['series'] = [];
   const duration: Family['series'] = [];
@@ -49,7 +54,11 @@ function families(codeActivity: boolean, errors: boolean): Family[] {
         const base = { model, operation, status, agent };
         let total = 0;
         for (const [tokenType, step] of Object.entries(tokenSteps)) {
-          tokens.push({ sample: 'openai_tokens_total', labels: { ...base, token_type: tokenType }, step: step * scale });
+          tokens.push({
+            sample: 'openai_tokens_total',
+            labels: { ...base, token_type: tokenType },
+            step: step * scale,
+          });
           total += step * scale;
         }
         tokens.push({ sample: 'openai_tokens_total', labels: { ...base, token_type: 'total' }, step: total });
@@ -62,9 +71,17 @@ function families(codeActivity: boolean, errors: boolean): Family[] {
         const labels = { model, operation, status };
         // Runs last between 60 and 120 seconds.
         for (const le of DURATION_BUCKETS_MS) {
-          duration.push({ sample: 'openai_request_duration_ms_bucket', labels: { ...labels, le: String(le) }, step: le >= 120000 ? runs : 0 });
+          duration.push({
+            sample: 'openai_request_duration_ms_bucket',
+            labels: { ...labels, le: String(le) },
+            step: le >= 120000 ? runs : 0,
+          });
         }
-        duration.push({ sample: 'openai_request_duration_ms_bucket', labels: { ...labels, le: '+Inf' }, step: runs });
+        duration.push({
+          sample: 'openai_request_duration_ms_bucket',
+          labels: { ...labels, le: '+Inf' },
+          step: runs,
+        });
         duration.push({ sample: 'openai_request_duration_ms_count', labels, step: runs });
         duration.push({ sample: 'openai_request_duration_ms_sum', labels, step: runs * 90000 });
       }
@@ -78,7 +95,11 @@ function families(codeActivity: boolean, errors: boolean): Family[] {
     {
       name: 'claude_code_cost_usage_USD',
       type: 'counter',
-      series: MODELS.map((model) => ({ sample: 'claude_code_cost_usage_USD_total', labels: { model }, step: 0.01 })),
+      series: MODELS.map((model) => ({
+        sample: 'claude_code_cost_usage_USD_total',
+        labels: { model },
+        step: 0.01,
+      })),
     },
     {
       name: 'claude_code_token_usage_tokens',
@@ -91,7 +112,11 @@ function families(codeActivity: boolean, errors: boolean): Family[] {
         })),
       ),
     },
-    { name: 'claude_code_session_count', type: 'counter', series: [{ sample: 'claude_code_session_count_total', labels: {}, step: 1 }] },
+    {
+      name: 'claude_code_session_count',
+      type: 'counter',
+      series: [{ sample: 'claude_code_session_count_total', labels: {}, step: 1 }],
+    },
     {
       name: 'claude_code_active_time_seconds',
       type: 'counter',
@@ -108,7 +133,11 @@ function families(codeActivity: boolean, errors: boolean): Family[] {
           { sample: 'claude_code_lines_of_code_count_total', labels: { type: 'removed' }, step: 4 },
         ],
       },
-      { name: 'claude_code_commit_count', type: 'counter', series: [{ sample: 'claude_code_commit_count_total', labels: {}, step: 0.1 }] },
+      {
+        name: 'claude_code_commit_count',
+        type: 'counter',
+        series: [{ sample: 'claude_code_commit_count_total', labels: {}, step: 0.1 }],
+      },
       {
         name: 'claude_code_pull_request_count',
         type: 'counter',

@@ -23,7 +23,10 @@ export async function freePort(): Promise<number> {
 export function rewriteScrapeTarget(configText: string, target: string): string {
   const marked = configText.split('\n').filter((l) => l.includes('# CLAUDE_OTEL_SCRAPE_TARGET'));
   if (marked.length !== 1) throw new Error(`expected one marked targets line, found ${marked.length}`);
-  return configText.replace(/targets: \[[^\]]*\] # CLAUDE_OTEL_SCRAPE_TARGET/, `targets: ["${target}"] # CLAUDE_OTEL_SCRAPE_TARGET`);
+  return configText.replace(
+    /targets: \[[^\]]*\] # CLAUDE_OTEL_SCRAPE_TARGET/,
+    `targets: ["${target}"] # CLAUDE_OTEL_SCRAPE_TARGET`,
+  );
 }
 
 export interface RunningPrometheus {
@@ -36,7 +39,12 @@ export interface RunningPrometheus {
  * Runs Prometheus with `configPath` over `dataDir`. Rules are resolved relative to the config,
  * so the config must sit where `rules/*.yml` can be found.
  */
-export async function startPrometheus(bin: string, configPath: string, dataDir: string, deadlineMs = 60_000): Promise<RunningPrometheus> {
+export async function startPrometheus(
+  bin: string,
+  configPath: string,
+  dataDir: string,
+  deadlineMs = 60_000,
+): Promise<RunningPrometheus> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let log = '';

@@ -8,7 +8,8 @@ export type ToolVar = 'CLAUDE_OTEL_PROMTOOL_BIN' | 'CLAUDE_OTEL_PROMETHEUS_BIN' 
 
 function toolsEnvPath(): string {
   const cache =
-    process.env.CLAUDE_OTEL_CACHE ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'claude-otel');
+    process.env.CLAUDE_OTEL_CACHE ??
+    join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'claude-otel');
   return join(cache, 'tools.env');
 }
 
@@ -33,7 +34,9 @@ export function toolPath(name: ToolVar): string {
     }
   }
   if (!path) {
-    throw new Error(`${name} is not set and ${toolsEnvPath()} does not name it: run 'bash scripts/setup-tools.sh' first`);
+    throw new Error(
+      `${name} is not set and ${toolsEnvPath()} does not name it: run 'bash scripts/setup-tools.sh' first`,
+    );
   }
   try {
     accessSync(path, constants.X_OK);
