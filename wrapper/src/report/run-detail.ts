@@ -1,0 +1,91 @@
+// One run in detail for `show`: per turn tokens, cost and timing, plus tool calls. A turn's cost is
+// the run's cost split by each turn's list price, so turns add up to what the run cost.
+import type { RunRecord } from '../ledger/schema.js';
+import type { PriceTable } from '../pricing/price-table.js';
+import { priceRequest } from '../pricing/price-usage.js';
+import { formatInt, formatUsd } from './format-values.js';
+
+export interface TurnDetail {
+  n: number;
+  model: string;
+  offset_ms: number;
+  duration_ms: number;
+  input: number;
+  output: number;
+  cache_read: number;
+  cache_creation: number;
+  tool_uses: number;
+  cost_usd: number;
+}
+
+export function turnDetails(run: RunRecord, table: PriceTable): TurnDetail[] {
+  const start = Date.parse(run.started_at);
+  const weights = run.turns.map((t) => {
+    const price = table.lookup(t.model);
+    const usage = {
+      input: t.input,
+      output: t.output,
+      cache_read: t.cache_read,
+      cache_creation: t.cache_creation,
+    };
+    return price ? priceRequest(price.rates, usage) : t.input + t.output + t.cache_read + t.cache_creation;
+  });
+  const sum = weights.reduce((a, b) => a + b, 0);
+  return run.turns.map((t, i) => ({
+    n: i + 1,
+    model: t.model,
+    offset_ms: t.start_ms - start,
+    duration_ms: t.end_ms - t.start_ms,
+    input: t.input,
+    output: t.output,
+    cache_read: t.cache_read,
+    cache_creation: t.cache_creation,
+    tool_uses: t.tool_uses,
+    cost_usd: sum === 0 ? 0 : (run.cost_usd * weights[i]!) / sum,
+  }));
+}
+
+export function formatRunDetail(run: RunRecord, turns: TurnDetail[]): string {
+  const lines = [
+    `run        ${run.run_id}`,
+    `session    ${run.session_id ?? '-'}`,
+    `operation  ${run.operation} (agent ${run.agent}, invocation ${run.invocation_id})`,
+    `started    ${run.started_at}  (${(run.duration_ms / 1000).toFixed(1)} s` +
+      `${run.duration_api_ms === null ? '' : `, API ${(run.duration_api_ms / 1000).toFixed(1)} s`})`,
+    `status     ${run.status} (${run.termination}${run.subtype ? `, ${run.subtype}` : ''})`,
+    `cost       ${formatUsd(run.cost_usd)} (${run.cost_source})`,
+  ];
+  for (const [model, u] of Object.entries(run.models)) {
+    lines.push(
+      `model      ${model}: ${formatInt(u.prompt)} in, ${formatInt(u.completion)} out, ` +
+        `${formatInt(u.cache_read)} cache read, ${formatInt(u.cache_creation)} cache write`,
+    );
+  }
+  lines.push('', ' #  at (s)  took (s)   input  output  cache read  cache write  tools     cost');
+  for (const t of turns) {
+    lines.push(
+      [
+        String(t.n).padStart(2),
+        (t.offset_ms / 1000).toFixed(1).padStart(7),
+        (t.duration_ms / 1000).toFixed(1).padStart(9),
+        formatInt(t.input).padStart(7),
+        formatInt(t.output).padStart(7),
+        formatInt(t.cache_read).padStart(11),
+        formatInt(t.cache_creation).padStart(12),
+        String(t.tool_uses).padStart(6),
+        formatUsd(t.cost_usd).padStart(8),
+      ].join(' '),
+    );
+  }
+  if (turns.length === 0) lines.push('(no turns recorded)');
+  const tools = Object.entries(run.tool_calls);
+  if (tools.length > 0) {
+    lines.push('', 'tool         calls  errors  time (s)');
+    for (const [name, s] of tools.sort((a, b) => b[1].count - a[1].count)) {
+      lines.push(
+        `${name.padEnd(12)} ${String(s.count).padStart(5)}  ${String(s.errors).padStart(6)}  ${(s.duration_ms / 1000).toFixed(1).padStart(8)}`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
