@@ -24,7 +24,7 @@ describe('show', () => {
   it('finds last, a full id, or a unique prefix; refuses an ambiguous one', () => {
     expect(findRun(runs, 'last').run_id).toBe('run-000059');
     expect(findRun(runs, 'run-000007').run_id).toBe('run-000007');
-    expect(findRun([runs[3]!, runs[59]!], 'run-0000').run_id).toBe('run-000003');
+    expect(findRun([runs[3]!, runs[59]!], 'run-00000').run_id).toBe('run-000003');
     expect(() => findRun(runs, 'run-0000')).toThrow(/matches 10 runs/);
     expect(() => findRun([], 'last')).toThrow(/no runs yet/);
   });
