@@ -25,7 +25,7 @@ describe('show', () => {
     expect(findRun(runs, 'last').run_id).toBe('run-000059');
     expect(findRun(runs, 'run-000007').run_id).toBe('run-000007');
     expect(findRun([runs[3]!, runs[59]!], 'run-00000').run_id).toBe('run-000003');
-    expect(() => findRun(runs, 'run-0000')).toThrow(/matches 10 runs/);
+    expect(() => findRun(runs, 'run-00001')).toThrow(/matches 10 runs/);
     expect(() => findRun([], 'last')).toThrow(/no runs yet/);
   });
 });
