@@ -9,6 +9,13 @@ type Register = (program: Command, ctx: CliContext) => void;
 const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['swarm'], load: async () => (await import('./swarm.js')).registerSwarm },
   { names: ['run', 'passthrough'], load: async () => (await import('./run.js')).registerRun },
+  { names: ['report', 'token-usage'], load: async () => (await import('./report.js')).registerReport },
+  { names: ['cost'], load: async () => (await import('./cost.js')).registerCost },
+  { names: ['show'], load: async () => (await import('./show.js')).registerShow },
+  { names: ['monitor'], load: async () => (await import('./monitor.js')).registerMonitor },
+  { names: ['import'], load: async () => (await import('./import.js')).registerImport },
+  { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
+  { names: ['gate'], load: async () => (await import('./gate.js')).registerGate },
 ];
 
 /** Registers the command named by `first` (the first argument), or every command when unknown. */
