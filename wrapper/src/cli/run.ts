@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { EXIT, usageError } from '../errors.js';
 import { loadPriceTable } from '../pricing/price-table.js';
-import { exportAfterRuns } from '../run/export-step.js';
+import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
 import { runInteractive } from '../run/interactive.js';
 import { planPassthrough } from '../run/passthrough-args.js';
@@ -50,6 +50,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
   const plan = planPassthrough(ctx.passthrough);
   const table = loadPriceTable(ctx.env, flags.prices);
+  const exportStep = beginExport(ctx);
   if (!plan.print) {
     const code = await runInteractive({
       claudeBin,
@@ -61,7 +62,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
       storePrompts: flags.storePrompts === true,
       table,
     });
-    await exportAfterRuns(ctx);
+    await exportStep.finish([]);
     return code;
   }
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : undefined;
@@ -88,10 +89,10 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
       }
     },
   });
-  await exportAfterRuns(ctx);
   const run = result.results[0];
   const records = result.results.map((r) => r.record);
-  if (!flags.quiet && plan.format === 'text') ctx.stderr.write(`${summaryLine(records)}\n`);
+  const exportNote = await exportStep.finish(records);
+  if (!flags.quiet && plan.format === 'text') ctx.stderr.write(`${summaryLine(records, exportNote)}\n`);
   if (result.ledgerError) ctx.stderr.write(`${result.ledgerError.toLine()}\n`);
   if (result.interrupted) return result.interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
   if (run?.outcome.spawnError)

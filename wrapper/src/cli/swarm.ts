@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { EXIT, usageError } from '../errors.js';
 import { loadPriceTable } from '../pricing/price-table.js';
-import { exportAfterRuns } from '../run/export-step.js';
+import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
 import { formatUsd, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
 import { runSwarm, type SwarmResult } from '../run/swarm.js';
@@ -66,6 +66,7 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
   const table = loadPriceTable(ctx.env, flags.prices);
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
 
+  const exportStep = beginExport(ctx);
   const result = await runSwarm({
     tasks: tasks.map((prompt, i) => ({
       agent: names?.[i] ?? `agent-${i + 1}`,
@@ -85,14 +86,14 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     ...(budgetUsd !== undefined ? { budgetUsd } : {}),
   });
   const records = result.results.map((r) => r.record);
-  await exportAfterRuns(ctx);
+  const exportNote = await exportStep.finish(records);
 
   if (flags.json) {
     ctx.stdout.write(`${JSON.stringify(swarmJson(result.invocationId, records), null, 2)}\n`);
   } else {
     writeResults(result, ctx);
   }
-  if (!flags.quiet && !flags.json) ctx.stderr.write(`${summaryLine(records)}\n`);
+  if (!flags.quiet && !flags.json) ctx.stderr.write(`${summaryLine(records, exportNote)}\n`);
   for (const r of result.results) {
     if (r.outcome.spawnError)
       ctx.stderr.write(`claude-otel: ${r.task.agent}: cannot start claude: ${r.outcome.spawnError}\n`);

@@ -1,5 +1,42 @@
-// After runs are in the ledger: send whatever is pending to the collector, bounded in time.
-// Placeholder until the export module lands: records stay pending for `claude-otel sync`.
+// The export around a run: started before Claude Code is spawned (so OpenTelemetry loads and the
+// collector is probed while the run goes on), finished after the runs are in the ledger by
+// sending everything pending, bounded in time. It never throws and never changes exit codes.
 import type { CliContext } from '../cli/context.js';
+import { exportPendingWith, resolveExportConfig, startExporter } from '../export/index.js';
+import type { RunRecord } from '../ledger/schema.js';
 
-export async function exportAfterRuns(_ctx: CliContext): Promise<void> {}
+export interface ExportStep {
+  /** Sends pending runs; returns a short note for the summary line when something stays unsent. */
+  finish(records: RunRecord[]): Promise<string | undefined>;
+}
+
+export function beginExport(ctx: CliContext): ExportStep {
+  const config = resolveExportConfig(ctx.env);
+  if (!config.enabled) return { finish: async () => 'export off' };
+  const exporter = startExporter({
+    endpoint: config.endpoint,
+    timeoutMs: config.timeoutMs,
+    env: ctx.env,
+    headers: config.headers,
+  });
+  return {
+    async finish(records) {
+      try {
+        const result = await exportPendingWith(exporter, {
+          env: ctx.env,
+          records,
+          deadline: Date.now() + config.timeoutMs,
+        });
+        if (ctx.debug) {
+          for (const w of result.warnings) ctx.stderr.write(`claude-otel: export: ${w}\n`);
+          if (result.error) ctx.stderr.write(`claude-otel: export: ${result.error}\n`);
+        }
+        if (result.failed.length === 0) return undefined;
+        return `${result.failed.length} run(s) not yet sent to ${config.endpoint} (kept for \`claude-otel sync\`)`;
+      } catch (error) {
+        if (ctx.debug) ctx.stderr.write(`claude-otel: export: ${(error as Error).message}\n`);
+        return 'metrics not sent (kept for `claude-otel sync`)';
+      }
+    },
+  };
+}

@@ -62,7 +62,7 @@ export function formatUsd(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
-export function summaryLine(records: RunRecord[]): string {
+export function summaryLine(records: RunRecord[], note?: string): string {
   const { tokens, cost_usd } = totalsOf(records);
   const runs = records.length === 1 ? '1 run' : `${records.length} runs`;
   const unknown = [...new Set(records.flatMap((r) => r.unknown_models))];
@@ -73,5 +73,6 @@ export function summaryLine(records: RunRecord[]): string {
     `cache hit ${(cacheHitRatio(tokens) * 100).toFixed(1)}%`,
   ];
   if (unknown.length > 0) parts.push(`price unknown for ${unknown.join(', ')}`);
+  if (note) parts.push(note);
   return `claude-otel: ${parts.join(' · ')}`;
 }
