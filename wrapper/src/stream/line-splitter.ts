@@ -24,6 +24,9 @@ export class LineSplitter {
       const piece = text.slice(start, nl);
       if (this.skipping) {
         this.skipping = false;
+      } else if (this.pending.length + piece.length > this.maxLine) {
+        // The same limit whether the line arrived in one chunk or several.
+        this.oversized++;
       } else {
         this.onLine(this.pending === '' ? piece : this.pending + piece);
       }
@@ -43,7 +46,10 @@ export class LineSplitter {
   end(): void {
     const rest = this.pending + this.decoder.end();
     this.pending = '';
-    if (rest !== '' && !this.skipping) this.onLine(rest);
+    if (rest !== '' && !this.skipping) {
+      if (rest.length > this.maxLine) this.oversized++;
+      else this.onLine(rest);
+    }
     this.skipping = false;
   }
 }
