@@ -59,6 +59,12 @@ const running: RunningPrometheus[] = [];
 let full: QueryCheck[] = [];
 let short: QueryCheck[] = [];
 let fullUrl = '';
+// A setup failure (e.g. promtool or Prometheus not built) fails every test with its message,
+// rather than leaving them reported as skipped.
+let setupError: unknown;
+function ready(): void {
+  if (setupError) throw setupError;
+}
 
 beforeAll(async () => {
   try {
@@ -83,7 +89,7 @@ beforeAll(async () => {
     short = await checkQueriesAgainst(brief.url, { range: '1h', rateInterval: '2m' });
   } catch (err) {
     await Promise.all(running.map((p) => p.stop()));
-    throw err;
+    setupError = err;
   }
 }, 170_000);
 
@@ -94,6 +100,7 @@ afterAll(async () => {
 
 describe('queries against a real Prometheus', () => {
   test('every panel query, alert and recording rule is checked', () => {
+    ready();
     const alerts = listAlertExpressions();
     const expected = listPanelQueries().length + alerts.length + alerts.filter((a) => a.condition).length;
     expect(full.length).toBe(expected);
@@ -105,12 +112,14 @@ describe('queries against a real Prometheus', () => {
   });
 
   test('with a full day of data every expression parses and every value has data', () => {
+    ready();
     expect(queryProblems(full)).toEqual([]);
     const empty = full.filter((r) => r.kind !== 'alert-condition' && !r.hasData).map((r) => r.where);
     expect(empty).toEqual([]);
   });
 
   test('after a short run only the EXPECTED_EMPTY expressions are empty', () => {
+    ready();
     expect(queryProblems(short)).toEqual([]);
     const empty = new Set(
       short.filter((r) => r.kind !== 'alert-condition' && !r.hasData).map((r) => r.where),
@@ -120,6 +129,7 @@ describe('queries against a real Prometheus', () => {
   });
 
   test('every EXPECTED_EMPTY entry names a shipped query and gives a reason', () => {
+    ready();
     const known = new Set([...listPanelQueries().map(panelWhere), ...listAlertExpressions().map(alertWhere)]);
     for (const e of EXPECTED_EMPTY) {
       expect(known.has(e.where), e.where).toBe(true);
@@ -128,6 +138,7 @@ describe('queries against a real Prometheus', () => {
   });
 
   test('Prometheus loaded both rule groups from the repo', async () => {
+    ready();
     const res = await fetch(`${fullUrl}/api/v1/rules`);
     const body = (await res.json()) as { data: { groups: Array<{ name: string; rules: unknown[] }> } };
     const groups = Object.fromEntries(body.data.groups.map((g) => [g.name, g.rules.length]));
@@ -135,6 +146,7 @@ describe('queries against a real Prometheus', () => {
   });
 
   test('window totals are exact: spend over the full-day data equals the generated counters', async () => {
+    ready();
     // 8 cost series (2 models x 2 agents x success/error at 0.5 and 0.125 cents a step), 720 steps in 1d.
     const q = 'sum(increase(openai_token_cost_total[1d] anchored)) / 100';
     const res = await fetch(
