@@ -1,0 +1,117 @@
+// Claude Code's own telemetry through the repo's collector config: the real `claude` CLI (against
+// the scripted Messages API) exports claude_code.* metrics and events to the collector; Prometheus
+// gets them without session or user labels, and the config validates as written.
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectorConfigPath } from '../../src/stack/collector-env.js';
+import { CLAUDE_BIN, makeSandbox, type Sandbox } from '../support/cli.js';
+import { requireTool, startCollector, type TestCollector } from '../support/collector.js';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
+import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
+import { waitFor } from '../support/wait-for.js';
+
+let collector: TestCollector;
+let prom: TestPrometheus;
+let api: ScriptedApi;
+let sandbox: Sandbox;
+
+beforeAll(async () => {
+  collector = await startCollector();
+  prom = await startPrometheus(collector.metricsTarget, 500);
+  api = await startScriptedApi();
+});
+afterAll(async () => {
+  await api?.close();
+  await prom?.stop();
+  await collector?.stop();
+  sandbox?.cleanup();
+});
+
+function runClaude(env: NodeJS.ProcessEnv, prompt: string): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve) => {
+    let stdout = '';
+    const child = spawn(
+      CLAUDE_BIN,
+      ['-p', prompt, '--output-format', 'json', '--model', 'claude-sonnet-4-5'],
+      {
+        env,
+        cwd: sandbox.workdir,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    );
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout });
+    });
+  });
+}
+
+describe('the collector config', () => {
+  it('validates with its defaults and with the test environment', () => {
+    const bin = requireTool('collector');
+    const plain = spawnSync(bin, ['validate', '--config', collectorConfigPath()], { encoding: 'utf8' });
+    expect(plain.status, plain.stderr).toBe(0);
+    const broken = spawnSync(bin, ['validate', '--config', collectorConfigPath()], {
+      encoding: 'utf8',
+      env: { ...process.env, CLAUDE_OTEL_TRACES_EXPORTERS: '[no_such_exporter]' },
+    });
+    expect(broken.status).not.toBe(0);
+    expect(broken.stderr).toContain('no_such_exporter');
+  });
+});
+
+describe("Claude Code's own telemetry", () => {
+  it('claude_code_* series arrive without session or user labels; events reach the logs pipeline', async () => {
+    sandbox = makeSandbox(api.url, {
+      CLAUDE_CODE_ENABLE_TELEMETRY: '1',
+      OTEL_METRICS_EXPORTER: 'otlp',
+      OTEL_LOGS_EXPORTER: 'otlp',
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.grpcEndpoint,
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
+      OTEL_LOGS_EXPORT_INTERVAL: '1000',
+      // Session ids are left ON here: the collector itself must keep them off Prometheus.
+    });
+    const { code, stdout } = await runClaude(
+      sandbox.env,
+      'say hi [[scenario:tools turns=2 in=100 out=50 cr=10 cc=5]]',
+    );
+    expect(code).toBe(0);
+    const series = await waitFor(
+      async () => {
+        const found = await prom.query('{__name__=~"claude_code_.+"}');
+        return found.some((s) => s.labels.__name__ === 'claude_code_token_usage_tokens_total')
+          ? found
+          : undefined;
+      },
+      { what: 'claude_code_* series in Prometheus', timeoutMs: 30_000 },
+    );
+    const labelNames = new Set(series.flatMap((s) => Object.keys(s.labels)));
+    for (const forbidden of ['session_id', 'user_id', 'user_email', 'user_account_uuid', 'organization_id']) {
+      expect(labelNames.has(forbidden), `label ${forbidden} on ${[...labelNames].join(',')}`).toBe(false);
+    }
+    const tokens = await prom.query('sum by (type) (claude_code_token_usage_tokens_total)');
+    const byType = Object.fromEntries(tokens.map((s) => [s.labels.type, s.value]));
+    // Exactly what Claude Code itself reported for the run (all models, side calls included).
+    const result = JSON.parse(stdout) as {
+      modelUsage: Record<string, { inputTokens: number; outputTokens: number }>;
+    };
+    const usage = Object.values(result.modelUsage);
+    expect(byType.input).toBe(usage.reduce((s, u) => s + u.inputTokens, 0));
+    expect(byType.output).toBe(usage.reduce((s, u) => s + u.outputTokens, 0));
+    await waitFor(
+      () =>
+        fs.existsSync(collector.logsFile) &&
+        fs.readFileSync(collector.logsFile, 'utf8').includes('claude_code.api_request'),
+      {
+        what: 'claude_code.api_request events in the logs file',
+        timeoutMs: 15_000,
+      },
+    );
+  });
+});
