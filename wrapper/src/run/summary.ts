@@ -66,13 +66,21 @@ export function summaryLine(records: RunRecord[], note?: string): string {
   const { tokens, cost_usd } = totalsOf(records);
   const runs = records.length === 1 ? '1 run' : `${records.length} runs`;
   const unknown = [...new Set(records.flatMap((r) => r.unknown_models))];
+  // A model can be unknown to the table yet priced by Claude Code (its fallback guess).
+  const unpriced = unknown.filter((m) =>
+    records.some((r) => r.unknown_models.includes(m) && r.models[m]?.cost_usd == null),
+  );
+  const guessed = unknown.filter((m) => !unpriced.includes(m));
   const parts = [
     runs,
     `${fmt.format(tokens.total)} tokens (prompt ${fmt.format(tokens.prompt)}, completion ${fmt.format(tokens.completion)}, cache read ${fmt.format(tokens.cache_read)}, cache write ${fmt.format(tokens.cache_creation)})`,
     `cost ${formatUsd(cost_usd)}`,
     `cache hit ${(cacheHitRatio(tokens) * 100).toFixed(1)}%`,
   ];
-  if (unknown.length > 0) parts.push(`price unknown for ${unknown.join(', ')}`);
+  if (unpriced.length > 0) parts.push(`price unknown for ${unpriced.join(', ')}`);
+  if (guessed.length > 0) {
+    parts.push(`not in the price table: ${guessed.join(', ')} (cost as Claude Code estimated it)`);
+  }
   if (note) parts.push(note);
   return `claude-otel: ${parts.join(' · ')}`;
 }

@@ -45,7 +45,7 @@ export function usageFromResult(result: ResultLine, table: PriceTable, fallbackM
       entry.inputTokens + entry.outputTokens + entry.cacheReadInputTokens + entry.cacheCreationInputTokens;
     if (hasTokens > 0) models[fallbackModel] = modelUsageFromEntry(fallbackModel, entry, table);
   }
-  return summarize(models, 'result', result.total_cost_usd);
+  return summarize(models, 'result', result.total_cost_usd, table);
 }
 
 export function usageFromStream(acc: RunAccumulator, table: PriceTable): RunUsage {
@@ -63,7 +63,7 @@ export function usageFromStream(acc: RunAccumulator, table: PriceTable): RunUsag
     usage.cost_source = cost === undefined ? 'unknown' : 'price_table';
     models[model] = usage;
   }
-  return summarize(models, 'stream', undefined);
+  return summarize(models, 'stream', undefined, table);
 }
 
 export function modelUsageFromEntry(model: string, e: ModelUsageEntry, table: PriceTable): ModelUsage {
@@ -111,22 +111,27 @@ function summarize(
   models: Record<string, ModelUsage>,
   source: UsageSource,
   reportedTotal: number | undefined,
+  table: PriceTable,
 ) {
   const tokens = zeroTokens();
   let cost = 0;
+  let unpriced = false;
   const unknown: string[] = [];
   let fromTable = false;
   for (const [model, usage] of Object.entries(models)) {
     addTokens(tokens, usage);
-    if (usage.cost_usd === null) unknown.push(model);
+    if (usage.cost_usd === null) unpriced = true;
     else cost += usage.cost_usd;
+    // Listed even when Claude Code reported a cost for it: for a model it does not know, Claude
+    // Code's figure is a fallback guess (costBasis "unknown"), and the table could not check it.
+    if (usage.cost_usd === null || !table.lookup(model)) unknown.push(model);
     if (usage.cost_source === 'price_table') fromTable = true;
   }
   let costSource: CostSource = fromTable ? 'price_table' : 'claude';
   if (reportedTotal !== undefined) {
     cost = reportedTotal;
     costSource = 'claude';
-  } else if (unknown.length > 0) {
+  } else if (unpriced) {
     costSource = 'unknown';
   } else if (Object.keys(models).length === 0) {
     costSource = source === 'result' ? 'claude' : 'price_table';
