@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { endpointAddress, parseHeaders, resolveExportConfig } from '../../../src/export/config.js';
+
+describe('resolveExportConfig', () => {
+  it('defaults to localhost:4317, enabled, 2 s', () => {
+    expect(resolveExportConfig({})).toEqual({
+      enabled: true,
+      endpoint: 'http://localhost:4317',
+      headers: {},
+      timeoutMs: 2000,
+    });
+  });
+  it('reads the OTLP endpoint, headers and the off switch', () => {
+    const c = resolveExportConfig({
+      OTEL_EXPORTER_OTLP_ENDPOINT: 'collector.example:4317',
+      OTEL_EXPORTER_OTLP_HEADERS: 'authorization=Bearer%20abc, x-scope-orgid=team-a',
+      CLAUDE_OTEL_EXPORT: 'off',
+    });
+    expect(c).toMatchObject({
+      enabled: false,
+      endpoint: 'http://collector.example:4317',
+      headers: { authorization: 'Bearer abc', 'x-scope-orgid': 'team-a' },
+    });
+  });
+  it('ignores malformed header parts', () => {
+    expect(parseHeaders('novalue,=x,a=1')).toEqual({ a: '1' });
+  });
+  it('derives host and port to probe', () => {
+    expect(endpointAddress('https://otel.example')).toEqual({ host: 'otel.example', port: 443, tls: true });
+    expect(endpointAddress('http://[::1]:4317')).toEqual({ host: '::1', port: 4317, tls: false });
+  });
+});
