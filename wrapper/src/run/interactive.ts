@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import { appendRunRecord, assertLedgerWritable } from '../ledger/append.js';
@@ -12,6 +13,7 @@ import { RunAccumulator } from '../stream/run-accumulator.js';
 import { buildRunRecord, newRunId } from './build-record.js';
 import { ciContext, gitContext } from './context.js';
 import type { AgentOutcome } from './run-agent.js';
+import { findSessionTranscript, sessionUsageFromTranscript } from './session-usage.js';
 import { claudeEnv } from './telemetry-env.js';
 
 export interface InteractiveOptions {
@@ -81,7 +83,20 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     },
     options.table,
   );
-  // An interactive session has no result line: its status is its exit code.
+  // An interactive session prints no result: its usage comes from its transcript, and its
+  // status is its exit code.
+  const transcript = sessionId ? findSessionTranscript(options.env, sessionId) : undefined;
+  if (transcript && sessionId) {
+    try {
+      Object.assign(
+        record,
+        sessionUsageFromTranscript(fs.readFileSync(transcript, 'utf8'), sessionId, options.table),
+        { usage_source: 'transcript' },
+      );
+    } catch {
+      // An unreadable transcript leaves the record without usage; `import` can still add it.
+    }
+  }
   record.status = code === 0 ? 'success' : 'error';
   record.is_error = code !== 0;
   appendRunRecord(record, options.env);

@@ -1,0 +1,108 @@
+// The usage of an interactive session, read from its transcript, must equal what `import` finds
+// in the same transcript, and once recorded, a later import must not count it again.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { importTranscripts } from '../../../src/import/import-transcripts.js';
+import { appendRunRecord } from '../../../src/ledger/append.js';
+import { readLedger } from '../../../src/ledger/read.js';
+import { LEDGER_VERSION, type RunRecordInput } from '../../../src/ledger/schema.js';
+import { loadPriceTable } from '../../../src/pricing/price-table.js';
+import { findSessionTranscript, sessionUsageFromTranscript } from '../../../src/run/session-usage.js';
+
+const FIXTURES = path.resolve(__dirname, '../../fixtures/transcripts/projects');
+const table = loadPriceTable({});
+const dirs: string[] = [];
+
+function tmp(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'session-usage-'));
+  dirs.push(d);
+  return d;
+}
+
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+const sessions = fs
+  .readdirSync(FIXTURES)
+  .flatMap((project) =>
+    fs
+      .readdirSync(path.join(FIXTURES, project))
+      .map((f) => ({ project, session: f.replace(/\.jsonl$/, '') })),
+  );
+
+describe('interactive session usage from its transcript', () => {
+  it('has recorded transcripts to read', () => {
+    expect(sessions.length).toBeGreaterThan(0);
+  });
+
+  for (const { project, session } of sessions) {
+    it(`equals what import finds in session ${session.slice(0, 8)}, and is not imported again`, () => {
+      const home = tmp();
+      const projectDir = path.join(home, '.claude', 'projects', project);
+      fs.mkdirSync(projectDir, { recursive: true });
+      fs.copyFileSync(
+        path.join(FIXTURES, project, `${session}.jsonl`),
+        path.join(projectDir, `${session}.jsonl`),
+      );
+      const file = findSessionTranscript({ HOME: home }, session);
+      expect(file).toBe(path.join(projectDir, `${session}.jsonl`));
+      const usage = sessionUsageFromTranscript(fs.readFileSync(file!, 'utf8'), session, table);
+      expect(usage.message_ids.length).toBeGreaterThan(0);
+
+      // What `import` makes of the same transcript, in a ledger of its own.
+      const importEnv = { CLAUDE_OTEL_HOME: path.join(home, 'import-ledger') };
+      importTranscripts(path.join(home, '.claude', 'projects'), table, importEnv);
+      const imported = readLedger({ env: importEnv }).runs.filter((r) => r.session_id === session);
+      const importedTotal = imported.reduce(
+        (n, r) => n + Object.values(r.models).reduce((m, u) => m + u.total, 0),
+        0,
+      );
+      const importedCost = imported.reduce((n, r) => n + r.cost_usd, 0);
+      const ourTotal = Object.values(usage.models).reduce((m, u) => m + u.total, 0);
+      expect(ourTotal).toBe(importedTotal);
+      expect(usage.cost_usd).toBeCloseTo(importedCost, 12);
+
+      // A ledger that already holds the interactive run: importing the transcript adds nothing.
+      const env = { CLAUDE_OTEL_HOME: path.join(home, 'ledger') };
+      const now = new Date().toISOString();
+      const record: RunRecordInput = {
+        v: LEDGER_VERSION,
+        kind: 'run',
+        run_id: 'interactive-1',
+        invocation_id: 'inv-1',
+        session_id: session,
+        operation: 'run',
+        agent: 'main',
+        started_at: now,
+        ended_at: now,
+        duration_ms: 0,
+        duration_api_ms: null,
+        cwd: '/',
+        git: null,
+        ci: null,
+        claude_version: null,
+        status: 'success',
+        subtype: null,
+        is_error: false,
+        termination: 'completed',
+        exit_code: 0,
+        signal: null,
+        api_error_status: null,
+        usage_source: 'transcript',
+        turns: [],
+        tool_spans: [],
+        malformed_lines: 0,
+        trace_id: null,
+        span_id: null,
+        ...usage,
+      };
+      appendRunRecord(record, env);
+      const again = importTranscripts(path.join(home, '.claude', 'projects'), table, env);
+      expect(again.records).toBe(0);
+      expect(readLedger({ env }).runs).toHaveLength(1);
+    });
+  }
+});
