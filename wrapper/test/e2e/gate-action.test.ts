@@ -43,7 +43,9 @@ describe('GitHub Action', () => {
     expect(action.inputs['max-usd'].required).toBe(true);
     for (const step of action.runs.steps) if (step.run) expect(step.shell, step.name).toBe('bash');
     const gate = action.runs.steps.find((s: { id?: string }) => s.id === 'gate');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a bash array expansion, literally
     expect(gate.run).toContain('claude-otel "${args[@]}"');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, literally
     expect(action.outputs.cost_usd.value).toBe('${{ steps.gate.outputs.cost_usd }}');
   });
 
