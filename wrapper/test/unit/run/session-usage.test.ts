@@ -50,7 +50,7 @@ describe('interactive session usage from its transcript', () => {
       const file = findSessionTranscript({ HOME: home }, session);
       expect(file).toBe(path.join(projectDir, `${session}.jsonl`));
       const usage = sessionUsageFromTranscript(fs.readFileSync(file!, 'utf8'), session, table);
-      expect(usage.message_ids.length).toBeGreaterThan(0);
+      expect(usage.message_ids?.length ?? 0).toBeGreaterThan(0);
 
       // What `import` makes of the same transcript, in a ledger of its own.
       const importEnv = { CLAUDE_OTEL_HOME: path.join(home, 'import-ledger') };
