@@ -11,6 +11,7 @@ import type { StreamEvent } from '../stream/parse-line.js';
 import { buildRunRecord, newRunId } from './build-record.js';
 import { ciContext, gitContext } from './context.js';
 import { type AgentOutcome, type AgentProcess, startAgentProcess } from './run-agent.js';
+import { RunningMarkerWriter } from './running-marker.js';
 import { claudeEnv } from './telemetry-env.js';
 
 export interface AgentTask {
@@ -99,6 +100,13 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       storePrompts: options.storePrompts,
       traceparent: traceparent(traceIdFor(invocationId), runSpanIdFor(runId)),
     });
+    const marker = new RunningMarkerWriter(options.env, {
+      run_id: runId,
+      invocation_id: invocationId,
+      operation: options.operation,
+      agent: task.agent,
+      started_at: new Date().toISOString(),
+    });
     const proc = startAgentProcess({
       bin: options.claudeBin,
       args: task.args,
@@ -109,10 +117,14 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       ...(options.killAfterMs !== undefined ? { killAfterMs: options.killAfterMs } : {}),
       onEvent: (event, raw) => {
         options.onEvent?.(task.agent, event, raw);
-        if (event.kind === 'assistant' || event.kind === 'result') checkBudget();
+        if (event.kind === 'assistant' || event.kind === 'result') {
+          checkBudget();
+          marker.update(proc.acc, options.table);
+        }
       },
     });
     running.set(runId, { proc, estimate: () => proc.acc.estimateCostUsd(options.table) });
+    marker.update(proc.acc, options.table, true);
     const outcome = await proc.done;
     running.delete(runId);
     const input = buildRunRecord(
@@ -139,6 +151,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       record = runRecordSchema.parse(input);
       ledgerError ??= error instanceof ClaudeOtelError ? error : new ClaudeOtelError(String(error));
     }
+    marker.remove();
     finishedCost += record.cost_usd;
     results.push({ task, outcome, record });
     checkBudget();
