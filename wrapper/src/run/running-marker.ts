@@ -35,7 +35,7 @@ export class RunningMarkerWriter {
   private last = 0;
 
   constructor(
-    private readonly env: NodeJS.ProcessEnv,
+    env: NodeJS.ProcessEnv,
     private readonly base: Pick<
       RunningMarker,
       'run_id' | 'invocation_id' | 'operation' | 'agent' | 'started_at'

@@ -46,7 +46,8 @@ export function sessionUsageFromTranscript(text: string, sessionId: string, tabl
   for (const m of messages) {
     if (m.sessionId !== sessionId) continue;
     ids.push(m.messageId);
-    const usage = (models[m.model] ??= emptyModelUsage());
+    models[m.model] ??= emptyModelUsage();
+    const usage = models[m.model]!;
     addTokens(usage, tokenCounts(m.input, m.output, m.cache_read, m.cache_creation));
     usage.cache_creation_1h += m.cache_creation_1h;
     usage.cache_creation_5m = usage.cache_creation - usage.cache_creation_1h;
@@ -70,7 +71,8 @@ export function sessionUsageFromTranscript(text: string, sessionId: string, tabl
     }
     for (const tool of m.tools) {
       const [name = 'unknown', id = ''] = tool.split('\u0000');
-      const stat = (toolCalls[name] ??= { count: 0, errors: 0, duration_ms: 0 });
+      toolCalls[name] ??= { count: 0, errors: 0, duration_ms: 0 };
+      const stat = toolCalls[name]!;
       stat.count++;
       if (toolErrors.has(id)) stat.errors++;
     }
