@@ -15,5 +15,6 @@ export function ledgerPaths(env: NodeJS.ProcessEnv = process.env): LedgerPaths {
 }
 
 export function runFileName(startedAt: string): string {
-  return `runs-${startedAt.slice(0, 7)}.jsonl`;
+  // The schema allows any UTC offset; readers pick files by UTC month, so file by the UTC month.
+  return `runs-${new Date(startedAt).toISOString().slice(0, 7)}.jsonl`;
 }
