@@ -12,7 +12,9 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "npm dependencies"
 if [[ ! -f node_modules/.package-lock.json ]] || ! cmp -s package-lock.json "$cache/installed-package-lock.json"; then
-  npm ci --no-audit --no-fund
+  # `npm install`, not `npm ci`: the lock names optional platform packages of biome that the
+  # registry does not serve for every platform, which `npm ci` refuses as "missing".
+  npm install --no-audit --no-fund
   cp package-lock.json "$cache/installed-package-lock.json"
 fi
 
