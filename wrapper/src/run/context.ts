@@ -17,8 +17,9 @@ export function sanitizeRemote(url: string): string {
   let s = url.trim();
   const scp = /^[^@/]+@([^:/]+):(.+)$/.exec(s);
   if (scp) s = `${scp[1]}/${scp[2]}`;
-  s = s.replace(/^[a-z+]+:\/\//i, '').replace(/^[^@/]*@/, '');
-  return s.replace(/\.git$/, '').replace(/\/+$/, '');
+  // Up to the LAST @ before the path: a password may contain an unescaped @.
+  s = s.replace(/^[a-z+]+:\/\//i, '').replace(/^[^/]*@/, '');
+  return s.replace(/\/+$/, '').replace(/\.git$/, '');
 }
 
 export async function gitContext(cwd: string): Promise<RunRecord['git']> {
