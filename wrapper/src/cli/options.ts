@@ -8,9 +8,9 @@ const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 
 export function parseDuration(value: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!m) throw usageError(`${flag} '${value}' is not a duration`, 'use e.g. 90s, 5m, 1h or 1500ms');
-  const ms = Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000);
+  const ms = Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000));
   if (!(ms > 0)) throw usageError(`${flag} '${value}' must be greater than zero`);
-  return Math.round(ms);
+  return ms;
 }
 
 export function parsePositiveInt(value: string, flag: string): number {
@@ -22,8 +22,9 @@ export function parsePositiveInt(value: string, flag: string): number {
 }
 
 export function parseUsd(value: string, flag: string): number {
-  const n = Number(value.trim().replace(/^\$/, ''));
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+  const amount = value.trim().replace(/^\$/, '');
+  const n = Number(amount);
+  if (amount === '' || !Number.isFinite(n) || n < 0) {
     throw usageError(`${flag} '${value}' is not an amount in US dollars`, 'use e.g. 5 or 0.50');
   }
   return n;
