@@ -20,6 +20,12 @@ const PATH_NAMES: Record<ToolName, string[]> = {
 
 /** The repository (or installed package) root: collector/, prometheus/ and scripts/ live there. */
 export function packageRoot(): string {
+  // Found by walking up: this module runs from wrapper/src, wrapper/dist, or the one-file bundle.
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(dir, 'collector', 'otel-collector-config.yaml'))) return dir;
+    dir = path.dirname(dir);
+  }
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { costByModel, NO_MODEL, primaryModel, runPoints } from '../../../src/export/metric-points.js';
+import type { RunRecord } from '../../../src/ledger/schema.js';
 import { syntheticRun } from '../../support/collector-fixtures.js';
 
 const twoModels = () =>
@@ -77,11 +78,8 @@ describe('costByModel', () => {
 
   it('gives a total without per-model figures to the primary model', () => {
     const base = syntheticRun();
-    const r = {
-      ...base,
-      cost_usd: 0.5,
-      models: { m: { ...(base.models['claude-sonnet-4-5'] as never), cost_usd: null } },
-    };
+    const usage = base.models['claude-sonnet-4-5'] as RunRecord['models'][string];
+    const r: RunRecord = { ...base, cost_usd: 0.5, models: { m: { ...usage, cost_usd: null } } };
     expect(costByModel(r)).toEqual({ m: 0.5 });
     expect(primaryModel(r)).toBe('m');
   });

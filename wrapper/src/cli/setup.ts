@@ -1,0 +1,86 @@
+// `claude-otel setup`: makes plain `claude` sessions export to the stack by writing telemetry
+// settings into Claude Code's user or project settings; shows the change first, keeps the rest.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ClaudeOtelError, usageError } from '../errors.js';
+import { resolveExportConfig } from '../export/config.js';
+import { planSettings, type Settings } from '../stack/claude-settings.js';
+import type { CliContext } from './context.js';
+
+export function settingsFile(scope: string, ctx: CliContext): string {
+  if (scope === 'user') return path.join(ctx.env.HOME ?? os.homedir(), '.claude', 'settings.json');
+  if (scope === 'project') return path.join(ctx.cwd, '.claude', 'settings.json');
+  if (scope === 'local') return path.join(ctx.cwd, '.claude', 'settings.local.json');
+  throw usageError(`unknown scope ${JSON.stringify(scope)}`, 'use user, project or local');
+}
+
+function readSettings(file: string): Settings {
+  if (!fs.existsSync(file)) return {};
+  try {
+    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new Error('not a JSON object');
+    return value as Settings;
+  } catch (error) {
+    throw new ClaudeOtelError(`cannot read ${file}: ${(error as Error).message}`, {
+      hint: 'fix the file by hand, then run setup again',
+    });
+  }
+}
+
+export function registerSetup(program: Command, ctx: CliContext): void {
+  program
+    .command('setup')
+    .description('write telemetry settings so plain `claude` sessions export to the stack')
+    .option(
+      '--scope <scope>',
+      'user (~/.claude/settings.json), project (.claude/settings.json) or local',
+      'user',
+    )
+    .option(
+      '--endpoint <url>',
+      'OTLP gRPC endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4317)',
+    )
+    .option('--yes', 'write without asking (required when stdin is not a terminal)')
+    .option('--dry-run', 'only show the change')
+    .action(async (flags: { scope: string; endpoint?: string; yes?: boolean; dryRun?: boolean }) => {
+      const file = settingsFile(flags.scope, ctx);
+      const endpoint = flags.endpoint ?? resolveExportConfig(ctx.env).endpoint;
+      const existing = readSettings(file);
+      const { next, changes } = planSettings(existing, endpoint);
+      if (changes.length === 0) {
+        ctx.stderr.write(`${file} already exports telemetry to ${endpoint}\n`);
+        return;
+      }
+      ctx.stderr.write(`${file}: env changes\n`);
+      for (const c of changes)
+        ctx.stderr.write(
+          `  ${c.key}: ${c.from === undefined ? '(unset)' : JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}\n`,
+        );
+      if (flags.dryRun) return;
+      if (!flags.yes && !(await confirm(ctx))) {
+        ctx.stderr.write('nothing written (run again with --yes to write)\n');
+        return;
+      }
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      if (fs.existsSync(file)) fs.copyFileSync(file, `${file}.bak`);
+      const tmp = `${file}.tmp-${process.pid}`;
+      fs.writeFileSync(tmp, `${JSON.stringify(next, null, 2)}\n`);
+      fs.renameSync(tmp, file);
+      ctx.stderr.write(
+        `wrote ${file}${fs.existsSync(`${file}.bak`) ? ` (previous version in ${file}.bak)` : ''}\n`,
+      );
+    });
+}
+
+async function confirm(ctx: CliContext): Promise<boolean> {
+  if (!process.stdin.isTTY) return false;
+  ctx.stderr.write('write these settings? [y/N] ');
+  const answer = await new Promise<string>((resolve) => {
+    process.stdin.once('data', (d) => resolve(d.toString()));
+  });
+  process.stdin.pause();
+  return /^y(es)?$/i.test(answer.trim());
+}

@@ -1,0 +1,77 @@
+// `claude-otel stack up|down|status`: the collector and Prometheus for one developer, natively
+// (binaries from PATH or the project's cached build) or with `--docker` (docker compose).
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { ClaudeOtelError, EXIT, usageError } from '../errors.js';
+import { DEFAULT_PORTS, type ServiceStatus, stackDown, stackStatus, stackUp } from '../stack/native-stack.js';
+import { packageRoot } from '../stack/tools.js';
+import type { CliContext } from './context.js';
+
+const ACTIONS = ['up', 'down', 'status'] as const;
+type Action = (typeof ACTIONS)[number];
+
+function compose(action: Action, ctx: CliContext): number {
+  const file = path.join(packageRoot(), 'docker-compose.yml');
+  const args = { up: ['up', '-d'], down: ['down'], status: ['ps'] }[action];
+  const result = spawnSync('docker', ['compose', '-f', file, ...args], { stdio: 'inherit', env: ctx.env });
+  if (result.error) {
+    throw new ClaudeOtelError(`cannot run docker: ${result.error.message}`, {
+      hint: 'install Docker, or run `claude-otel stack up` without --docker to use native binaries',
+    });
+  }
+  return result.status ?? EXIT.failure;
+}
+
+function printStatus(ctx: CliContext, services: ServiceStatus[]): boolean {
+  for (const s of services) {
+    const state = s.running
+      ? s.healthy
+        ? 'healthy'
+        : 'running, not healthy'
+      : s.healthy
+        ? 'healthy (not ours)'
+        : 'stopped';
+    ctx.stderr.write(`${s.name.padEnd(10)} ${state.padEnd(22)} ${s.url}  log: ${s.log}\n`);
+  }
+  return services.every((s) => s.healthy);
+}
+
+export function registerStack(program: Command, ctx: CliContext): void {
+  program
+    .command('stack')
+    .description('run the OpenTelemetry Collector and Prometheus locally (up | down | status)')
+    .argument('<action>', 'up, down or status')
+    .option('--docker', 'use docker compose (docker-compose.yml) instead of native binaries')
+    .option('--no-build', 'do not build missing binaries with scripts/setup-tools.sh')
+    .option('--otlp-port <port>', 'OTLP gRPC port', String(DEFAULT_PORTS.otlpGrpc))
+    .option('--prometheus-port <port>', 'Prometheus port', String(DEFAULT_PORTS.prometheus))
+    .action(
+      async (
+        action: string,
+        flags: { docker?: boolean; build: boolean; otlpPort: string; prometheusPort: string },
+      ) => {
+        if (!ACTIONS.includes(action as Action))
+          throw usageError(`unknown stack action ${JSON.stringify(action)}`, 'use up, down or status');
+        if (flags.docker) {
+          ctx.exitCode = compose(action as Action, ctx);
+          return;
+        }
+        if (action === 'down') {
+          const stopped = await stackDown(ctx.env);
+          ctx.stderr.write(stopped.length ? `stopped ${stopped.join(', ')}\n` : 'nothing was running\n');
+          return;
+        }
+        if (action === 'status') {
+          ctx.exitCode = printStatus(ctx, await stackStatus(ctx.env)) ? EXIT.ok : EXIT.failure;
+          return;
+        }
+        const ports = { otlpGrpc: Number(flags.otlpPort), prometheus: Number(flags.prometheusPort) };
+        const services = await stackUp(ctx.env, { ports, build: flags.build });
+        printStatus(ctx, services);
+        ctx.stderr.write(
+          `export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${ports.otlpGrpc}   # for claude-otel and plain claude (see claude-otel setup)\n`,
+        );
+      },
+    );
+}

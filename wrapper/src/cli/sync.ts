@@ -1,0 +1,38 @@
+// `claude-otel sync`: sends the runs the ledger holds as unsent (collector was down, export was
+// off, a run was killed) to the collector, each exactly once.
+import type { Command } from 'commander';
+import { EXIT } from '../errors.js';
+import { resolveExportConfig } from '../export/config.js';
+import { DEFAULT_SYNC_TIMEOUT_MS, syncPending } from '../export/export-pending.js';
+import type { CliContext } from './context.js';
+
+export function registerSync(program: Command, ctx: CliContext): void {
+  program
+    .command('sync')
+    .description('send unsent runs from the ledger to the OTLP collector (each exactly once)')
+    .option(
+      '--timeout <seconds>',
+      'give up after this long; the rest stays unsent',
+      String(DEFAULT_SYNC_TIMEOUT_MS / 1000),
+    )
+    .option('--json', 'print the result as JSON on stdout')
+    .action(async (flags: { timeout: string; json?: boolean }) => {
+      const seconds = Number(flags.timeout);
+      const timeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_SYNC_TIMEOUT_MS;
+      const endpoint = resolveExportConfig(ctx.env).endpoint;
+      const result = await syncPending({ env: ctx.env, timeoutMs });
+      if (flags.json) ctx.stdout.write(`${JSON.stringify({ endpoint, ...result }, null, 2)}\n`);
+      for (const w of result.warnings) ctx.stderr.write(`claude-otel: warning: ${w}\n`);
+      if (!flags.json) {
+        ctx.stderr.write(
+          `claude-otel: sent ${result.sent.length} run(s) to ${endpoint}; ${result.failed.length} still unsent\n`,
+        );
+      }
+      if (result.failed.length > 0 || result.error) {
+        ctx.stderr.write(
+          `claude-otel: ${result.error ?? 'some runs were not sent'} (start the collector with \`claude-otel stack up\`, check OTEL_EXPORTER_OTLP_ENDPOINT, then run \`claude-otel sync\` again)\n`,
+        );
+        ctx.exitCode = EXIT.failure;
+      }
+    });
+}
