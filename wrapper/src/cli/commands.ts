@@ -16,6 +16,10 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['import'], load: async () => (await import('./import.js')).registerImport },
   { names: ['serve'], load: async () => (await import('./serve.js')).registerServe },
   { names: ['gate'], load: async () => (await import('./gate.js')).registerGate },
+  { names: ['sync'], load: async () => (await import('./sync.js')).registerSync },
+  { names: ['stack'], load: async () => (await import('./stack.js')).registerStack },
+  { names: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
+  { names: ['setup'], load: async () => (await import('./setup.js')).registerSetup },
 ];
 
 /** Registers the command named by `first` (the first argument), or every command when unknown. */
