@@ -93,6 +93,16 @@ export async function startPrometheus(target: string, scrapeIntervalMs = 1000): 
     if (body.status !== 'success') throw new Error(`query ${expr} failed: ${body.error}`);
     return (body.data?.result ?? []).map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
   };
+  // Prometheus applies discovered targets a few seconds after start: wait for the first scrape so
+  // that latency measured afterwards is the pipeline's, not start-up's.
+  await waitFor(async () => (await query('up{job="otel-collector"}')).some((s) => s.value === 1), {
+    timeoutMs: 30_000,
+    intervalMs: 100,
+    what: 'the first scrape of the collector',
+  }).catch(async (error) => {
+    await stop();
+    throw error;
+  });
   return {
     url,
     scrapeIntervalMs,
