@@ -81,7 +81,7 @@ export async function benchPipeline(): Promise<BenchResult[]> {
     ];
   } finally {
     await prom.stop();
-    await collector.stop();
+    await collector.close();
     fs.rmSync(home, { recursive: true, force: true });
   }
 }

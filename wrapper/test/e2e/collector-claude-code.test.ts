@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await api?.close();
   await prom?.stop();
-  await collector?.stop();
+  await collector?.close();
   sandbox?.cleanup();
 });
 

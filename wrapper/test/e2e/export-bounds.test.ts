@@ -35,7 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await prom?.stop();
-  await collector?.stop();
+  await collector?.close();
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -26,7 +26,7 @@ beforeAll(async () => {
   collector = await startCollector();
 });
 afterAll(async () => {
-  await collector?.stop();
+  await collector?.close();
 });
 
 function spansInFile(file: string): OtlpSpan[] {

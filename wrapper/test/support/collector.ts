@@ -23,6 +23,8 @@ export interface TestCollector {
   log(): string;
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** Stops it for good and removes its temp directory. */
+  close(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
@@ -109,6 +111,11 @@ export async function startCollector(): Promise<TestCollector> {
       await gone;
       clearTimeout(timer);
     },
+    close: async () => {},
+  };
+  harness.close = async () => {
+    await harness.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
   };
   await harness.start();
   return harness;
