@@ -71,7 +71,12 @@ export function registerReport(program: Command, ctx: CliContext): void {
       const window = resolveWindow({ since: flags.since, ...(flags.until ? { until: flags.until } : {}) });
       const table = loadPriceTable(ctx.env, flags.prices);
       const costAnalysis = flags.costAnalysis === true;
-      const { runs, warnings } = loadReportRuns({ ...window, env: ctx.env, withTurns: costAnalysis });
+      const { runs, warnings } = loadReportRuns({
+        ...window,
+        env: ctx.env,
+        withTurns: costAnalysis,
+        cache: true,
+      });
       const report = buildReport(runs, { window, breakdown, costAnalysis, table, warnings });
       writeOutput(ctx, renderReport(report, format), flags.output);
       ctx.exitCode = 0;

@@ -34,14 +34,17 @@ interface Point {
   cache_creation: number;
 }
 
-function pointsOf(run: ReportRun): Point[] {
+function addPoints(run: ReportRun, into: Point[]): void {
   if (run.turns && run.turns.length > 0) {
-    return run.turns.map((t) => ({
-      at: t.start_ms,
-      input: t.input,
-      cache_read: t.cache_read,
-      cache_creation: t.cache_creation,
-    }));
+    for (const t of run.turns) {
+      into.push({
+        at: t.start_ms,
+        input: t.input,
+        cache_read: t.cache_read,
+        cache_creation: t.cache_creation,
+      });
+    }
+    return;
   }
   const p: Point = { at: Date.parse(run.started_at), input: 0, cache_read: 0, cache_creation: 0 };
   for (const u of Object.values(run.models)) {
@@ -49,16 +52,22 @@ function pointsOf(run: ReportRun): Point[] {
     p.cache_read += u.cache_read;
     p.cache_creation += u.cache_creation;
   }
-  return [p];
+  into.push(p);
 }
 
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
-function ratio(points: Point[]): { read: number; write: number; all: number; hit: number } {
+/** Over points[from, to): index ranges rather than slices, as this runs for every session. */
+function ratio(
+  points: Point[],
+  from: number,
+  to: number = points.length,
+): { read: number; write: number; all: number; hit: number } {
   let read = 0;
   let write = 0;
   let all = 0;
-  for (const p of points) {
+  for (let i = Math.max(from, 0), end = Math.min(to, points.length); i < end; i++) {
+    const p = points[i]!;
     read += p.cache_read;
     write += p.cache_creation;
     all += p.input + p.cache_read + p.cache_creation;
@@ -67,9 +76,11 @@ function ratio(points: Point[]): { read: number; write: number; all: number; hit
 }
 
 export function judgeSession(session: string, runs: ReportRun[]): CacheHealth {
-  const points = runs.flatMap(pointsOf).sort((a, b) => a.at - b.at);
-  const whole = ratio(points);
-  const rest = ratio(points.slice(1));
+  const points: Point[] = [];
+  for (const run of runs) addPoints(run, points);
+  points.sort((a, b) => a.at - b.at);
+  const whole = ratio(points, 0);
+  const rest = ratio(points, 1);
   const base = { session, requests: points.length, hit_ratio: whole.hit, steady_hit_ratio: rest.hit };
   if (whole.all < MIN_CACHEABLE_TOKENS) {
     return { ...base, verdict: 'too_small', reasons: ['too little input to cache'] };
@@ -91,8 +102,8 @@ export function judgeSession(session: string, runs: ReportRun[]): CacheHealth {
     }
     const third = Math.max(1, Math.floor((points.length - 1) / 3));
     if (points.length - 1 >= 3) {
-      const early = ratio(points.slice(1, 1 + third)).hit;
-      const late = ratio(points.slice(points.length - third)).hit;
+      const early = ratio(points, 1, 1 + third).hit;
+      const late = ratio(points, points.length - third).hit;
       if (early - late > FALLING_TREND) reasons.push(`hit ratio falling (${pct(early)} → ${pct(late)})`);
     }
   }

@@ -1,11 +1,21 @@
-// Reads the ledger for reports, fast: lines outside the window are skipped before parsing, and the
-// bulky tail of a record (turns, tool spans, message ids, prompt text) is cut off unless asked for.
-// Any line that does not fit the fast path is parsed whole, so speed never costs correctness.
+// Reads the ledger for reports, fast: each month file's runs come from the summary cache plus the
+// lines appended since (see run-cache.ts), then the window and run-id deduplication are applied.
+// Damaged lines give the same warnings whether they were read now or when the cache was built.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { ledgerPaths } from '../ledger/store.js';
+import { cachePath, REWRITE_AFTER_BYTES, readCache, writeCache } from './run-cache.js';
+import { emptyFileRuns, type FileRuns, scanLines } from './scan-lines.js';
+
+export { parseRun } from './scan-lines.js';
+
+/** What the cache-health trend uses of a turn; a full turn record is one too. */
+export type ReportTurn = Pick<
+  RunRecord['turns'][number],
+  'start_ms' | 'input' | 'cache_read' | 'cache_creation'
+>;
 
 /** What reports use of a run record; a full RunRecord is one too. */
 export type ReportRun = Pick<
@@ -30,14 +40,16 @@ export type ReportRun = Pick<
   | 'usage_source'
   | 'unknown_models'
   | 'tool_calls'
-> & { turns?: RunRecord['turns'] };
+> & { turns?: ReportTurn[] };
 
 export interface LoadOptions {
   since?: Date | undefined;
   until?: Date | undefined;
   env?: NodeJS.ProcessEnv;
-  /** Also parse each run's turns (cache-health trends need them). */
+  /** Also load each run's turns and tool calls (the cost analysis needs them; else tool_calls may be empty). */
   withTurns?: boolean;
+  /** Use and update the summary cache under $CLAUDE_OTEL_HOME/cache (the CLI does; default off). */
+  cache?: boolean;
 }
 
 export interface LoadedRuns {
@@ -45,108 +57,97 @@ export interface LoadedRuns {
   warnings: string[];
 }
 
-// The writer serializes records in schema order, so the bulky fields follow these keys. A key
-// inside a string would be escaped (\"), so a raw match can only be a real key.
-const TURNS_KEY = ',"turns":[';
-const SPANS_KEY = ',"tool_spans":[';
-const STARTED_KEY = '"started_at":"';
-
 export function loadReportRuns(options: LoadOptions = {}): LoadedRuns {
   const env = options.env ?? process.env;
   const { dir } = ledgerPaths(env);
+  const withTurns = options.withTurns === true;
   const warnings: string[] = [];
   const sinceMs = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
   const untilMs = options.until?.getTime() ?? Number.POSITIVE_INFINITY;
+  const inWindow = (ms: number | null | undefined) =>
+    ms === null || ms === undefined || (ms >= sinceMs && ms <= untilMs);
   const seen = new Set<string>();
   const runs: ReportRun[] = [];
   for (const file of monthFiles(dir, options.since, options.until)) {
-    const text = readText(file);
-    let start = 0;
-    let lineNo = 0;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      const complete = end !== -1;
-      if (!complete) end = text.length;
-      lineNo++;
-      const line = text.slice(start, end);
-      start = end + 1;
-      if (line.length < 2) continue;
-      const startedMs = startedAt(line);
-      if (startedMs !== undefined && (startedMs < sinceMs || startedMs > untilMs)) continue;
-      const run = parseRun(line, options.withTurns === true);
-      if (!run) {
-        if (complete && line.trim() !== '')
-          warnings.push(`${path.basename(file)}:${lineNo}: damaged run record skipped`);
-        continue;
+    const part = readMonthFile(file, env, withTurns, options.cache === true);
+    const name = path.basename(file);
+    const damaged: { line: number; text: string }[] = [];
+    for (const d of part.damaged) {
+      if (inWindow(d.pre))
+        damaged.push({ line: d.line, text: `${name}:${d.line}: damaged run record skipped` });
+    }
+    let turnless = false;
+    for (let i = 0; i < part.runs.length; i++) {
+      const run = part.runs[i]!;
+      const ms = part.started[i]!;
+      const pre = part.pre.has(i) ? part.pre.get(i) : ms;
+      if (!inWindow(pre)) continue;
+      if (withTurns) {
+        const turns = part.turns[i];
+        if (turns === false) {
+          damaged.push({
+            line: part.lines[i]!,
+            text: `${name}:${part.lines[i]}: damaged run record skipped`,
+          });
+          turnless = true;
+          continue;
+        }
+        if (turns !== undefined) run.turns = turns;
       }
-      const ms = Date.parse(run.started_at);
       if (ms < sinceMs || ms > untilMs || seen.has(run.run_id)) continue;
       seen.add(run.run_id);
       runs.push(run);
     }
+    if (turnless) damaged.sort((a, b) => a.line - b.line);
+    for (const d of damaged) warnings.push(d.text);
   }
   runs.sort((a, b) => (a.started_at < b.started_at ? -1 : a.started_at > b.started_at ? 1 : 0));
   return { runs, warnings };
 }
 
-function startedAt(line: string): number | undefined {
-  const at = line.indexOf(STARTED_KEY);
-  if (at === -1) return undefined;
-  const from = at + STARTED_KEY.length;
-  const to = line.indexOf('"', from);
-  const ms = Date.parse(line.slice(from, to));
-  return Number.isNaN(ms) ? undefined : ms;
-}
-
-/** Parses one ledger line for reports; undefined for a damaged or non-run line. */
-export function parseRun(line: string, withTurns: boolean): ReportRun | undefined {
-  const cut = line.indexOf(TURNS_KEY);
-  let value: unknown;
+/** All runs of one month file: the cached part, then the bytes appended since (parsed now). */
+function readMonthFile(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  withTurns: boolean,
+  useCache: boolean,
+): FileRuns {
+  let fd: number;
   try {
-    if (cut === -1) {
-      value = JSON.parse(line);
-    } else {
-      value = JSON.parse(`${line.slice(0, cut)}}`);
-      if (withTurns) {
-        const spans = line.indexOf(SPANS_KEY, cut);
-        const turnsText = line.slice(cut + TURNS_KEY.length - 1, spans === -1 ? undefined : spans);
-        (value as { turns?: unknown }).turns = JSON.parse(turnsText);
-      }
-    }
-  } catch {
-    // The cut assumed the writer's key order; a record written otherwise is parsed whole.
-    try {
-      value = JSON.parse(line);
-    } catch {
-      return undefined;
-    }
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyFileRuns();
+    throw unreadable(file, error);
   }
-  return checkRun(value);
-}
-
-/** The same structural check the ledger reader does, on the fields reports rely on. */
-function checkRun(value: unknown): ReportRun | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const r = value as Record<string, unknown>;
-  if (r.kind !== 'run' || r.v !== 1 || typeof r.run_id !== 'string' || typeof r.started_at !== 'string') {
-    return undefined;
-  }
-  if (typeof r.cost_usd !== 'number' || typeof r.models !== 'object' || r.models === null) return undefined;
-  for (const usage of Object.values(r.models as Record<string, unknown>)) {
-    const u = usage as Record<string, unknown> | null;
-    if (
-      !u ||
-      typeof u.total !== 'number' ||
-      typeof u.prompt !== 'number' ||
-      typeof u.completion !== 'number'
-    ) {
-      return undefined;
+  try {
+    const stat = fs.fstatSync(fd);
+    const cacheFile = cachePath(env, file);
+    // Rewriting the cache needs the turns of the cached part too.
+    const rewriteFrom = (offset: number) => stat.size - offset >= REWRITE_AFTER_BYTES;
+    const cached = useCache
+      ? readCache(cacheFile, file, fd, stat, (offset) => withTurns || rewriteFrom(offset))
+      : undefined;
+    const offset = cached?.offset ?? 0;
+    const out = cached?.runs ?? emptyFileRuns();
+    const buf = Buffer.alloc(stat.size - offset);
+    let read = 0;
+    while (read < buf.length) {
+      const n = fs.readSync(fd, buf, read, buf.length - read, offset + read);
+      if (n === 0) break;
+      read += n;
     }
+    const whole = buf.lastIndexOf(10, read - 1) + 1;
+    const rewrite = useCache && (!cached || rewriteFrom(offset));
+    scanLines(buf.toString('utf8', 0, whole), out, { withTurns: withTurns || rewrite, complete: true });
+    if (rewrite) writeCache(cacheFile, file, fd, stat.ino, offset + whole, out);
+    // A last line without its newline may be a write in progress: read now, never cached.
+    scanLines(buf.toString('utf8', whole, read), out, { withTurns, complete: false });
+    return out;
+  } catch (error) {
+    throw unreadable(file, error);
+  } finally {
+    fs.closeSync(fd);
   }
-  if (Number.isNaN(Date.parse(r.started_at))) return undefined;
-  if (typeof r.tool_calls !== 'object' || r.tool_calls === null) r.tool_calls = {};
-  if (r.turns !== undefined && !Array.isArray(r.turns)) r.turns = undefined;
-  return value as ReportRun;
 }
 
 export function monthFiles(dir: string, since?: Date, until?: Date): string[] {
@@ -163,15 +164,6 @@ export function monthFiles(dir: string, since?: Date, until?: Date): string[] {
     .filter((n) => /^runs-\d{4}-\d{2}\.jsonl$/.test(n) && n.slice(5, 12) >= from && n.slice(5, 12) <= to)
     .sort()
     .map((n) => path.join(dir, n));
-}
-
-function readText(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw unreadable(file, error);
-  }
 }
 
 function unreadable(where: string, error: unknown): ClaudeOtelError {

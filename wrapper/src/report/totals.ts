@@ -1,6 +1,6 @@
 // Summed usage of a set of runs: run and turn counts, tokens by type, and cost. Always zero-filled,
 // so JSON consumers never meet a missing field.
-import { addTokens, type TokenCounts, zeroTokens } from '../usage/tokens.js';
+import { type TokenCounts, zeroTokens } from '../usage/tokens.js';
 import type { ReportRun } from './load-runs.js';
 
 export interface Totals {
@@ -22,13 +22,22 @@ export function isImported(run: ReportRun): boolean {
   return run.termination === 'imported' || run.usage_source === 'transcript';
 }
 
+/** addTokens unrolled: reports add 100k+ runs, and the keyed loop was a visible share of that. */
+export function addTokenCounts(into: TokenCounts, add: TokenCounts): void {
+  into.prompt += add.prompt;
+  into.completion += add.completion;
+  into.cache_read += add.cache_read;
+  into.cache_creation += add.cache_creation;
+  into.total += add.total;
+}
+
 /** Adds a whole run. */
 export function addRun(into: Totals, run: ReportRun): void {
   into.runs++;
   into.turns += run.num_turns;
   if (run.status === 'error') into.errors++;
   if (isImported(run)) into.imported++;
-  for (const usage of Object.values(run.models)) addTokens(into.tokens, usage);
+  for (const model in run.models) addTokenCounts(into.tokens, run.models[model]!);
   into.cost_usd += run.cost_usd;
   if (run.unknown_models.length > 0) into.unpriced_runs++;
 }
@@ -41,7 +50,7 @@ export function addModelShare(into: Totals, run: ReportRun, model: string): void
   into.turns += run.num_turns;
   if (run.status === 'error') into.errors++;
   if (isImported(run)) into.imported++;
-  addTokens(into.tokens, usage);
+  addTokenCounts(into.tokens, usage);
   into.cost_usd += modelCost(run, model);
   if (usage.cost_usd === null) into.unpriced_runs++;
 }
@@ -51,11 +60,17 @@ export function addModelShare(into: Totals, run: ReportRun, model: string): void
  * not add up to it, the difference is spread over models by their own cost so rows sum to totals.
  */
 export function modelCost(run: ReportRun, model: string): number {
-  const entries = Object.entries(run.models);
-  const own = run.models[model]?.cost_usd ?? 0;
-  if (entries.length === 1) return run.cost_usd;
+  // One pass without Object.entries: called once per model of every run in a breakdown.
+  let count = 0;
   let sum = 0;
-  for (const [, u] of entries) sum += u.cost_usd ?? 0;
-  if (sum === 0) return entries[0]?.[0] === model ? run.cost_usd : 0;
+  let first: string | undefined;
+  for (const m in run.models) {
+    if (count === 0) first = m;
+    count++;
+    sum += run.models[m]!.cost_usd ?? 0;
+  }
+  if (count === 1) return run.cost_usd;
+  const own = run.models[model]?.cost_usd ?? 0;
+  if (sum === 0) return first === model ? run.cost_usd : 0;
   return (own / sum) * run.cost_usd;
 }

@@ -54,9 +54,29 @@ export function resolveWindow(
   return { since, until };
 }
 
+// Days of whole UTC hours, by the hour's text (YYYY-MM-DDTHH): 100k runs fall in a few hundred hours.
+const dayOfHour = new Map<string, string | null>();
+const HOUR_MS = 3_600_000;
+
 /** The local calendar day of an instant, as YYYY-MM-DD. */
 export function localDay(iso: string): string {
-  const d = new Date(iso);
+  // Only canonical UTC times share an hour key; an hour that straddles local midnight (zones
+  // with half-hour offsets) is worked out per instant.
+  if (iso.length === 24 && iso[10] === 'T' && iso.endsWith('Z')) {
+    const key = iso.slice(0, 13);
+    let day = dayOfHour.get(key);
+    if (day === undefined) {
+      const start = Date.parse(`${key}:00:00.000Z`);
+      const first = dayOf(new Date(start));
+      day = !Number.isNaN(start) && first === dayOf(new Date(start + HOUR_MS - 1)) ? first : null;
+      dayOfHour.set(key, day);
+    }
+    if (day !== null) return day;
+  }
+  return dayOf(new Date(iso));
+}
+
+function dayOf(d: Date): string {
   const m = String(d.getMonth() + 1).padStart(2, '0');
   const day = String(d.getDate()).padStart(2, '0');
   return `${d.getFullYear()}-${m}-${day}`;
