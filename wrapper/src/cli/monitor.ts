@@ -1,11 +1,21 @@
-// `claude-otel monitor`: a live view of recent runs (tokens, cost, burn rate) refreshed every
-// --interval from the ledger, so it works while a swarm runs elsewhere; plain lines when not a TTY.
+// `claude-otel monitor`: a live view of runs in progress (their running markers) and recent
+// finished runs (the ledger), with the burn rate, refreshed every --interval; it works while a
+// swarm runs in another terminal. Redraws on a TTY; plain key=value lines otherwise.
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
-import { renderSnapshot, snapshotLine, takeSnapshot } from '../monitor/snapshot.js';
+import { finishedLines, renderSnapshot, snapshotLine } from '../monitor/render.js';
+import { takeSnapshot } from '../monitor/snapshot.js';
 import { loadReportRuns } from '../report/load-runs.js';
 import { parseTimeBound } from '../report/window.js';
+import { readRunningMarkers } from '../run/running-marker.js';
 import type { CliContext } from './context.js';
+
+interface MonitorFlags {
+  interval: string;
+  since: string;
+  once?: boolean;
+  count?: string;
+}
 
 export function registerMonitor(program: Command, ctx: CliContext): void {
   program
@@ -14,31 +24,51 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .option('--interval <seconds>', 'refresh every N seconds', '2')
     .option('--since <time>', 'window start (today, 1h, 2026-11-20, ...)', '1h')
     .option('--once', 'print one snapshot and exit')
-    .action(async (flags: { interval: string; since: string; once?: boolean }) => {
+    .option('--count <n>', 'stop after N refreshes')
+    .action(async (flags: MonitorFlags) => {
       const seconds = Number(flags.interval);
       if (!Number.isFinite(seconds) || seconds < 0.2)
         throw usageError(`--interval must be >= 0.2 seconds, got '${flags.interval}'`);
+      const count = flags.once
+        ? 1
+        : flags.count === undefined
+          ? Number.POSITIVE_INFINITY
+          : Number(flags.count);
+      if (!(Number.isInteger(count) && count >= 1) && count !== Number.POSITIVE_INFINITY)
+        throw usageError(`--count must be a whole number >= 1, got '${flags.count}'`);
       const tty = ctx.stdout.isTTY === true;
+      const reported = new Set<string>();
       const draw = () => {
         const now = Date.now();
         const since = parseTimeBound(flags.since, 'start', new Date(now));
-        const { runs } = loadReportRuns({ since, env: ctx.env });
-        const snap = takeSnapshot(runs, now);
-        // Clear and redraw on a terminal; append one line per refresh otherwise.
+        // Markers first: a run that ends in between is then found in the ledger, not lost.
+        const markers = readRunningMarkers(ctx.env);
+        const { runs } = loadReportRuns({ since, env: ctx.env, cache: true });
+        const snap = takeSnapshot(runs, now, markers);
+        // Clear and redraw on a terminal; append lines otherwise.
         ctx.stdout.write(
-          tty ? `\x1b[H\x1b[2J${renderSnapshot(snap, since.toISOString())}` : snapshotLine(snap),
+          tty
+            ? `\x1b[H\x1b[2J${renderSnapshot(snap, since.toISOString())}`
+            : `${finishedLines(snap, reported)}${snapshotLine(snap)}`,
         );
       };
       draw();
-      if (flags.once) return;
+      let drawn = 1;
+      if (drawn >= count) {
+        ctx.exitCode = 0;
+        return;
+      }
       await new Promise<void>((resolve) => {
-        const timer = setInterval(draw, seconds * 1000);
         const stop = () => {
           clearInterval(timer);
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
           resolve();
         };
+        const timer = setInterval(() => {
+          draw();
+          if (++drawn >= count) stop();
+        }, seconds * 1000);
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });

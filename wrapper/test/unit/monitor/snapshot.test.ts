@@ -1,13 +1,32 @@
-// The monitor's view: totals, burn rate over the last 15 minutes, active invocations, plain lines.
+// The monitor's view: totals, burn rate over the last 15 minutes, active invocations, runs in
+// progress from their markers, and the screen and plain-line renderings.
 import { describe, expect, it } from 'vitest';
-import { BURN_WINDOW_MS, renderSnapshot, snapshotLine, takeSnapshot } from '../../../src/monitor/snapshot.js';
+import { finishedLines, renderSnapshot, snapshotLine } from '../../../src/monitor/render.js';
+import { BURN_WINDOW_MS, takeSnapshot } from '../../../src/monitor/snapshot.js';
+import type { RunningMarker } from '../../../src/run/running-marker.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 
-describe('monitor snapshot', () => {
-  const runs = generateRuns(60);
-  const last = runs[runs.length - 1]!;
-  const now = Date.parse(last.ended_at) + 1000;
+const runs = generateRuns(60);
+const last = runs[runs.length - 1]!;
+const now = Date.parse(last.ended_at) + 1000;
 
+function marker(run_id: string, startedAgoMs: number, total: number): RunningMarker {
+  return {
+    run_id,
+    invocation_id: 'swarm-live',
+    operation: 'swarm',
+    agent: 'coder',
+    pid: 1,
+    started_at: new Date(now - startedAgoMs).toISOString(),
+    updated_at: new Date(now).toISOString(),
+    models: ['claude-sonnet-4-5'],
+    turns: 2,
+    tokens: { prompt: total - 10, completion: 10, cache_read: 0, cache_creation: 0, total },
+    cost_usd_estimate: 0.0123,
+  };
+}
+
+describe('monitor snapshot', () => {
   it('burn rate is the cost of runs that ended in the last 15 minutes, per hour', () => {
     const recent = runs.filter((r) => Date.parse(r.ended_at) >= now - BURN_WINDOW_MS);
     expect(recent.length).toBeGreaterThan(0);
@@ -16,14 +35,48 @@ describe('monitor snapshot', () => {
     expect(snap.active).toEqual([last.invocation_id]);
     expect(snap.recent[0]!.run_id).toBe(last.run_id);
     expect(snap.totals.runs).toBe(60);
+    expect(snap.running).toEqual([]);
   });
 
-  it('renders a screen for a terminal and one line otherwise', () => {
-    const snap = takeSnapshot(runs, now);
+  it('shows runs in progress oldest first, and drops a marker whose run is already in the ledger', () => {
+    const snap = takeSnapshot(runs, now, [
+      marker('run-b', 5_000, 300),
+      marker('run-a', 65_000, 1200),
+      marker(last.run_id, 9_000, 5),
+    ]);
+    expect(snap.running.map((r) => [r.run_id, r.elapsed_ms, r.tokens])).toEqual([
+      ['run-a', 65_000, 1200],
+      ['run-b', 5_000, 300],
+    ]);
+    expect(snap.active).toEqual([last.invocation_id, 'swarm-live'].sort());
+    expect(snap.totals.runs).toBe(60); // running runs are not totals yet
+    const screen = renderSnapshot(snap, 'x');
+    expect(screen).toContain('running (2)');
+    expect(screen).toMatch(/swarm\s+coder\s+claude-sonnet-4-5\s+1m05s\s+2\s+1,200\s+\$0\.0123/);
+  });
+
+  it('renders a screen for a terminal and plain lines otherwise', () => {
+    const snap = takeSnapshot(runs, now, [marker('run-a', 2_500, 42)]);
     expect(renderSnapshot(snap, 'x')).toContain(`total $${snap.totals.cost_usd.toFixed(4)}`);
-    const line = snapshotLine(snap);
-    expect(line.endsWith('\n')).toBe(true);
-    expect(line.split('\n')).toHaveLength(2);
-    expect(line).toContain('runs=60 ');
+    const lines = snapshotLine(snap).trimEnd().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toContain('runs=60 ');
+    expect(lines[0]).toMatch(/ running=1$/);
+    expect(lines[1]).toBe(
+      `${snap.at} running run_id=run-a operation=swarm agent=coder model=claude-sonnet-4-5 ` +
+        'elapsed_s=2.5 turns=2 tokens=42 cost_usd_estimate=0.012300',
+    );
+  });
+
+  it('reports each finished run once, oldest first', () => {
+    const reported = new Set<string>();
+    const first = finishedLines(takeSnapshot(runs.slice(0, 59), now), reported)
+      .trimEnd()
+      .split('\n');
+    expect(first).toHaveLength(15);
+    expect(first[14]).toContain(`finished run_id=${runs[58]!.run_id} `);
+    const next = finishedLines(takeSnapshot(runs, now), reported);
+    expect(next.trimEnd().split('\n')).toEqual([expect.stringContaining(`run_id=${last.run_id} `)]);
+    expect(finishedLines(takeSnapshot(runs, now), reported)).toBe('');
   });
 });

@@ -1,0 +1,99 @@
+// How a monitor snapshot is shown: a full screen for a terminal (redrawn each refresh), or plain
+// key=value lines for logs and pipes: one summary line per refresh, one line per running run, and
+// one per finished run the first time it is seen.
+import { formatInt, formatUsd } from '../report/format-values.js';
+import { runTokens, type Snapshot } from './snapshot.js';
+
+const cell = (text: string, width: number) => text.padEnd(width).slice(0, width);
+
+function elapsed(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  return s < 3600
+    ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`
+    : `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
+}
+
+export function renderSnapshot(s: Snapshot, since: string): string {
+  const lines = [
+    `claude-otel monitor  ${s.at}  (since ${since})`,
+    `total ${formatUsd(s.totals.cost_usd)}  ${formatInt(s.totals.tokens.total)} tokens  ${formatInt(s.totals.runs)} runs  ` +
+      `${formatInt(s.totals.errors)} errors`,
+    `burn  ${formatUsd(s.burn.usd_per_hour)}/h  ${formatInt(s.burn.tokens_per_hour)} tokens/h (finished in the last 15 min)` +
+      `  active: ${s.active.length === 0 ? '-' : s.active.join(', ')}`,
+    '',
+    `running (${s.running.length})`,
+    'started   operation  agent         model                   elapsed  turns   tokens  est. cost',
+  ];
+  for (const r of s.running) {
+    lines.push(
+      [
+        r.started_at.slice(11, 19),
+        ' ',
+        cell(r.operation, 10),
+        ' ',
+        cell(r.agent, 13),
+        ' ',
+        cell(r.model, 22),
+        elapsed(r.elapsed_ms).padStart(8),
+        String(r.turns).padStart(7),
+        formatInt(r.tokens).padStart(9),
+        formatUsd(r.cost_usd_estimate).padStart(11),
+      ].join(''),
+    );
+  }
+  if (s.running.length === 0) lines.push('(nothing running)');
+  lines.push(
+    '',
+    'finished',
+    'ended     operation  agent         model                    tokens      cost  status',
+  );
+  for (const r of s.recent) {
+    lines.push(
+      [
+        r.ended_at.slice(11, 19),
+        ' ',
+        cell(r.operation, 10),
+        ' ',
+        cell(r.agent, 13),
+        ' ',
+        cell(Object.keys(r.models)[0] ?? '-', 22),
+        formatInt(runTokens(r)).padStart(9),
+        formatUsd(r.cost_usd).padStart(10),
+        ` ${r.status}`,
+      ].join(''),
+    );
+  }
+  if (s.recent.length === 0) lines.push('(no runs yet)');
+  return `${lines.join('\n')}\n`;
+}
+
+/** One summary line (plus a line per running run). */
+export function snapshotLine(s: Snapshot): string {
+  const lines = [
+    `${s.at} runs=${s.totals.runs} tokens=${s.totals.tokens.total} cost_usd=${s.totals.cost_usd.toFixed(6)} ` +
+      `burn_usd_per_hour=${s.burn.usd_per_hour.toFixed(6)} active=${s.active.length} running=${s.running.length}`,
+  ];
+  for (const r of s.running) {
+    lines.push(
+      `${s.at} running run_id=${r.run_id} operation=${r.operation} agent=${r.agent} model=${r.model} ` +
+        `elapsed_s=${(r.elapsed_ms / 1000).toFixed(1)} turns=${r.turns} tokens=${r.tokens} ` +
+        `cost_usd_estimate=${r.cost_usd_estimate.toFixed(6)}`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Lines for finished runs not reported before (oldest first); adds them to `reported`. */
+export function finishedLines(s: Snapshot, reported: Set<string>): string {
+  const lines: string[] = [];
+  for (const r of [...s.recent].reverse()) {
+    if (reported.has(r.run_id)) continue;
+    reported.add(r.run_id);
+    lines.push(
+      `${r.ended_at} finished run_id=${r.run_id} operation=${r.operation} agent=${r.agent} ` +
+        `status=${r.status} duration_s=${(r.duration_ms / 1000).toFixed(1)} tokens=${runTokens(r)} ` +
+        `cost_usd=${r.cost_usd.toFixed(6)}`,
+    );
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
