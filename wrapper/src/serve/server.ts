@@ -1,9 +1,11 @@
 // The HTTP side of `serve`: /metrics brings the counters up to date with the ledger, then answers
-// in Prometheus text format; anything else gets a short pointer.
+// in OpenMetrics (with created timestamps) when the scraper asks for it, else in Prometheus text
+// format; anything else gets a short pointer.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LedgerMetrics } from './ledger-metrics.js';
 import { LedgerTail } from './ledger-tail.js';
+import { acceptsOpenMetrics, OPENMETRICS_CONTENT_TYPE, openMetricsText } from './openmetrics.js';
 
 export interface MetricsServer {
   url: string;
@@ -36,8 +38,17 @@ export async function startMetricsServer(options: {
         .end(`cannot read the ledger: ${(error as Error).message}\n`);
       return;
     }
-    metrics.registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(text),
+    const openMetrics = acceptsOpenMetrics(req.headers.accept);
+    const text = openMetrics
+      ? openMetricsText(metrics.registry, (metric, key) => metrics.created(metric, key))
+      : metrics.registry.metrics();
+    text.then(
+      (body) =>
+        res
+          .writeHead(200, {
+            'content-type': openMetrics ? OPENMETRICS_CONTENT_TYPE : metrics.registry.contentType,
+          })
+          .end(body),
       (error: Error) => res.writeHead(500).end(`${error.message}\n`),
     );
   });
