@@ -1,7 +1,7 @@
 // A verdict on prompt caching per session, from the trend of its requests (turns when recorded,
 // else whole runs): healthy when the cache is read back steadily after the first request; warning
 // signs are no caching, writes never read back, a low or falling hit ratio, and frequent rewrites.
-import type { ReportRun } from './load-runs.js';
+import type { ReportRun, ReportTurn } from './load-runs.js';
 
 /** Fewer input tokens than this cannot be cached at all (the API's minimum cacheable prompt). */
 export const MIN_CACHEABLE_TOKENS = 1024;
@@ -27,26 +27,15 @@ export interface CacheHealth {
   steady_hit_ratio: number;
 }
 
-interface Point {
-  at: number;
-  input: number;
-  cache_read: number;
-  cache_creation: number;
-}
+/** A request: a recorded turn itself (no copy: sessions hold hundreds of thousands), or a whole run. */
+type Point = ReportTurn;
 
 function addPoints(run: ReportRun, into: Point[]): void {
   if (run.turns && run.turns.length > 0) {
-    for (const t of run.turns) {
-      into.push({
-        at: t.start_ms,
-        input: t.input,
-        cache_read: t.cache_read,
-        cache_creation: t.cache_creation,
-      });
-    }
+    for (const t of run.turns) into.push(t);
     return;
   }
-  const p: Point = { at: Date.parse(run.started_at), input: 0, cache_read: 0, cache_creation: 0 };
+  const p: Point = { start_ms: Date.parse(run.started_at), input: 0, cache_read: 0, cache_creation: 0 };
   for (const u of Object.values(run.models)) {
     p.input += u.prompt;
     p.cache_read += u.cache_read;
@@ -78,7 +67,7 @@ function ratio(
 export function judgeSession(session: string, runs: ReportRun[]): CacheHealth {
   const points: Point[] = [];
   for (const run of runs) addPoints(run, points);
-  points.sort((a, b) => a.at - b.at);
+  points.sort((a, b) => a.start_ms - b.start_ms);
   const whole = ratio(points, 0);
   const rest = ratio(points, 1);
   const base = { session, requests: points.length, hit_ratio: whole.hit, steady_hit_ratio: rest.hit };

@@ -192,7 +192,8 @@ export function decodeRuns(c: CompactRuns): ReportRun[] {
         cache_creation_5m: m[mi + 6] as number,
         cache_creation_1h: m[mi + 7] as number,
         web_search_requests: m[mi + 8] as number,
-        cost_usd: m[mi + 9] as number | null,
+        // The binary cache carries a null cost (a model without a price) as NaN.
+        cost_usd: m[mi + 9] === null || Number.isNaN(m[mi + 9]) ? null : (m[mi + 9] as number),
         cost_source: str(m[mi + 10]) as ReportRun['cost_source'],
       };
     }

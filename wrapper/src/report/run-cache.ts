@@ -5,6 +5,7 @@
 // the offset; anything else (truncation, rewrite, a damaged or foreign cache) rebuilds it.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { dataHome } from '../config/paths.js';
@@ -22,7 +23,7 @@ import {
 import { emptyFileRuns, type FileRuns } from './scan-lines.js';
 
 /** Bump when the layout changes: older caches are then rebuilt. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 /** Bytes hashed at the head of the file and just before the offset, to notice a rewritten file. */
 const PROBE_BYTES = 4096;
 /** The cache is rewritten once this much was appended since; smaller tails are parsed live (cheap). */
@@ -30,26 +31,25 @@ export const REWRITE_AFTER_BYTES = 1 << 20;
 
 interface CacheHeader {
   format: number;
+  endian: string;
   file: string;
   ino: number;
   offset: number;
   lines: number;
   head: string;
   tail: string;
-  /** Byte length and checksum of the body and turns sections, so a damaged cache is noticed. */
-  sections: [number, number][];
+  /** Per section: JSON byte length, column lengths, checksum (crc32 of the section's bytes). */
+  sections: { json: number; columns: number[]; crc: number }[];
 }
 
 interface CacheBody {
   runs: CompactRuns;
-  started: number[];
   pre: [number, number | null][];
   damaged: [number, number | null][];
 }
 
 /** What only the cost analysis reads, in its own section so that plain reports never parse it. */
 interface CacheDetail {
-  lines: number[];
   tools: CompactTools;
   turns: CompactTurns;
 }
@@ -68,6 +68,47 @@ function probe(fd: number, from: number, to: number): string {
 // crc32 arrived in Node 20.15; without it only the section lengths are checked.
 const crc = (buf: Buffer): number => (typeof zlib.crc32 === 'function' ? zlib.crc32(buf) : 0);
 
+/**
+ * A section: JSON for the strings and odd shapes, then its numeric columns as raw float64 (parsing
+ * them as JSON was most of a cached report's time). Columns are taken out of the JSON (emptied).
+ */
+function packSection(
+  json: unknown,
+  columns: (number | null)[][],
+): { bytes: Buffer; json: number; columns: number[] } {
+  const values = new Float64Array(columns.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const column of columns) {
+    for (const v of column) values[at++] = v === null ? Number.NaN : v;
+  }
+  const text = Buffer.from(JSON.stringify(json));
+  return {
+    bytes: Buffer.concat([text, Buffer.from(values.buffer)]),
+    json: text.length,
+    columns: columns.map((c) => c.length),
+  };
+}
+
+function unpackSection(
+  bytes: Buffer,
+  json: number,
+  lengths: number[],
+): { json: unknown; columns: number[][] } {
+  const count = lengths.reduce((n, c) => n + c, 0);
+  if (bytes.length !== json + count * 8) throw new TypeError('cache section has the wrong size');
+  // Copied into a fresh (8-byte aligned) buffer: the file's bytes may sit at any offset.
+  const values = new Float64Array(count);
+  new Uint8Array(values.buffer).set(bytes.subarray(json));
+  const columns: number[][] = [];
+  let at = 0;
+  for (const n of lengths) {
+    // Decoders only index the columns and read their length, so a typed array stands in for number[].
+    columns.push(values.subarray(at, at + n) as unknown as number[]);
+    at += n;
+  }
+  return { json: JSON.parse(bytes.toString('utf8', 0, json)), columns };
+}
+
 function headerFor(
   fd: number,
   file: string,
@@ -77,6 +118,7 @@ function headerFor(
 ): Omit<CacheHeader, 'sections'> {
   return {
     format: CACHE_FORMAT,
+    endian: os.endianness(),
     file: path.basename(file),
     ino,
     offset,
@@ -116,34 +158,43 @@ export function readCache(
     if (!Number.isInteger(h.offset) || h.offset > stat.size || !Number.isInteger(h.lines)) return undefined;
     const expected = headerFor(fd, file, stat.ino, h.offset, h.lines);
     if (expected.head !== h.head || expected.tail !== h.tail) return undefined;
-    const [bodyAt, turnsAt, end] = [first + 1, first + 1 + h.sections[0]![0], buf.length];
-    if (turnsAt + h.sections[1]![0] !== end) return undefined;
-    const section = (from: number, to: number, i: number): string | undefined => {
-      const bytes = buf.subarray(from, to);
-      return crc(bytes) === h.sections[i]![1] ? bytes.toString('utf8') : undefined;
+    if (h.endian !== expected.endian) return undefined;
+    const [bodySize, detailSize] = h.sections.map((x) => x.json + x.columns.reduce((n, c) => n + c, 0) * 8);
+    const bodyAt = first + 1;
+    const detailAt = bodyAt + bodySize!;
+    if (detailAt + detailSize! !== buf.length) return undefined;
+    const section = (from: number, size: number, i: number) => {
+      const bytes = buf.subarray(from, from + size);
+      if (crc(bytes) !== h.sections[i]!.crc) throw new TypeError('cache checksum mismatch');
+      return unpackSection(bytes, h.sections[i]!.json, h.sections[i]!.columns);
     };
-    const bodyText = section(bodyAt, turnsAt, 0);
-    if (bodyText === undefined) return undefined;
-    const body = JSON.parse(bodyText) as CacheBody;
+    const bodyPart = section(bodyAt, bodySize!, 0);
+    const body = bodyPart.json as CacheBody;
+    const [interned, objs, nums, counts, models, unknown, started] = bodyPart.columns;
+    Object.assign(body.runs, { interned, objs, nums, counts, models, unknown });
     const runs = emptyFileRuns();
     runs.lineCount = h.lines;
     runs.runs = decodeRuns(body.runs);
-    if (body.started.length !== runs.runs.length) return undefined;
-    runs.started = body.started;
+    if (started!.length !== runs.runs.length) return undefined;
+    runs.started = started!;
     runs.pre = new Map(body.pre);
     runs.damaged = body.damaged.map(([line, pre]) => ({ line, pre: pre ?? undefined }));
     if (withTurns(h.offset)) {
-      const detailText = section(turnsAt, end, 1);
-      if (detailText === undefined) return undefined;
-      const detail = JSON.parse(detailText) as CacheDetail;
+      const detailPart = section(detailAt, detailSize!, 1);
+      const detail = detailPart.json as CacheDetail;
+      const [lines, toolCounts, toolData, turnCounts, turnData] = detailPart.columns;
+      Object.assign(detail.tools, { counts: toolCounts, data: toolData });
+      Object.assign(detail.turns, { counts: turnCounts, data: turnData });
       runs.turns = decodeTurns(detail.turns);
-      runs.lines = detail.lines;
       decodeTools(detail.tools, runs.runs, body.runs.strings);
-      if (runs.turns.length !== runs.runs.length || runs.lines.length !== runs.runs.length) return undefined;
+      if (runs.turns.length !== runs.runs.length || lines!.length !== runs.runs.length) return undefined;
+      // Pushed to when appended lines are scanned: a plain array again.
+      runs.lines = Array.from(lines!);
     } else {
       runs.turns = new Array<undefined>(runs.runs.length);
       runs.lines = new Array<number>(runs.runs.length).fill(0);
     }
+    runs.started = Array.from(runs.started);
     return { runs, offset: h.offset };
   } catch {
     // A damaged cache is only a slower report: rebuild it.
@@ -161,30 +212,41 @@ export function writeCache(
   runs: FileRuns,
 ): void {
   const compact = encodeRuns(runs.runs);
-  const detail: CacheDetail = {
-    lines: runs.lines,
-    tools: encodeTools(runs.runs, compact.strings),
-    turns: encodeTurns(runs.turns),
-  };
-  const body: CacheBody = {
-    runs: compact,
-    started: runs.started,
-    pre: [...runs.pre],
-    damaged: runs.damaged.map((d) => [d.line, d.pre ?? null]),
-  };
-  const bodyBytes = Buffer.from(`${JSON.stringify(body)}\n`);
-  const turnsBytes = Buffer.from(`${JSON.stringify(detail)}\n`);
+  const tools = encodeTools(runs.runs, compact.strings);
+  const turns = encodeTurns(runs.turns);
+  const bodyColumns = [
+    compact.interned,
+    compact.objs,
+    compact.nums,
+    compact.counts,
+    compact.models,
+    compact.unknown,
+  ];
+  const detailColumns = [runs.lines, tools.counts, tools.data, turns.counts, turns.data];
+  const empty = { interned: [], objs: [], nums: [], counts: [], models: [], unknown: [] };
+  const body = packSection(
+    {
+      runs: { ...compact, ...empty },
+      pre: [...runs.pre],
+      damaged: runs.damaged.map((d) => [d.line, d.pre ?? null]),
+    },
+    [...bodyColumns, runs.started],
+  );
+  const detail = packSection(
+    { tools: { ...tools, counts: [], data: [] }, turns: { ...turns, counts: [], data: [] } },
+    detailColumns,
+  );
   const header: CacheHeader = {
     ...headerFor(fd, file, ino, offset, runs.lineCount),
-    sections: [
-      [bodyBytes.length, crc(bodyBytes)],
-      [turnsBytes.length, crc(turnsBytes)],
-    ],
+    sections: [body, detail].map((x) => ({ json: x.json, columns: x.columns, crc: crc(x.bytes) })),
   };
   const tmp = `${cacheFile}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
-    fs.writeFileSync(tmp, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), bodyBytes, turnsBytes]));
+    fs.writeFileSync(
+      tmp,
+      Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), body.bytes, detail.bytes]),
+    );
     // Readers see the old cache or the new one, never half of one.
     fs.renameSync(tmp, cacheFile);
   } catch {
