@@ -34,7 +34,11 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
       outputError: (s, write) =>
         write(`claude-otel: ${s.replace(/^error: /, '').trim()} (see claude-otel --help)\n`),
     });
-  await registerCommands(program, ctx, own.find((a) => !a.startsWith('-')));
+  await registerCommands(
+    program,
+    ctx,
+    own.find((a) => !a.startsWith('-')),
+  );
   try {
     await program.parseAsync(own, { from: 'user' });
     return ctx.exitCode;

@@ -84,6 +84,9 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
     });
     child.once('close', (code, signal) => {
       splitter.end();
+      // Lines dropped for their size count as malformed, so the user is told about them.
+      acc.malformed += splitter.oversized;
+      if (splitter.oversized > 0) acc.firstMalformed ??= 'line over the size limit';
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
       resolve({

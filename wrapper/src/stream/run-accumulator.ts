@@ -7,6 +7,8 @@ import { parseStreamLine, type StreamEvent } from './parse-line.js';
 import type { AssistantLine, MessageUsage, ResultLine } from './schema.js';
 
 export const MAX_DETAIL = 5000;
+/** The model name Claude Code gives messages it made up itself. */
+export const SYNTHETIC_MODEL = '<synthetic>';
 
 export interface Turn {
   message_id: string;
@@ -94,6 +96,8 @@ export class RunAccumulator {
   private onAssistant(line: AssistantLine, now: number): void {
     const { message } = line;
     if (line.session_id) this.sessionId ??= line.session_id;
+    // Claude Code's own placeholder messages (API errors, interruptions) carry no usage.
+    if (message.model === SYNTHETIC_MODEL) return;
     let turn = this.turns.get(message.id);
     if (!turn) {
       if (this.turns.size >= MAX_DETAIL) {
