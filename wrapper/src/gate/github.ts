@@ -32,7 +32,10 @@ export function stepSummary(result: GateResult): string {
   ];
   for (const reason of result.reasons) lines.push('', `- ${reason}`);
   if (result.unknown_models.length > 0) {
-    lines.push('', `> No price for ${result.unknown_models.join(', ')}: their cost is not counted.`);
+    lines.push(
+      '',
+      `> Not in the price table: ${result.unknown_models.join(', ')} (their cost is Claude Code's own estimate where it reported one, else not counted).`,
+    );
   }
   return `${lines.join('\n')}\n\n`;
 }
