@@ -9,6 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['wrapper/test/unit/**/*.test.ts', 'grafana/test/**/*.test.ts'],
           env: { TZ: 'UTC' },
         },
@@ -16,6 +17,8 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          // After the unit tests, in their own group: they start real processes and need the cores.
+          sequence: { groupOrder: 1 },
           include: ['wrapper/test/e2e/**/*.test.ts'],
           env: { TZ: 'UTC' },
           testTimeout: 180_000,
