@@ -5,7 +5,13 @@ import { build } from 'esbuild';
 
 await build({
   entryPoints: ['wrapper/dist/cli/main.js'],
-  outfile: 'wrapper/dist/claude-otel.bundle.js',
+  outdir: 'wrapper/dist/bundle',
+  entryNames: 'claude-otel',
+  // One chunk per lazily loaded command: `swarm` compiles only what it runs.
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  minify: true,
+  keepNames: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
