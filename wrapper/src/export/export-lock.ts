@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { isProcessAlive } from '../process-alive.js';
 
 /** Older than this, a lock is stale even if its process lives (no export runs this long). */
 export const STALE_LOCK_MS = 120_000;
@@ -86,7 +87,7 @@ function breakIfStale(file: string): void {
   const lock = readLock(file);
   // A lock file being written this very moment has no content yet: give it a moment.
   if (!lock && Date.now() - stat.mtimeMs < 1000) return;
-  const dead = lock !== undefined && lock.host === os.hostname() && !alive(lock.pid);
+  const dead = lock !== undefined && lock.host === os.hostname() && !isProcessAlive(lock.pid);
   if (!dead && lock !== undefined && Date.now() - stat.mtimeMs < STALE_LOCK_MS) return;
   // Rename first: of several processes breaking the same stale lock, exactly one succeeds.
   const aside = `${file}.stale-${process.pid}-${randomUUID()}`;
@@ -105,13 +106,4 @@ function breakIfStale(file: string): void {
     }
   }
   fs.rmSync(aside, { force: true });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

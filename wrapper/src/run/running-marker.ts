@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dataHome } from '../config/paths.js';
 import type { PriceTable } from '../pricing/price-table.js';
+import { isProcessAlive } from '../process-alive.js';
 import type { RunAccumulator } from '../stream/run-accumulator.js';
 import { addTokens, type TokenCounts, tokenCounts, zeroTokens } from '../usage/tokens.js';
 
@@ -92,19 +93,10 @@ export function readRunningMarkers(env: NodeJS.ProcessEnv): RunningMarker[] {
     if (!name.endsWith('.json')) continue;
     try {
       const marker = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as RunningMarker;
-      if (isAlive(marker.pid)) out.push(marker);
+      if (isProcessAlive(marker.pid)) out.push(marker);
     } catch {
       // Removed between readdir and read, or torn: skip.
     }
   }
   return out;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dataHome } from '../config/paths.js';
 import { ClaudeOtelError } from '../errors.js';
+import { isProcessAlive } from '../process-alive.js';
 import { collectorConfigPath, collectorEnv } from './collector-env.js';
 import { derivePrometheusConfig, PROMETHEUS_FEATURES } from './prometheus-config.js';
 import { findTool, missingToolHint, setupScript, type ToolName } from './tools.js';
@@ -50,16 +51,6 @@ function readPid(dir: string, name: string): number | undefined {
   }
 }
 
-function alive(pid: number | undefined): boolean {
-  if (!pid) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 async function healthy(url: string): Promise<boolean> {
   try {
     return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
@@ -92,7 +83,7 @@ export async function stackStatus(env: NodeJS.ProcessEnv = process.env): Promise
       return {
         name,
         pid,
-        running: alive(pid),
+        running: isProcessAlive(pid),
         healthy: await healthy(url),
         url,
         log: path.join(dir, `${name}.log`),
@@ -133,7 +124,7 @@ async function waitHealthy(
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await healthy(url)) return;
-    if (!alive(pid)) break;
+    if (!isProcessAlive(pid)) break;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const tail = fs.existsSync(log)
@@ -206,11 +197,12 @@ export async function stackDown(env: NodeJS.ProcessEnv = process.env): Promise<s
   const stopped: string[] = [];
   for (const name of ['prometheus', 'collector']) {
     const pid = readPid(dir, name);
-    if (alive(pid)) {
+    if (isProcessAlive(pid)) {
       process.kill(pid as number, 'SIGTERM');
       const deadline = Date.now() + 10_000;
-      while (alive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-      if (alive(pid)) process.kill(pid as number, 'SIGKILL');
+      while (isProcessAlive(pid) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      if (isProcessAlive(pid)) process.kill(pid as number, 'SIGKILL');
       stopped.push(name);
     }
     fs.rmSync(pidFile(dir, name), { force: true });
