@@ -46,10 +46,23 @@ export function registerStack(program: Command, ctx: CliContext): void {
     .option('--no-build', 'do not build missing binaries with scripts/setup-tools.sh')
     .option('--otlp-port <port>', 'OTLP gRPC port', String(DEFAULT_PORTS.otlpGrpc))
     .option('--prometheus-port <port>', 'Prometheus port', String(DEFAULT_PORTS.prometheus))
+    .option('--otlp-http-port <port>', 'OTLP HTTP port', String(DEFAULT_PORTS.otlpHttp))
+    .option('--metrics-port <port>', "collector's Prometheus exporter port", String(DEFAULT_PORTS.metrics))
+    .option('--health-port <port>', "collector's health check port", String(DEFAULT_PORTS.health))
+    .option('--self-metrics-port <port>', "collector's own metrics port", String(DEFAULT_PORTS.selfMetrics))
     .action(
       async (
         action: string,
-        flags: { docker?: boolean; build: boolean; otlpPort: string; prometheusPort: string },
+        flags: {
+          docker?: boolean;
+          build: boolean;
+          otlpPort: string;
+          prometheusPort: string;
+          otlpHttpPort: string;
+          metricsPort: string;
+          healthPort: string;
+          selfMetricsPort: string;
+        },
       ) => {
         if (!ACTIONS.includes(action as Action))
           throw usageError(`unknown stack action ${JSON.stringify(action)}`, 'use up, down or status');
@@ -66,7 +79,14 @@ export function registerStack(program: Command, ctx: CliContext): void {
           ctx.exitCode = printStatus(ctx, await stackStatus(ctx.env)) ? EXIT.ok : EXIT.failure;
           return;
         }
-        const ports = { otlpGrpc: Number(flags.otlpPort), prometheus: Number(flags.prometheusPort) };
+        const ports = {
+          otlpGrpc: Number(flags.otlpPort),
+          prometheus: Number(flags.prometheusPort),
+          otlpHttp: Number(flags.otlpHttpPort),
+          metrics: Number(flags.metricsPort),
+          health: Number(flags.healthPort),
+          selfMetrics: Number(flags.selfMetricsPort),
+        };
         const services = await stackUp(ctx.env, { ports, build: flags.build });
         printStatus(ctx, services);
         ctx.stderr.write(
