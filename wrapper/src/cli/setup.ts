@@ -24,7 +24,11 @@ function readSettings(file: string): Settings {
       throw new Error('not a JSON object');
     return value as Settings;
   } catch (error) {
-    throw new ClaudeOtelError(`cannot read ${file}: ${(error as Error).message}`, {
+    // V8's JSON messages quote the file's text, newlines (and any secret nearby) included.
+    const at = /at position \d+/.exec((error as Error).message)?.[0];
+    const reason =
+      error instanceof SyntaxError ? `not valid JSON${at ? ` (${at})` : ''}` : (error as Error).message;
+    throw new ClaudeOtelError(`cannot read ${file}: ${reason}`, {
       hint: 'fix the file by hand, then run setup again',
     });
   }
