@@ -56,7 +56,12 @@ export function swarmJson(invocationId: string, records: RunRecord[]): SwarmJson
 
 // Created on first use: building a NumberFormat costs milliseconds at start-up, before the spawn.
 let numberFormat: Intl.NumberFormat | undefined;
-const fmt = { format: (n: number) => (numberFormat ??= new Intl.NumberFormat('en-US')).format(n) };
+const fmt = {
+  format(n: number): string {
+    numberFormat ??= new Intl.NumberFormat('en-US');
+    return numberFormat.format(n);
+  },
+};
 
 export function formatUsd(usd: number): string {
   if (usd === 0) return '$0.00';
