@@ -43,7 +43,8 @@ function executable(file: string | undefined): string | undefined {
   }
 }
 
-function cachedToolsEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+/** The tool paths scripts/setup-tools.sh recorded in the cache's tools.env (empty before a build). */
+export function cachedToolsEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   try {
     for (const line of fs.readFileSync(path.join(cacheHome(env), 'tools.env'), 'utf8').split('\n')) {

@@ -7,27 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cacheHome } from '../../src/config/paths.js';
+import { toolPath } from '../../../grafana/test/support/tools.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+/** actionlint as built by scripts/setup-tools.sh; a clear error (not a skip) when it is missing. */
 function actionlintBin(): string {
-  const fromEnv = process.env.CLAUDE_OTEL_ACTIONLINT_BIN;
-  if (fromEnv && fs.existsSync(fromEnv)) return fromEnv;
-  const toolsEnv = path.join(cacheHome(process.env), 'tools.env');
-  const line = fs.existsSync(toolsEnv)
-    ? fs
-        .readFileSync(toolsEnv, 'utf8')
-        .split('\n')
-        .find((l) => l.startsWith('CLAUDE_OTEL_ACTIONLINT_BIN='))
-    : undefined;
-  const bin = line?.slice('CLAUDE_OTEL_ACTIONLINT_BIN='.length).trim();
-  if (!bin || !fs.existsSync(bin)) {
-    throw new Error(
-      'actionlint is missing: run `bash scripts/setup-tools.sh` (or set CLAUDE_OTEL_ACTIONLINT_BIN)',
-    );
-  }
-  return bin;
+  return toolPath('CLAUDE_OTEL_ACTIONLINT_BIN');
 }
 
 const workflows = () =>

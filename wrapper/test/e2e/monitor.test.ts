@@ -3,8 +3,9 @@
 // shows as running with tokens and an estimate; once it ends, as finished with the ledger's totals.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
-import { makeSandbox, runCli, type Sandbox, startCli, waitFor } from '../support/cli.js';
+import { makeSandbox, runCli, type Sandbox, startCli } from '../support/cli.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
+import { waitFor } from '../support/wait-for.js';
 
 let api: ScriptedApi;
 let s: Sandbox;
@@ -61,13 +62,11 @@ describe('monitor', () => {
     // Poll with one-shot monitors (a separate process each, as a user would in another terminal)
     // until one sees the run with tokens streamed so far.
     const running = await waitFor(
-      'monitor to show the run in progress with tokens',
       async () => {
-        if (ended) throw new Error(ended);
         const row = linesOf(await monitorOnce(), 'running')[0];
         return row && Number(row.tokens) > 0 ? row : undefined;
       },
-      60_000,
+      { what: 'monitor to show the run in progress with tokens', timeoutMs: 60_000, fatal: () => ended },
     );
     expect(running).toMatchObject({ operation: 'swarm', agent: 'watched', model: 'claude-sonnet-4-5' });
     expect(Number(running.cost_usd_estimate)).toBeGreaterThan(0);

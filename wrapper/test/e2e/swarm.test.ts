@@ -6,17 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
 import { loadPriceTable } from '../../src/pricing/price-table.js';
-import {
-  makeSandbox,
-  readAllFiles,
-  runCli,
-  type Sandbox,
-  SECRET_API_KEY,
-  startCli,
-  waitFor,
-} from '../support/cli.js';
+import { makeSandbox, readAllFiles, runCli, type Sandbox, SECRET_API_KEY, startCli } from '../support/cli.js';
 import { servedUsage } from '../support/expected-usage.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
+import { waitFor } from '../support/wait-for.js';
 
 let api: ScriptedApi;
 const sandboxes: Sandbox[] = [];
@@ -236,11 +229,10 @@ describe('stopping runs', () => {
       s,
     );
     // Interrupt once the first turn was answered and the second request is in flight.
-    await waitFor(
-      'the second request',
-      () => api.requests.some((r) => r.params.tag === 'sig' && r.turn === 1),
-      30_000,
-    );
+    await waitFor(() => api.requests.some((r) => r.params.tag === 'sig' && r.turn === 1), {
+      what: 'the second request',
+      timeoutMs: 30_000,
+    });
     running.kill('SIGINT');
     const r = await running.done;
     outputs.push(r.stdout, r.stderr);
