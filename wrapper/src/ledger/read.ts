@@ -35,7 +35,7 @@ export function readLedger(options: ReadOptions = {}): LedgerContents {
   const seen = new Set<string>();
   for (const file of files) {
     forEachLine(file, warnings, (value, where) => {
-      const record = options.strict ? strictRun(value) : looseRun(value);
+      const record = options.strict ? strictRun(value) : checkRunShape(value);
       if (!record) {
         warnings.push(`${where}: damaged run record skipped`);
         return;
@@ -113,8 +113,8 @@ function strictRun(value: unknown): RunRecord | undefined {
   return parsed.success ? parsed.data : undefined;
 }
 
-/** Cheap structural check of the fields every consumer relies on. */
-function looseRun(value: unknown): RunRecord | undefined {
+/** Cheap structural check of the fields every consumer relies on (the report reader uses it too). */
+export function checkRunShape(value: unknown): RunRecord | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const r = value as Record<string, unknown>;
   if (r.kind !== 'run' || r.v !== 1) return undefined;

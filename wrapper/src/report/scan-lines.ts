@@ -2,6 +2,8 @@
 // warnings need (line numbers, the started_at seen by the cheap pre-filter). The bulky tail of a
 // record (turns, tool spans, prompt text) is cut off unless turns are wanted; a line that does not
 // fit the fast path is parsed whole, so speed never costs correctness.
+
+import { checkRunShape } from '../ledger/read.js';
 import type { ReportRun, ReportTurn } from './load-runs.js';
 
 /** The runs of one month file (or of a part of it), in line order. */
@@ -128,26 +130,9 @@ export function parseRun(line: string, withTurns: boolean): ReportRun | undefine
   return parsed.run;
 }
 
-/** The structural check the ledger reader does, on the fields reports rely on. */
+/** The ledger reader's structural check; a record cut before its tool calls gets none. */
 function checkRun(value: unknown): ReportRun | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  const r = value as Record<string, unknown>;
-  if (r.kind !== 'run' || r.v !== 1 || typeof r.run_id !== 'string' || typeof r.started_at !== 'string') {
-    return undefined;
-  }
-  if (typeof r.cost_usd !== 'number' || typeof r.models !== 'object' || r.models === null) return undefined;
-  for (const usage of Object.values(r.models as Record<string, unknown>)) {
-    const u = usage as Record<string, unknown> | null;
-    if (
-      !u ||
-      typeof u.total !== 'number' ||
-      typeof u.prompt !== 'number' ||
-      typeof u.completion !== 'number'
-    ) {
-      return undefined;
-    }
-  }
-  if (Number.isNaN(Date.parse(r.started_at))) return undefined;
-  if (typeof r.tool_calls !== 'object' || r.tool_calls === null) r.tool_calls = {};
-  return value as ReportRun;
+  const run = checkRunShape(value) as ReportRun | undefined;
+  if (run && (typeof run.tool_calls !== 'object' || run.tool_calls === null)) run.tool_calls = {};
+  return run;
 }
