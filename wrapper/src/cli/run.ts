@@ -67,9 +67,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
   }
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : undefined;
   const result = await runSwarm({
-    tasks: [
-      { agent: flags.agent, args: plan.args, ...(plan.prompt !== undefined ? { prompt: plan.prompt } : {}) },
-    ],
+    tasks: [{ agent: flags.agent, args: plan.args, prompt: plan.prompt }],
     parallel: 1,
     claudeBin,
     env: ctx.env,
@@ -79,7 +77,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
     storePrompts: flags.storePrompts === true,
     stdin: 'inherit',
     handleSignals: true,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    timeoutMs,
     onEvent: (_agent, event, raw) => {
       if (plan.format === 'stream-json') ctx.stdout.write(`${raw}\n`);
       else if (plan.format === 'json' && event.kind === 'result') ctx.stdout.write(`${raw.trim()}\n`);

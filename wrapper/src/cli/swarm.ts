@@ -82,8 +82,8 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     storePrompts: flags.storePrompts === true,
     stdin: 'ignore',
     handleSignals: true,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(budgetUsd !== undefined ? { budgetUsd } : {}),
+    timeoutMs,
+    budgetUsd,
   });
   const records = result.results.map((r) => r.record);
   const exportNote = await exportStep.finish(records);

@@ -113,8 +113,8 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       env,
       cwd: options.cwd,
       stdin: options.stdin,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.killAfterMs !== undefined ? { killAfterMs: options.killAfterMs } : {}),
+      timeoutMs: options.timeoutMs,
+      killAfterMs: options.killAfterMs,
       onEvent: (event, raw) => {
         options.onEvent?.(task.agent, event, raw);
         if (event.kind === 'assistant' || event.kind === 'result') {
@@ -137,7 +137,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
         cwd: options.cwd,
         git: await gitPromise,
         ci,
-        ...(task.prompt !== undefined ? { prompt: task.prompt } : {}),
+        prompt: task.prompt,
         storePrompts: options.storePrompts,
       },
       options.table,
