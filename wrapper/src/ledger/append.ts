@@ -31,21 +31,6 @@ export function appendLine(file: string, line: string): void {
   }
 }
 
-/** Fails fast, before any money is spent, when the ledger cannot be written. */
-export function assertLedgerWritable(env: NodeJS.ProcessEnv = process.env): void {
-  const paths = ledgerPaths(env);
-  try {
-    fs.mkdirSync(paths.pending, { recursive: true });
-    fs.accessSync(paths.dir, fs.constants.W_OK);
-    fs.accessSync(paths.pending, fs.constants.W_OK);
-  } catch (error) {
-    throw new ClaudeOtelError(`cannot write the ledger at ${paths.dir}: ${(error as Error).message}`, {
-      hint: 'check that the directory is writable, or point CLAUDE_OTEL_HOME elsewhere',
-      cause: error,
-    });
-  }
-}
-
 export function appendRunRecord(input: RunRecordInput, env: NodeJS.ProcessEnv = process.env): RunRecord {
   const record = runRecordSchema.parse(input);
   const paths = ledgerPaths(env);

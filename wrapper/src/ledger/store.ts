@@ -1,7 +1,10 @@
 // Where ledger files live and how they are named: one append-only JSONL file of run records per
 // month (by start time, UTC), one of export records, and a directory of markers for unsent runs.
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { ledgerDir } from '../config/paths.js';
+import { ClaudeOtelError } from '../errors.js';
 
 export interface LedgerPaths {
   dir: string;
@@ -17,4 +20,24 @@ export function ledgerPaths(env: NodeJS.ProcessEnv = process.env): LedgerPaths {
 export function runFileName(startedAt: string): string {
   // The schema allows any UTC offset; readers pick files by UTC month, so file by the UTC month.
   return `runs-${new Date(startedAt).toISOString().slice(0, 7)}.jsonl`;
+}
+
+/** A new run's id: the key of its ledger record, its pending marker and its trace. */
+export function newRunId(): string {
+  return randomUUID();
+}
+
+/** Fails fast, before any money is spent, when the ledger cannot be written. */
+export function assertLedgerWritable(env: NodeJS.ProcessEnv = process.env): void {
+  const paths = ledgerPaths(env);
+  try {
+    fs.mkdirSync(paths.pending, { recursive: true });
+    fs.accessSync(paths.dir, fs.constants.W_OK);
+    fs.accessSync(paths.pending, fs.constants.W_OK);
+  } catch (error) {
+    throw new ClaudeOtelError(`cannot write the ledger at ${paths.dir}: ${(error as Error).message}`, {
+      hint: 'check that the directory is writable, or point CLAUDE_OTEL_HOME elsewhere',
+      cause: error,
+    });
+  }
 }

@@ -1,11 +1,10 @@
 // The price table: schema, loading (built-in, then an optional user file that overrides or adds
 // models), and model-id resolution. An unknown model resolves to `undefined`, never to zero.
 import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
-import { dataHome } from '../config/paths.js';
 import { ClaudeOtelError, EXIT } from '../errors.js';
 import { BUILTIN_PRICE_TABLE } from './price-table-data.js';
+import { userPriceFile } from './user-price-file.js';
 
 const perMillion = z.number().nonnegative().finite();
 
@@ -100,16 +99,6 @@ export function mergePriceTables(base: PriceTableInput, override: PriceTableInpu
     tiers: { ...base.tiers, ...override.tiers },
     models: [...base.models.filter((m) => !overridden.has(normalizeModelId(m.id))), ...override.models],
   };
-}
-
-/** The price file a user may put in place: --prices, $CLAUDE_OTEL_PRICES, or <data home>/prices.json. */
-export function userPriceFile(
-  env: NodeJS.ProcessEnv,
-  explicit?: string,
-): { file: string; required: boolean } {
-  if (explicit) return { file: path.resolve(explicit), required: true };
-  if (env.CLAUDE_OTEL_PRICES) return { file: path.resolve(env.CLAUDE_OTEL_PRICES), required: true };
-  return { file: path.join(dataHome(env), 'prices.json'), required: false };
 }
 
 export function loadPriceTable(env: NodeJS.ProcessEnv = process.env, explicit?: string): PriceTable {

@@ -1,5 +1,4 @@
 // Turns a finished (or cut short) Claude Code run into its ledger record.
-import { randomUUID } from 'node:crypto';
 import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor } from '../export/trace-ids.js';
 import { LEDGER_VERSION, type RunRecordInput } from '../ledger/schema.js';
@@ -17,10 +16,6 @@ export interface RunMeta {
   ci: RunRecordInput['ci'];
   prompt?: string;
   storePrompts: boolean;
-}
-
-export function newRunId(): string {
-  return randomUUID();
 }
 
 /** The exit code claude-otel reports for a run: Claude Code's own, or the conventional one. */

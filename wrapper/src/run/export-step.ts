@@ -2,7 +2,7 @@
 // collector is probed while the run goes on), finished after the runs are in the ledger by
 // sending everything pending, bounded in time. It never throws and never changes exit codes.
 import type { CliContext } from '../cli/context.js';
-import { exportPendingWith, resolveExportConfig, startExporter } from '../export/index.js';
+import { resolveExportConfig } from '../export/config.js';
 import type { RunRecord } from '../ledger/schema.js';
 
 export interface ExportStep {
@@ -13,15 +13,22 @@ export interface ExportStep {
 export function beginExport(ctx: CliContext): ExportStep {
   const config = resolveExportConfig(ctx.env);
   if (!config.enabled) return { finish: async () => 'export off' };
-  const exporter = startExporter({
-    endpoint: config.endpoint,
-    timeoutMs: config.timeoutMs,
-    env: ctx.env,
-    headers: config.headers,
-  });
+  // Loaded asynchronously: the export code (and OpenTelemetry) loads while Claude Code starts.
+  const loading = import('../export/index.js').then((m) => ({
+    exportPendingWith: m.exportPendingWith,
+    exporter: m.startExporter({
+      endpoint: config.endpoint,
+      timeoutMs: config.timeoutMs,
+      env: ctx.env,
+      headers: config.headers,
+    }),
+  }));
+  // finish() handles a failure; this only keeps it from being reported as unhandled meanwhile.
+  loading.catch(() => {});
   return {
     async finish(records) {
       try {
+        const { exportPendingWith, exporter } = await loading;
         const result = await exportPendingWith(exporter, {
           env: ctx.env,
           records,

@@ -7,13 +7,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
-import { appendRunRecord, assertLedgerWritable } from '../ledger/append.js';
+import { assertLedgerWritable, newRunId } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
-import { RunAccumulator } from '../stream/run-accumulator.js';
-import { buildRunRecord, newRunId } from './build-record.js';
 import { ciContext, gitContext } from './context.js';
 import type { AgentOutcome } from './run-agent.js';
-import { findSessionTranscript, sessionUsageFromTranscript } from './session-usage.js';
 import { claudeEnv } from './telemetry-env.js';
 
 export interface InteractiveOptions {
@@ -24,14 +21,14 @@ export interface InteractiveOptions {
   operation: string;
   agent: string;
   storePrompts: boolean;
-  table: PriceTable;
+  /** A promise lets the table load while Claude Code starts. */
+  table: PriceTable | Promise<PriceTable>;
 }
 
 export async function runInteractive(options: InteractiveOptions): Promise<number> {
   assertLedgerWritable(options.env);
   const invocationId = randomUUID();
   const runId = newRunId();
-  const gitPromise = gitContext(options.cwd);
   // Knowing the session id lets `import` find this session's transcript later.
   const hasSession = options.args.some(
     (a) => a === '--session-id' || a === '--resume' || a === '-r' || a === '-c' || a === '--continue',
@@ -46,7 +43,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const ignore = () => {};
   process.on('SIGINT', ignore);
   process.on('SIGQUIT', ignore);
-  const { code, signal, error } = await new Promise<{
+  const exited = new Promise<{
     code: number | null;
     signal: NodeJS.Signals | null;
     error?: string;
@@ -58,6 +55,18 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     process.off('SIGINT', ignore);
     process.off('SIGQUIT', ignore);
   });
+  // Everything only needed to record the session loads once Claude Code has been spawned.
+  const gitPromise = gitContext(options.cwd);
+  const modules = Promise.all([
+    import('../ledger/append.js'),
+    import('../stream/run-accumulator.js'),
+    import('./build-record.js'),
+    import('./session-usage.js'),
+  ]);
+  const { code, signal, error } = await exited;
+  const endedAt = Date.now();
+  const [{ appendRunRecord }, { RunAccumulator }, { buildRunRecord }, sessionUsage] = await modules;
+  const table = await options.table;
   const acc = new RunAccumulator(startedAt);
   if (sessionId) acc.sessionId = sessionId;
   const outcome: AgentOutcome = {
@@ -66,7 +75,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     signal,
     termination: error ? 'spawn_error' : 'completed',
     startedAt,
-    endedAt: Date.now(),
+    endedAt,
     ...(error ? { spawnError: error } : {}),
   };
   const record = buildRunRecord(
@@ -81,16 +90,16 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       ci: ciContext(options.env),
       storePrompts: options.storePrompts,
     },
-    options.table,
+    table,
   );
   // An interactive session prints no result: its usage comes from its transcript, and its
   // status is its exit code.
-  const transcript = sessionId ? findSessionTranscript(options.env, sessionId) : undefined;
+  const transcript = sessionId ? sessionUsage.findSessionTranscript(options.env, sessionId) : undefined;
   if (transcript && sessionId) {
     try {
       Object.assign(
         record,
-        sessionUsageFromTranscript(fs.readFileSync(transcript, 'utf8'), sessionId, options.table),
+        sessionUsage.sessionUsageFromTranscript(fs.readFileSync(transcript, 'utf8'), sessionId, table),
         { usage_source: 'transcript' },
       );
     } catch {

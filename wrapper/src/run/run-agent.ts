@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { LineSplitter } from '../stream/line-splitter.js';
 import type { StreamEvent } from '../stream/parse-line.js';
-import { RunAccumulator } from '../stream/run-accumulator.js';
+import type { RunAccumulator } from '../stream/run-accumulator.js';
 
 export type Termination = 'completed' | 'timeout' | 'interrupted' | 'budget' | 'spawn_error';
 
@@ -18,7 +18,10 @@ export interface AgentProcessOptions {
   timeoutMs?: number;
   /** Grace period between SIGTERM and SIGKILL. */
   killAfterMs?: number;
-  onEvent?: (event: StreamEvent, raw: string) => void;
+  /** Output is read only once this has resolved too (e.g. the price table `onEvent` needs). */
+  waitFor?: Promise<unknown>;
+  /** Sees every line once it is parsed, with the run's accumulator after the line was added. */
+  onEvent?: (event: StreamEvent, raw: string, acc: RunAccumulator) => void;
 }
 
 export interface AgentOutcome {
@@ -37,13 +40,13 @@ export interface AgentProcess {
   /** Stops the run (SIGTERM, then SIGKILL after the grace period), recording why. */
   cancel(reason: Exclude<Termination, 'completed' | 'spawn_error'>, signal?: NodeJS.Signals): void;
   pid: number | undefined;
-  /** What the stream has shown so far (for live estimates). */
-  acc: RunAccumulator;
+  /** What the stream has shown so far (for live estimates); undefined until the parser is loaded. */
+  readonly acc: RunAccumulator | undefined;
 }
 
 export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
   const startedAt = Date.now();
-  const acc = new RunAccumulator(startedAt);
+  let acc: RunAccumulator | undefined;
   let termination: Termination = 'completed';
   let killTimer: NodeJS.Timeout | undefined;
   let timeoutTimer: NodeJS.Timeout | undefined;
@@ -54,6 +57,15 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
     stdio: [options.stdin, 'pipe', 'inherit'],
     windowsHide: true,
   });
+  // Claude Code is spawned before the stream parser is loaded: loading its schemas takes tens of
+  // milliseconds that now overlap Claude Code's own start-up. Output that arrives meanwhile is
+  // kept here (a stream without a reader is not enough: Node drains an unread stdout on exit).
+  const parser = import('../stream/run-accumulator.js');
+  const early: Buffer[] = [];
+  let onChunk = (chunk: Buffer) => {
+    early.push(chunk);
+  };
+  child.stdout?.on('data', (chunk: Buffer) => onChunk(chunk));
 
   const cancel: AgentProcess['cancel'] = (reason, signal = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -70,36 +82,56 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
     timeoutTimer.unref();
   }
 
-  const splitter = new LineSplitter((line) => {
-    const event = acc.push(line);
-    options.onEvent?.(event, line);
+  let spawnError: string | undefined;
+  child.once('error', (error) => {
+    spawnError = error.message;
+    termination = 'spawn_error';
   });
-  child.stdout?.on('data', (chunk: Buffer) => splitter.push(chunk));
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
+    child.once('close', (code, signal) => resolve([code, signal]));
+  });
 
-  const done = new Promise<AgentOutcome>((resolve) => {
-    let spawnError: string | undefined;
-    child.once('error', (error) => {
-      spawnError = error.message;
-      termination = 'spawn_error';
-    });
-    child.once('close', (code, signal) => {
+  const done = Promise.all([parser, options.waitFor]).then(
+    async ([{ RunAccumulator }]) => {
+      const runAcc = new RunAccumulator(startedAt);
+      acc = runAcc;
+      const splitter = new LineSplitter((line) => {
+        const event = runAcc.push(line);
+        options.onEvent?.(event, line, runAcc);
+      });
+      for (const chunk of early.splice(0)) splitter.push(chunk);
+      onChunk = (chunk) => splitter.push(chunk);
+      const [code, signal] = await closed;
       splitter.end();
       // Lines dropped for their size count as malformed, so the user is told about them.
-      acc.malformed += splitter.oversized;
-      if (splitter.oversized > 0) acc.firstMalformed ??= 'line over the size limit';
+      runAcc.malformed += splitter.oversized;
+      if (splitter.oversized > 0) runAcc.firstMalformed ??= 'line over the size limit';
       clearTimeout(timeoutTimer);
       clearTimeout(killTimer);
-      resolve({
-        acc,
+      const outcome: AgentOutcome = {
+        acc: runAcc,
         exitCode: code,
         signal,
         termination,
         startedAt,
         endedAt: Date.now(),
         ...(spawnError ? { spawnError } : {}),
-      });
-    });
-  });
+      };
+      return outcome;
+    },
+    (error: unknown) => {
+      // Only a broken installation gets here: do not leave Claude Code running unobserved.
+      child.kill('SIGKILL');
+      throw error;
+    },
+  );
 
-  return { done, cancel, pid: child.pid, acc };
+  return {
+    done,
+    cancel,
+    pid: child.pid,
+    get acc() {
+      return acc;
+    },
+  };
 }

@@ -45,13 +45,14 @@ export class RunningMarkerWriter {
     this.file = path.join(runningDir(env), `${base.run_id}.json`);
   }
 
-  update(acc: RunAccumulator, table: PriceTable, force = false): void {
+  /** Writes the marker; without an accumulator (the stream not read yet) it shows no usage. */
+  update(acc: RunAccumulator | undefined, table: PriceTable | undefined, force = false): void {
     const now = Date.now();
     if (!force && now - this.last < UPDATE_EVERY_MS) return;
     this.last = now;
     const tokens = zeroTokens();
     const models = new Set<string>();
-    for (const t of acc.turns.values()) {
+    for (const t of acc?.turns.values() ?? []) {
       models.add(t.model);
       addTokens(tokens, tokenCounts(t.input, t.output, t.cache_read, t.cache_creation));
     }
@@ -60,9 +61,9 @@ export class RunningMarkerWriter {
       pid: process.pid,
       updated_at: new Date(now).toISOString(),
       models: [...models],
-      turns: acc.turns.size,
+      turns: acc?.turns.size ?? 0,
       tokens,
-      cost_usd_estimate: acc.estimateCostUsd(table),
+      cost_usd_estimate: acc && table ? acc.estimateCostUsd(table) : 0,
     };
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });

@@ -1,14 +1,17 @@
 // Runs a set of Claude Code agents, at most `parallel` at once, recording each run in the ledger
 // as soon as it ends (before anything is exported). Enforces the swarm's budget from a live
 // estimate, forwards SIGINT/SIGTERM to every child, and keeps partial usage of cut-short runs.
+//
+// Start-up time counts against every run it wraps, so nothing that is not needed to start Claude
+// Code runs before it is spawned: the stream parser, the price table, the record writer (all of
+// which load zod schemas) and the git context load while Claude Code starts.
 import { randomUUID } from 'node:crypto';
-import { ClaudeOtelError } from '../errors.js';
+import type { ClaudeOtelError } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
-import { appendRunRecord, assertLedgerWritable } from '../ledger/append.js';
-import { type RunRecord, runRecordSchema } from '../ledger/schema.js';
+import type { RunRecord } from '../ledger/schema.js';
+import { assertLedgerWritable, newRunId } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import type { StreamEvent } from '../stream/parse-line.js';
-import { buildRunRecord, newRunId } from './build-record.js';
 import { ciContext, gitContext } from './context.js';
 import { type AgentOutcome, type AgentProcess, startAgentProcess } from './run-agent.js';
 import { RunningMarkerWriter } from './running-marker.js';
@@ -28,7 +31,8 @@ export interface SwarmOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   operation: string;
-  table: PriceTable;
+  /** A promise lets the table load after the first Claude Code is spawned. */
+  table: PriceTable | Promise<PriceTable>;
   storePrompts: boolean;
   stdin: 'ignore' | 'inherit';
   timeoutMs?: number;
@@ -59,8 +63,14 @@ export interface SwarmResult {
 export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
   assertLedgerWritable(options.env);
   const invocationId = randomUUID();
-  const gitPromise = gitContext(options.cwd);
   const ci = ciContext(options.env);
+  let table: PriceTable | undefined;
+  const tableReady = Promise.resolve(options.table).then((t) => {
+    table = t;
+  });
+  // Started right after the first spawn (see runOne).
+  let gitPromise: Promise<RunRecord['git']> | undefined;
+  let recorder: Promise<typeof import('./record-run.js')> | undefined;
   const results: AgentResult[] = [];
   const running = new Map<string, { proc: AgentProcess; estimate: () => number }>();
   const queue = [...options.tasks];
@@ -115,19 +125,26 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       stdin: options.stdin,
       timeoutMs: options.timeoutMs,
       killAfterMs: options.killAfterMs,
-      onEvent: (event, raw) => {
+      waitFor: tableReady,
+      onEvent: (event, raw, acc) => {
         options.onEvent?.(task.agent, event, raw);
-        if (event.kind === 'assistant' || event.kind === 'result') {
+        if (table && (event.kind === 'assistant' || event.kind === 'result')) {
           checkBudget();
-          marker.update(proc.acc, options.table);
+          marker.update(acc, table);
         }
       },
     });
-    running.set(runId, { proc, estimate: () => proc.acc.estimateCostUsd(options.table) });
-    marker.update(proc.acc, options.table, true);
+    recorder ??= import('./record-run.js');
+    gitPromise ??= gitContext(options.cwd);
+    running.set(runId, {
+      proc,
+      estimate: () => (proc.acc && table ? proc.acc.estimateCostUsd(table) : 0),
+    });
+    marker.update(undefined, undefined, true);
     const outcome = await proc.done;
     running.delete(runId);
-    const input = buildRunRecord(
+    const { recordRun } = await recorder;
+    const { record, ledgerError: error } = recordRun(
       outcome,
       {
         runId,
@@ -140,17 +157,10 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
         prompt: task.prompt,
         storePrompts: options.storePrompts,
       },
-      options.table,
+      await options.table,
+      options.env,
     );
-    let record: RunRecord;
-    try {
-      record = appendRunRecord(input, options.env);
-    } catch (error) {
-      // The run happened and its output must still reach the user: keep the record in memory
-      // and report the ledger failure at the end.
-      record = runRecordSchema.parse(input);
-      ledgerError ??= error instanceof ClaudeOtelError ? error : new ClaudeOtelError(String(error));
-    }
+    ledgerError ??= error;
     marker.remove();
     finishedCost += record.cost_usd;
     results.push({ task, outcome, record });

@@ -9,15 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClaudeOtelError } from '../../../src/errors.js';
-import {
-  appendLine,
-  appendRunRecord,
-  assertLedgerWritable,
-  markExported,
-} from '../../../src/ledger/append.js';
+import { appendLine, appendRunRecord, markExported } from '../../../src/ledger/append.js';
 import { pendingRunIds, readLedger, readRunsById } from '../../../src/ledger/read.js';
 import { runRecordSchema } from '../../../src/ledger/schema.js';
-import { ledgerPaths, runFileName } from '../../../src/ledger/store.js';
+import { assertLedgerWritable, ledgerPaths, runFileName } from '../../../src/ledger/store.js';
 import { sampleRecord } from './sample-record.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
