@@ -1,7 +1,7 @@
 // Every selector, threshold and window used by the dashboards, the Prometheus rules and the
 // Grafana-managed alerts lives here, so one change (or one override file) moves all of them.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Prices used only for the "money saved by caching" panel: public input price per million tokens. */
 export interface CachePrice {

@@ -2,7 +2,7 @@
 // the assistant messages with their usage, model, time and tool calls. One message is written on
 // several lines (one per content block) with the same id, so lines are folded by message id and
 // request id, as ccusage does; the largest figure wins (early lines may carry a partial count).
-import { z } from 'zod';
+import * as z from 'zod';
 
 const usageSchema = z.object({
   input_tokens: z.number().int().nonnegative().default(0),

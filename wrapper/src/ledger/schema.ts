@@ -1,6 +1,6 @@
 // The ledger's record formats (version 1). A ledger line is one JSON object: a `run` record per
 // Claude Code run, or an `export` record saying a run's metrics reached the collector.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const LEDGER_VERSION = 1;
 

@@ -1,7 +1,7 @@
 // The price table: schema, loading (built-in, then an optional user file that overrides or adds
 // models), and model-id resolution. An unknown model resolves to `undefined`, never to zero.
 import fs from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ClaudeOtelError, EXIT } from '../errors.js';
 import { BUILTIN_PRICE_TABLE } from './price-table-data.js';
 import { userPriceFile } from './user-price-file.js';

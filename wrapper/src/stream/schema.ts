@@ -1,6 +1,6 @@
 // Schemas for the lines Claude Code prints with `--output-format stream-json --verbose`.
 // Only the fields claude-otel reads are declared; everything else passes through untouched.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const count = z.number().int().nonnegative();
 const optCount = count.optional().catch(undefined);
