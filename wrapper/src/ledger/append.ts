@@ -32,7 +32,8 @@ export function appendLine(file: string, line: string): void {
 }
 
 export function appendRunRecord(input: RunRecordInput, env: NodeJS.ProcessEnv = process.env): RunRecord {
-  const record = runRecordSchema.parse(input);
+  // One parse per run, at its end: zod's compiled fast path would cost more than it saves.
+  const record = runRecordSchema.parse(input, { jitless: true });
   const paths = ledgerPaths(env);
   const fileName = runFileName(record.started_at);
   fs.mkdirSync(paths.pending, { recursive: true });

@@ -26,7 +26,7 @@ export function recordRun(
     // The run happened and its output must still reach the user: keep the record in memory and
     // report the ledger failure at the end.
     return {
-      record: runRecordSchema.parse(input),
+      record: runRecordSchema.parse(input, { jitless: true }),
       ledgerError: error instanceof ClaudeOtelError ? error : new ClaudeOtelError(String(error)),
     };
   }

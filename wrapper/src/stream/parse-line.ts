@@ -20,6 +20,10 @@ export type StreamEvent =
   | { kind: 'blank' }
   | { kind: 'malformed'; reason: string };
 
+// The result and init lines come once per run, the result as Claude Code exits: compiling zod's
+// fast path for them (milliseconds, on the wrapped run's critical path) costs more than it saves.
+const ONCE = { jitless: true } as const;
+
 export function parseStreamLine(text: string): StreamEvent {
   const trimmed = text.trim();
   if (trimmed === '') return { kind: 'blank' };
@@ -40,10 +44,10 @@ export function parseStreamLine(text: string): StreamEvent {
     case 'user':
       return wrap('user', userLineSchema.safeParse(value));
     case 'result':
-      return wrap('result', resultLineSchema.safeParse(value));
+      return wrap('result', resultLineSchema.safeParse(value, ONCE));
     case 'system':
       if ((value as { subtype?: unknown }).subtype === 'init')
-        return wrap('init', initLineSchema.safeParse(value));
+        return wrap('init', initLineSchema.safeParse(value, ONCE));
       return { kind: 'other', type };
     default:
       return { kind: 'other', type };
