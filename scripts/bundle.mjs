@@ -1,26 +1,104 @@
-// Bundles the compiled CLI into one ESM file. Start-up time counts against every run claude-otel
-// wraps, and resolving and reading hundreds of module files (zod, commander, our own) was most of
-// it; OpenTelemetry and gRPC stay external because they are loaded lazily, only when exporting.
+// Bundles the compiled CLI (wrapper/dist) for a fast start. Start-up time counts against every run
+// claude-otel wraps, and resolving, reading and compiling hundreds of module files (zod,
+// commander, our own) was most of it. Two bundles:
+// - bundle/claude-otel.js and its chunks: every command, ESM, split so a command loads only what
+//   it runs. The modules a wrapped run needs only after Claude Code is spawned (stream parser,
+//   ledger writer, price table, export) are entries of their own under bundle/heavy/.
+// - bundle/hot.cjs: what `swarm` and `run` need before they spawn Claude Code, as one CommonJS file
+//   (no ESM loader, no per-chunk resolution on the way to the spawn). It loads bundle/heavy/*
+//   afterwards, while Claude Code starts.
+// OpenTelemetry and gRPC stay external: they are loaded lazily, only when exporting.
+import fs from 'node:fs';
+import path from 'node:path';
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['wrapper/dist/cli/main.js'],
-  outdir: 'wrapper/dist/bundle',
-  entryNames: 'claude-otel',
-  // One chunk per lazily loaded command: `swarm` compiles only what it runs.
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
+const DIST = 'wrapper/dist';
+const OUT = `${DIST}/bundle`;
+// The modules the hot bundle loads lazily, by the name of their entry under bundle/heavy/.
+const HEAVY = {
+  'run-accumulator': 'stream/run-accumulator.js',
+  'record-run': 'run/record-run.js',
+  'price-table': 'pricing/price-table.js',
+  export: 'export/index.js',
+  append: 'ledger/append.js',
+  'build-record': 'run/build-record.js',
+  'session-usage': 'run/session-usage.js',
+};
+const HOT_COMMANDS = ['cli/swarm.js', 'cli/run.js'];
+// CommonJS dependencies bundled into ESM still call require() for Node built-ins (through
+// esbuild's __require helper, which lives in one chunk).
+const REQUIRE_SHIM =
+  "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+const common = {
+  bundle: true,
   minify: true,
   keepNames: true,
-  bundle: true,
   platform: 'node',
-  format: 'esm',
   target: 'node20',
   external: ['@opentelemetry/*', '@grpc/*'],
-  // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
   logLevel: 'warning',
   legalComments: 'none',
+  metafile: true,
+};
+
+// Chunk names carry content hashes: clear the old ones so they do not pile up.
+fs.rmSync(OUT, { recursive: true, force: true });
+
+await build({
+  ...common,
+  entryPoints: {
+    'claude-otel': `${DIST}/cli/main.js`,
+    ...Object.fromEntries(Object.entries(HEAVY).map(([name, file]) => [`heavy/${name}`, `${DIST}/${file}`])),
+  },
+  outdir: OUT,
+  splitting: true,
+  chunkNames: 'chunks/[name]-[hash]',
+  format: 'esm',
+  banner: { js: REQUIRE_SHIM },
 });
+
+// Each shim costs a createRequire and an import.meta per chunk loaded: keep it only where
+// `require` is used.
+for (const file of fs.readdirSync(OUT, { recursive: true, encoding: 'utf8' })) {
+  if (!file.endsWith('.js')) continue;
+  const full = path.join(OUT, file);
+  const code = fs.readFileSync(full, 'utf8');
+  if (!code.startsWith(REQUIRE_SHIM)) throw new Error(`${full} does not start with the require shim`);
+  const body = code.slice(REQUIRE_SHIM.length);
+  if (!/\brequire\b/.test(body)) fs.writeFileSync(full, body.replace(/^\n/, ''));
+}
+
+const heavyByFile = new Map(Object.entries(HEAVY).map(([name, file]) => [path.resolve(DIST, file), name]));
+const hot = await build({
+  ...common,
+  entryPoints: [`${DIST}/cli/main.js`],
+  outfile: `${OUT}/hot.cjs`,
+  format: 'cjs',
+  plugins: [
+    {
+      name: 'hot-path',
+      setup(b) {
+        b.onResolve({ filter: /^\./ }, (args) => {
+          if (args.kind !== 'dynamic-import') return undefined;
+          const target = path.resolve(args.resolveDir, args.path);
+          const relative = path.relative(path.resolve(DIST), target);
+          // swarm and run are compiled in; what they load after the spawn comes from bundle/heavy.
+          if (HOT_COMMANDS.includes(relative)) return undefined;
+          const heavy = heavyByFile.get(target);
+          if (heavy) return { path: `./heavy/${heavy}.js`, external: true };
+          // Other commands: the launcher never loads this bundle for them.
+          if (relative.startsWith('cli/')) return { path: `../${relative}`, external: true };
+          return {
+            errors: [
+              { text: `${relative} is loaded lazily by the hot path: add it to HEAVY in scripts/bundle.mjs` },
+            ],
+          };
+        });
+      },
+    },
+  ],
+});
+// The point of the hot bundle is what it leaves out.
+const inputs = Object.keys(hot.metafile.inputs);
+const unwanted = inputs.filter((f) => /node_modules\/(zod|yaml|prom-client)\//.test(f));
+if (unwanted.length > 0) throw new Error(`hot.cjs must not bundle ${unwanted[0]}: load it lazily instead`);

@@ -10,7 +10,7 @@ import { generateRuns } from '../test/fixtures/ledger/generate-ledger.js';
 import type { BenchResult } from './result.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'wrapper/bin/claude-otel.js');
+const CLI = path.join(ROOT, 'wrapper/bin/claude-otel.cjs');
 const RUNS = 100_000;
 const SESSIONS = 1_000;
 const MESSAGES_PER_SESSION = 60;

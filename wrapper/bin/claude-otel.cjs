@@ -1,17 +1,45 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI is compiled to wrapper/dist and bundled into one file for a fast start
-// (npm run build); the unbundled modules are the fallback.
-import module from 'node:module';
+// Thin launcher. `swarm` and `run` wrap a Claude Code run, and every millisecond before Claude Code
+// is spawned is added to it: they start from one CommonJS bundle (no ESM loader on the way to the
+// spawn) that loads the rest while Claude Code starts. Every other command starts from the ESM
+// bundle, split per command. Both are built by `npm run build` (scripts/bundle.mjs); the
+// unbundled modules are the last fallback. This file is CommonJS for the same reason.
+'use strict';
+const nodeModule = require('node:module');
 
-// Node 22+: cache compiled code between runs (start-up time counts against every wrapped run).
-module.enableCompileCache?.();
-const { main } = await import('../dist/bundle/claude-otel.js').catch(() => import('../dist/cli/main.js'));
+// Node 22+: cache compiled code between runs.
+nodeModule.enableCompileCache?.();
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  () => {
-    process.exitCode = 1;
-  },
-);
+// A reader that stops early (`claude-otel report | head`) is not worth a stack trace: the rest of
+// the output is dropped and the command finishes normally (a run is recorded all the same).
+process.stdout.on('error', (error) => {
+  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+});
+
+const HOT = ['swarm', 'run', 'passthrough'];
+const args = process.argv.slice(2);
+const split = args.indexOf('--');
+// The command is the first word that is not an option, as the CLI itself reads it.
+const command = (split === -1 ? args : args.slice(0, split)).find((a) => !a.startsWith('-'));
+
+function loadMain() {
+  if (HOT.includes(command)) {
+    try {
+      return Promise.resolve(require('../dist/bundle/hot.cjs'));
+    } catch {
+      // Not built: fall through to the ESM bundle.
+    }
+  }
+  return import('../dist/bundle/claude-otel.js').catch(() => import('../dist/cli/main.js'));
+}
+
+loadMain()
+  .then(({ main }) => main(args))
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    () => {
+      process.exitCode = 1;
+    },
+  );

@@ -18,9 +18,18 @@ export interface ClaudeOtelErrorOptions {
   cause?: unknown;
 }
 
+// The start-up bundle and the lazily loaded bundle each hold a copy of this class (see
+// scripts/bundle.mjs): an error is recognised by this mark, whichever copy made it.
+const MARK = Symbol.for('claude-otel.ClaudeOtelError');
+
 export class ClaudeOtelError extends Error {
   readonly hint: string | undefined;
   readonly exitCode: number;
+  readonly [MARK] = true;
+
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return typeof value === 'object' && value !== null && (value as { [MARK]?: unknown })[MARK] === true;
+  }
 
   constructor(message: string, options: ClaudeOtelErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -1,12 +1,21 @@
 // End-to-end: the real Claude Code CLI against the scripted endpoint, through `claude-otel swarm`
 // and `run`. Totals are checked against what the endpoint served and what Claude Code reported.
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
 import { loadPriceTable } from '../../src/pricing/price-table.js';
-import { makeSandbox, readAllFiles, runCli, type Sandbox, SECRET_API_KEY, startCli } from '../support/cli.js';
+import {
+  CLI,
+  makeSandbox,
+  readAllFiles,
+  runCli,
+  type Sandbox,
+  SECRET_API_KEY,
+  startCli,
+} from '../support/cli.js';
 import { servedUsage } from '../support/expected-usage.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -300,6 +309,40 @@ describe('bad input', () => {
     const r = await cli(['swarm', 'x', '--parallel', 'many'], s);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe("claude-otel: --parallel 'many' is not a positive whole number\n");
+  });
+
+  it('reports a broken price file in one line and never starts claude', async () => {
+    // The price table is loaded by the lazily loaded bundle and the error printed by the start-up
+    // bundle (each with its own copy of the error class): it must still be the one-line error.
+    const s = sandbox();
+    const prices = path.join(s.dir, 'prices.json');
+    fs.writeFileSync(prices, '{ not json');
+    const started = path.join(s.dir, 'claude-started');
+    const fakeClaude = path.join(s.dir, 'claude');
+    fs.writeFileSync(fakeClaude, `#!/bin/sh\ntouch '${started}'\n`, { mode: 0o755 });
+    const r = await cli(['swarm', 'x', '--prices', prices, '--claude-bin', fakeClaude], s);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^claude-otel: price file .*prices\.json is not valid JSON: .*\(fix the file/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(fs.existsSync(started)).toBe(false);
+  });
+
+  it('finishes quietly when its reader closes stdout early', async () => {
+    const s = sandbox();
+    const child = spawn(process.execPath, [CLI, 'swarm', '--help'], {
+      cwd: s.workdir,
+      env: s.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    // Like `| head -1`: read once, then close the pipe.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('reports an unusable ledger location in one line', async () => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const CLI = path.join(REPO_ROOT, 'wrapper/bin/claude-otel.js');
+export const CLI = path.join(REPO_ROOT, 'wrapper/bin/claude-otel.cjs');
 export const CLAUDE_BIN = path.join(REPO_ROOT, 'node_modules/.bin/claude');
 /** A recognisable fake key: tests scan everything written for it. */
 export const SECRET_API_KEY = 'sk-ant-api03-TESTSECRET-0123456789abcdefghijklmnopqrstuvwxyz';
