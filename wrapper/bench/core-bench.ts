@@ -44,31 +44,38 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 };
 
-export async function benchWallTime(iterations = 9): Promise<BenchResult[]> {
+export async function benchWallTime(iterations = 21): Promise<BenchResult[]> {
   const api = await startScriptedApi();
   const sandbox = makeSandbox(api.url, { CLAUDE_OTEL_EXPORT: 'off' });
   try {
     const prompt = 'bench [[scenario:tools turns=2]]';
     const claudeArgs = ['--model', 'claude-sonnet-4-5'];
-    const bare = [];
-    const wrapped = [];
-    const ratios = [];
-    // Warm both paths once (page cache, Claude Code's first-run setup).
-    await run(CLAUDE_BIN, ['-p', prompt, ...claudeArgs], sandbox.env, sandbox.workdir);
-    await run(
-      process.execPath,
-      [CLI, 'swarm', prompt, '--quiet', '--', ...claudeArgs],
-      sandbox.env,
-      sandbox.workdir,
-    );
-    for (let i = 0; i < iterations; i++) {
-      const b = await run(CLAUDE_BIN, ['-p', prompt, ...claudeArgs], sandbox.env, sandbox.workdir);
-      const w = await run(
+    const bareRun = () => run(CLAUDE_BIN, ['-p', prompt, ...claudeArgs], sandbox.env, sandbox.workdir);
+    const wrappedRun = () =>
+      run(
         process.execPath,
         [CLI, 'swarm', prompt, '--quiet', '--', ...claudeArgs],
         sandbox.env,
         sandbox.workdir,
       );
+    const bare: number[] = [];
+    const wrapped: number[] = [];
+    const ratios: number[] = [];
+    // Warm both paths once (page cache, Claude Code's first-run setup).
+    await bareRun();
+    await wrappedRun();
+    for (let i = 0; i < iterations; i++) {
+      // Each pair runs back to back, in alternating order, so neither side always runs first
+      // and slow drifts of the machine hit both sides of a pair alike.
+      let b: Awaited<ReturnType<typeof bareRun>>;
+      let w: Awaited<ReturnType<typeof wrappedRun>>;
+      if (i % 2 === 0) {
+        b = await bareRun();
+        w = await wrappedRun();
+      } else {
+        w = await wrappedRun();
+        b = await bareRun();
+      }
       if (b.code !== 0 || w.code !== 0)
         throw new Error(`bench run failed: claude ${b.code}, claude-otel ${w.code}`);
       bare.push(b.ms);
@@ -77,7 +84,7 @@ export async function benchWallTime(iterations = 9): Promise<BenchResult[]> {
     }
     return [
       {
-        name: 'swarm vs bare claude -p: median wall time ratio',
+        name: `swarm vs bare claude -p: median wall time ratio (${iterations} pairs)`,
         value: median(ratios),
         unit: 'x',
         target: '<= 1.15',
@@ -93,6 +100,13 @@ export async function benchWallTime(iterations = 9): Promise<BenchResult[]> {
       {
         name: 'claude-otel swarm median wall time',
         value: median(wrapped),
+        unit: 'ms',
+        target: '-',
+        ok: true,
+      },
+      {
+        name: 'time claude-otel adds to a run (median of paired differences)',
+        value: median(wrapped.map((w, i) => w - (bare[i] ?? 0))),
         unit: 'ms',
         target: '-',
         ok: true,
