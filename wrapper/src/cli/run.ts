@@ -3,7 +3,7 @@
 // untouched (telemetry env set) and records the session's duration and exit code.
 import type { Command } from 'commander';
 import { EXIT, usageError } from '../errors.js';
-import { startLoadingPriceTable } from '../pricing/user-price-file.js';
+import { priceTableLoader } from '../pricing/user-price-file.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
 import { runInteractive } from '../run/interactive.js';
@@ -49,7 +49,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
     throw usageError(`--agent '${flags.agent}' is not a valid name`);
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
   const plan = planPassthrough(ctx.passthrough);
-  const { table } = await startLoadingPriceTable(ctx.env, flags.prices);
+  const table = await priceTableLoader(ctx.env, flags.prices);
   const exportStep = beginExport(ctx);
   if (!plan.print) {
     const code = await runInteractive({
@@ -61,6 +61,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
       agent: flags.agent,
       storePrompts: flags.storePrompts === true,
       table,
+      afterSpawn: exportStep.start,
     });
     await exportStep.finish([]);
     return code;
@@ -74,6 +75,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
     cwd: ctx.cwd,
     operation: flags.operation,
     table,
+    afterFirstSpawn: exportStep.start,
     storePrompts: flags.storePrompts === true,
     stdin: 'inherit',
     handleSignals: true,

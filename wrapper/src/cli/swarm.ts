@@ -3,7 +3,7 @@
 // and Claude Code's exit code as ours.
 import type { Command } from 'commander';
 import { EXIT, usageError } from '../errors.js';
-import { startLoadingPriceTable } from '../pricing/user-price-file.js';
+import { priceTableLoader } from '../pricing/user-price-file.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
 import { formatUsd, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
@@ -63,7 +63,7 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
   }
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : undefined;
   const budgetUsd = flags.budgetUsd !== undefined ? parseUsd(flags.budgetUsd, '--budget-usd') : undefined;
-  const { table } = await startLoadingPriceTable(ctx.env, flags.prices);
+  const table = await priceTableLoader(ctx.env, flags.prices);
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
 
   const exportStep = beginExport(ctx);
@@ -79,6 +79,7 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     cwd: ctx.cwd,
     operation: flags.operation,
     table,
+    afterFirstSpawn: exportStep.start,
     storePrompts: flags.storePrompts === true,
     stdin: 'ignore',
     handleSignals: true,

@@ -1,34 +1,44 @@
-// The export around a run: started before Claude Code is spawned (so OpenTelemetry loads and the
-// collector is probed while the run goes on), finished after the runs are in the ledger by
+// The export around a run: started as soon as Claude Code is spawned (so OpenTelemetry loads and
+// the collector is probed while the run goes on), finished after the runs are in the ledger by
 // sending everything pending, bounded in time. It never throws and never changes exit codes.
 import type { CliContext } from '../cli/context.js';
 import { resolveExportConfig } from '../export/config.js';
 import type { RunRecord } from '../ledger/schema.js';
 
 export interface ExportStep {
+  /** Starts loading the exporter and probing the collector (call it once Claude Code is spawned:
+   * the first dynamic import also starts Node's ESM loader). finish() starts it if nobody did. */
+  start(): void;
   /** Sends pending runs; returns a short note for the summary line when something stays unsent. */
   finish(records: RunRecord[]): Promise<string | undefined>;
 }
 
 export function beginExport(ctx: CliContext): ExportStep {
   const config = resolveExportConfig(ctx.env);
-  if (!config.enabled) return { finish: async () => 'export off' };
-  // Loaded asynchronously: the export code (and OpenTelemetry) loads while Claude Code starts.
-  const loading = import('../export/index.js').then((m) => ({
-    exportPendingWith: m.exportPendingWith,
-    exporter: m.startExporter({
-      endpoint: config.endpoint,
-      timeoutMs: config.timeoutMs,
-      env: ctx.env,
-      headers: config.headers,
-    }),
-  }));
-  // finish() handles a failure; this only keeps it from being reported as unhandled meanwhile.
-  loading.catch(() => {});
+  if (!config.enabled) return { start: () => {}, finish: async () => 'export off' };
+  let loading: ReturnType<typeof load> | undefined;
+  const load = () =>
+    import('../export/index.js').then((m) => ({
+      exportPendingWith: m.exportPendingWith,
+      exporter: m.startExporter({
+        endpoint: config.endpoint,
+        timeoutMs: config.timeoutMs,
+        env: ctx.env,
+        headers: config.headers,
+      }),
+    }));
+  const start = () => {
+    if (loading) return;
+    loading = load();
+    // finish() handles a failure; this only keeps it from being reported as unhandled meanwhile.
+    loading.catch(() => {});
+  };
   return {
+    start,
     async finish(records) {
       try {
-        const { exportPendingWith, exporter } = await loading;
+        start();
+        const { exportPendingWith, exporter } = await (loading ?? load());
         const result = await exportPendingWith(exporter, {
           env: ctx.env,
           records,

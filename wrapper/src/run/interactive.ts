@@ -9,6 +9,7 @@ import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import { assertLedgerWritable, newRunId } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
+import type { PriceTableLoader } from '../pricing/user-price-file.js';
 import { ciContext, gitContext } from './context.js';
 import type { AgentOutcome } from './run-agent.js';
 import { claudeEnv } from './telemetry-env.js';
@@ -21,8 +22,10 @@ export interface InteractiveOptions {
   operation: string;
   agent: string;
   storePrompts: boolean;
-  /** A promise lets the table load while Claude Code starts. */
-  table: PriceTable | Promise<PriceTable>;
+  /** A loader lets the table load after Claude Code is spawned. */
+  table: PriceTable | PriceTableLoader;
+  /** Called right after Claude Code is spawned (e.g. to start loading the exporter). */
+  afterSpawn?: () => void;
 }
 
 export async function runInteractive(options: InteractiveOptions): Promise<number> {
@@ -56,6 +59,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     process.off('SIGQUIT', ignore);
   });
   // Everything only needed to record the session loads once Claude Code has been spawned.
+  options.afterSpawn?.();
   const gitPromise = gitContext(options.cwd);
   const modules = Promise.all([
     import('../ledger/append.js'),
@@ -66,7 +70,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const { code, signal, error } = await exited;
   const endedAt = Date.now();
   const [{ appendRunRecord }, { RunAccumulator }, { buildRunRecord }, sessionUsage] = await modules;
-  const table = await options.table;
+  const table = typeof options.table === 'function' ? await options.table() : options.table;
   const acc = new RunAccumulator(startedAt);
   if (sessionId) acc.sessionId = sessionId;
   const outcome: AgentOutcome = {

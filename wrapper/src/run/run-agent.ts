@@ -18,8 +18,9 @@ export interface AgentProcessOptions {
   timeoutMs?: number;
   /** Grace period between SIGTERM and SIGKILL. */
   killAfterMs?: number;
-  /** Output is read only once this has resolved too (e.g. the price table `onEvent` needs). */
-  waitFor?: Promise<unknown>;
+  /** Called once Claude Code is spawned; output is parsed only once it has resolved too (e.g. the
+   * price table `onEvent` needs). */
+  waitFor?: () => Promise<unknown>;
   /** Sees every line once it is parsed, with the run's accumulator after the line was added. */
   onEvent?: (event: StreamEvent, raw: string, acc: RunAccumulator) => void;
 }
@@ -91,7 +92,7 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
     child.once('close', (code, signal) => resolve([code, signal]));
   });
 
-  const done = Promise.all([parser, options.waitFor]).then(
+  const done = Promise.all([parser, options.waitFor?.()]).then(
     async ([{ RunAccumulator }]) => {
       const runAcc = new RunAccumulator(startedAt);
       acc = runAcc;

@@ -11,6 +11,7 @@ import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { assertLedgerWritable, newRunId } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
+import type { PriceTableLoader } from '../pricing/user-price-file.js';
 import type { StreamEvent } from '../stream/parse-line.js';
 import { ciContext, gitContext } from './context.js';
 import { type AgentOutcome, type AgentProcess, startAgentProcess } from './run-agent.js';
@@ -31,8 +32,10 @@ export interface SwarmOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   operation: string;
-  /** A promise lets the table load after the first Claude Code is spawned. */
-  table: PriceTable | Promise<PriceTable>;
+  /** A loader lets the table load after the first Claude Code is spawned. */
+  table: PriceTable | PriceTableLoader;
+  /** Called once, right after the first Claude Code is spawned (e.g. to start loading the exporter). */
+  afterFirstSpawn?: () => void;
   storePrompts: boolean;
   stdin: 'ignore' | 'inherit';
   timeoutMs?: number;
@@ -65,9 +68,16 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
   const invocationId = randomUUID();
   const ci = ciContext(options.env);
   let table: PriceTable | undefined;
-  const tableReady = Promise.resolve(options.table).then((t) => {
-    table = t;
-  });
+  let tableLoading: Promise<PriceTable> | undefined;
+  const loadTable = (): Promise<PriceTable> => {
+    tableLoading ??= (
+      typeof options.table === 'function' ? options.table() : Promise.resolve(options.table)
+    ).then((t) => {
+      table = t;
+      return t;
+    });
+    return tableLoading;
+  };
   // Started right after the first spawn (see runOne).
   let gitPromise: Promise<RunRecord['git']> | undefined;
   let recorder: Promise<typeof import('./record-run.js')> | undefined;
@@ -125,7 +135,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       stdin: options.stdin,
       timeoutMs: options.timeoutMs,
       killAfterMs: options.killAfterMs,
-      waitFor: tableReady,
+      waitFor: loadTable,
       onEvent: (event, raw, acc) => {
         options.onEvent?.(task.agent, event, raw);
         if (table && (event.kind === 'assistant' || event.kind === 'result')) {
@@ -134,8 +144,11 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
         }
       },
     });
-    recorder ??= import('./record-run.js');
-    gitPromise ??= gitContext(options.cwd);
+    if (!recorder) {
+      recorder = import('./record-run.js');
+      gitPromise = gitContext(options.cwd);
+      options.afterFirstSpawn?.();
+    }
     running.set(runId, {
       proc,
       estimate: () => (proc.acc && table ? proc.acc.estimateCostUsd(table) : 0),
@@ -152,12 +165,12 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
         operation: options.operation,
         agent: task.agent,
         cwd: options.cwd,
-        git: await gitPromise,
+        git: (await gitPromise) ?? null,
         ci,
         prompt: task.prompt,
         storePrompts: options.storePrompts,
       },
-      await options.table,
+      await loadTable(),
       options.env,
     );
     ledgerError ??= error;

@@ -29,7 +29,7 @@ function streamFile(copies: number): { file: string; lines: number; messageIds: 
   return { file, lines: out.length, messageIds };
 }
 
-function runCat(file: string, extra: { waitFor?: Promise<unknown>; exit?: number } = {}) {
+function runCat(file: string, extra: { waitFor?: () => Promise<unknown>; exit?: number } = {}) {
   const seen: { kind: string; at: number }[] = [];
   const proc = startAgentProcess({
     bin: '/bin/sh',
@@ -69,7 +69,15 @@ describe('startAgentProcess', () => {
         resolve();
       };
     });
-    const { proc, seen } = runCat(file, { waitFor: gate, exit: 3 });
+    let asked = 0;
+    const { proc, seen } = runCat(file, {
+      waitFor: () => {
+        asked++;
+        return gate;
+      },
+      exit: 3,
+    });
+    expect(asked).toBe(1);
     // The child has long exited by now (Node drains an unread stdout on exit); its output must be kept.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(seen).toHaveLength(0);
