@@ -23,8 +23,9 @@ export function parsePositiveInt(value: string, flag: string): number {
 
 export function parseUsd(value: string, flag: string): number {
   const amount = value.trim().replace(/^\$/, '');
-  const n = Number(amount);
-  if (amount === '' || !Number.isFinite(n) || n < 0) {
+  // Plain decimal only: Number() would also take 0x10, 1e3 and 0b1 as dollar amounts.
+  const n = /^\d+(\.\d+)?$|^\.\d+$/.test(amount) ? Number(amount) : Number.NaN;
+  if (!Number.isFinite(n)) {
     throw usageError(`${flag} '${value}' is not an amount in US dollars`, 'use e.g. 5 or 0.50');
   }
   return n;

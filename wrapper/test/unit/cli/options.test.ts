@@ -62,15 +62,19 @@ describe('parseUsd', () => {
     ['$2.25', 2.25],
     ['0', 0],
     [' 10 ', 10],
+    ['.5', 0.5],
   ])('%j → %d', (value, usd) => {
     expect(parseUsd(value, '--budget-usd')).toBe(usd);
   });
 
-  it.each(['', ' ', '$', '-1', 'five', 'Infinity', 'NaN', '$-3'])('%j is rejected', (value) => {
-    const e = usageErrorOf(() => parseUsd(value, '--budget-usd'));
-    expect(e.message).toBe(`--budget-usd '${value}' is not an amount in US dollars`);
-    expect(e.hint).toBe('use e.g. 5 or 0.50');
-  });
+  it.each(['', ' ', '$', '-1', 'five', 'Infinity', 'NaN', '$-3', '0x10', '1e3', '0b1', '5.', '1,5'])(
+    '%j is rejected',
+    (value) => {
+      const e = usageErrorOf(() => parseUsd(value, '--budget-usd'));
+      expect(e.message).toBe(`--budget-usd '${value}' is not an amount in US dollars`);
+      expect(e.hint).toBe('use e.g. 5 or 0.50');
+    },
+  );
 });
 
 describe('parseNameList', () => {
