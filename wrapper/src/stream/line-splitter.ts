@@ -1,8 +1,9 @@
 // Splits a byte stream into lines with bounded memory: a line longer than the limit is
-// dropped (and counted) instead of growing the buffer without end.
+// dropped (and counted) instead of growing the buffer without end. The limit counts decoded
+// characters (UTF-16 code units, what the buffered string holds), not bytes.
 import { StringDecoder } from 'node:string_decoder';
 
-export const MAX_LINE_BYTES = 64 * 1024 * 1024;
+export const MAX_LINE_CHARS = 64 * 1024 * 1024;
 
 export class LineSplitter {
   private readonly decoder = new StringDecoder('utf8');
@@ -12,7 +13,7 @@ export class LineSplitter {
 
   constructor(
     private readonly onLine: (line: string) => void,
-    private readonly maxLine = MAX_LINE_BYTES,
+    private readonly maxLine = MAX_LINE_CHARS,
   ) {}
 
   push(chunk: Buffer | string): void {
