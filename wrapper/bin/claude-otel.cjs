@@ -5,7 +5,9 @@
 // bundle, split per command. Both are built by `npm run build` (scripts/bundle.mjs); the
 // unbundled modules are the last fallback. This file is CommonJS for the same reason.
 'use strict';
+const fs = require('node:fs');
 const nodeModule = require('node:module');
+const path = require('node:path');
 
 // Node 22+: cache compiled code between runs.
 nodeModule.enableCompileCache?.();
@@ -23,13 +25,9 @@ const split = args.indexOf('--');
 const command = (split === -1 ? args : args.slice(0, split)).find((a) => !a.startsWith('-'));
 
 function loadMain() {
-  if (HOT.includes(command)) {
-    try {
-      return Promise.resolve(require('../dist/bundle/hot.cjs'));
-    } catch {
-      // Not built: fall through to the ESM bundle.
-    }
-  }
+  const hot = path.join(__dirname, '../dist/bundle/hot.cjs');
+  // Only a missing build falls through: a hot bundle that fails to load is a bug to see.
+  if (HOT.includes(command) && fs.existsSync(hot)) return Promise.resolve(require(hot));
   return import('../dist/bundle/claude-otel.js').catch(() => import('../dist/cli/main.js'));
 }
 
