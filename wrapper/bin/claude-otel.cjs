@@ -25,19 +25,27 @@ const split = args.indexOf('--');
 const command = (split === -1 ? args : args.slice(0, split)).find((a) => !a.startsWith('-'));
 
 function loadMain() {
+  // Only a missing build falls through: a bundle that fails to load is a bug to see.
   const hot = path.join(__dirname, '../dist/bundle/hot.cjs');
-  // Only a missing build falls through: a hot bundle that fails to load is a bug to see.
   if (HOT.includes(command) && fs.existsSync(hot)) return Promise.resolve(require(hot));
-  return import('../dist/bundle/claude-otel.js').catch(() => import('../dist/cli/main.js'));
+  if (fs.existsSync(path.join(__dirname, '../dist/bundle/claude-otel.js'))) {
+    return import('../dist/bundle/claude-otel.js');
+  }
+  return import('../dist/cli/main.js');
 }
 
-loadMain()
+Promise.resolve()
+  .then(loadMain)
   .then(({ main }) => main(args))
   .then(
     (code) => {
       process.exitCode = code;
     },
-    () => {
+    // main() reports its own errors: only a bundle that cannot be loaded gets here.
+    (error) => {
+      process.stderr.write(
+        `claude-otel: cannot start: ${error?.message ?? error} (run npm run build, or reinstall)\n`,
+      );
       process.exitCode = 1;
     },
   );
