@@ -98,28 +98,33 @@ describe("Claude Code's own telemetry", () => {
       'say hi [[scenario:tools turns=2 in=100 out=50 cr=10 cc=5]]',
     );
     expect(code).toBe(0);
-    const series = await waitFor(
-      async () => {
-        const found = await prom.query('{__name__=~"claude_code_.+"}');
-        return found.some((s) => s.labels.__name__ === 'claude_code_token_usage_tokens_total')
-          ? found
-          : undefined;
-      },
-      { what: 'claude_code_* series in Prometheus', timeoutMs: 30_000 },
-    );
-    const labelNames = new Set(series.flatMap((s) => Object.keys(s.labels)));
-    for (const forbidden of ['session_id', 'user_id', 'user_email', 'user_account_uuid', 'organization_id']) {
-      expect(labelNames.has(forbidden), `label ${forbidden} on ${[...labelNames].join(',')}`).toBe(false);
-    }
-    const tokens = await prom.query('sum by (type) (claude_code_token_usage_tokens_total)');
-    const byType = Object.fromEntries(tokens.map((s) => [s.labels.type, s.value]));
     // Exactly what Claude Code itself reported for the run (all models, side calls included).
     const result = JSON.parse(stdout) as {
       modelUsage: Record<string, { inputTokens: number; outputTokens: number }>;
     };
     const usage = Object.values(result.modelUsage);
-    expect(byType.input).toBe(usage.reduce((s, u) => s + u.inputTokens, 0));
-    expect(byType.output).toBe(usage.reduce((s, u) => s + u.outputTokens, 0));
+    const expected = {
+      input: usage.reduce((s, u) => s + u.inputTokens, 0),
+      output: usage.reduce((s, u) => s + u.outputTokens, 0),
+    };
+    // Claude Code exports every second and flushes at exit: wait until the last of it has been
+    // scraped (a series can show up with an earlier, partial delta).
+    let byType: Record<string, number> = {};
+    await waitFor(
+      async () => {
+        const tokens = await prom.query('sum by (type) (claude_code_token_usage_tokens_total)');
+        byType = Object.fromEntries(tokens.map((s) => [s.labels.type, s.value]));
+        return byType.input === expected.input && byType.output === expected.output;
+      },
+      { what: 'all of claude_code_token_usage_tokens_total in Prometheus', timeoutMs: 30_000 },
+    ).catch(() => undefined); // on a timeout, the expectations below say what was there instead
+    expect(byType.input).toBe(expected.input);
+    expect(byType.output).toBe(expected.output);
+    const series = await prom.query('{__name__=~"claude_code_.+"}');
+    const labelNames = new Set(series.flatMap((s) => Object.keys(s.labels)));
+    for (const forbidden of ['session_id', 'user_id', 'user_email', 'user_account_uuid', 'organization_id']) {
+      expect(labelNames.has(forbidden), `label ${forbidden} on ${[...labelNames].join(',')}`).toBe(false);
+    }
     await waitFor(
       () =>
         fs.existsSync(collector.logsFile) &&
