@@ -12,7 +12,7 @@ import { generateRuns } from '../fixtures/ledger/generate-ledger.js';
 import { type RunningCli, startCli } from '../support/cli.js';
 import { freePort } from '../support/free-port.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
-import { waitFor } from '../support/wait-for.js';
+import { settle, waitFor } from '../support/wait-for.js';
 
 const now = Date.now();
 // Runs that ended 20-50 minutes ago: inside the 1 h window, long before Prometheus first scrapes.
@@ -73,21 +73,13 @@ describe('serve scraped by Prometheus 3', () => {
   it('increase(openai_tokens_total[1h] anchored) summed equals the ledger total exactly', async () => {
     const query = 'sum(increase(openai_tokens_total{token_type="total"}[1h] anchored))';
     const expected = totalOf(early);
-    await waitFor(async () => (await prom.scalar(query)) === expected, {
-      what: `the window total to reach ${expected}`,
-      timeoutMs: 30_000,
-      intervalMs: 250,
-    }).catch(() => undefined);
+    await settle(async () => (await prom.scalar(query)) === expected, { timeoutMs: 30_000, intervalMs: 250 });
     expect(await prom.scalar(query)).toBe(expected);
     // New series appear while Prometheus scrapes: their first values count too.
     const env = { CLAUDE_OTEL_HOME: path.join(home, 'otel') };
     for (const r of late) appendRunRecord(r, env);
     const all = totalOf([...early, ...late]);
-    await waitFor(async () => (await prom.scalar(query)) === all, {
-      what: `the window total to reach ${all}`,
-      timeoutMs: 30_000,
-      intervalMs: 250,
-    }).catch(() => undefined);
+    await settle(async () => (await prom.scalar(query)) === all, { timeoutMs: 30_000, intervalMs: 250 });
     expect(await prom.scalar(query)).toBe(all);
     expect(
       await prom.scalar(

@@ -3,7 +3,7 @@
 import type { RunRecord } from '../../src/ledger/schema.js';
 import { ledgerSums } from './collector-fixtures.js';
 import type { TestPrometheus } from './prometheus.js';
-import { waitFor } from './wait-for.js';
+import { settle } from './wait-for.js';
 
 export interface TotalsComparison {
   prometheus: { tokens: Record<string, number>; costCents: number; runs: number; durationMs: number };
@@ -22,12 +22,12 @@ export async function compareTotals(
     .reduce((s, [, v]) => s + v, 0);
   const runs = async () => prom.scalar(`sum(openai_request_duration_ms_count{${selector}})`);
   // Both a token total and the run count must have arrived (they are separate streams).
-  await waitFor(
+  await settle(
     async () =>
       (await prom.scalar(`sum(openai_tokens_total{${selector},token_type="total"})`)) === expectedTotal &&
       (await runs()) === ledger.runs,
-    { timeoutMs, intervalMs: 250, what: `Prometheus totals for {${selector}} to reach the ledger's` },
-  ).catch(() => undefined);
+    { timeoutMs, intervalMs: 250 },
+  );
   const tokens: Record<string, number> = {};
   for (const s of await prom.query(`sum by (model, token_type) (openai_tokens_total{${selector}})`)) {
     tokens[`${s.labels.model}/${s.labels.token_type}`] = s.value;

@@ -4,7 +4,7 @@
 // restart, which resets the collector's cumulative streams).
 import type { RunRecord } from '../../src/ledger/schema.js';
 import type { TestPrometheus } from './prometheus.js';
-import { waitFor } from './wait-for.js';
+import { settle, waitFor } from './wait-for.js';
 
 const TOKEN_TYPES = ['prompt', 'completion', 'cache_read', 'cache_creation', 'total'] as const;
 
@@ -109,11 +109,10 @@ export async function awaitTotals(
   timeoutMs = 20_000,
 ): Promise<{ prometheus: ModelTotals; ledger: ModelTotals }> {
   const ledger = ledgerTotals(records);
-  await waitFor(async () => totalsMatch(await promTotals(prom, selector, mode), ledger), {
+  await settle(async () => totalsMatch(await promTotals(prom, selector, mode), ledger), {
     timeoutMs,
     intervalMs: 250,
-    what: `Prometheus ${mode} totals for {${selector}} to reach the ledger's`,
-  }).catch(() => undefined);
+  });
   return { prometheus: await promTotals(prom, selector, mode), ledger };
 }
 

@@ -39,3 +39,14 @@ export async function fetchText(url: string, timeoutMs = 2000): Promise<{ status
   const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   return { status: response.status, text: await response.text() };
 }
+
+/**
+ * Waits like waitFor but never throws: for a wait followed by expectations, which then fail with
+ * the values that were there instead of a bare "timed out".
+ */
+export async function settle(
+  probe: () => Promise<unknown> | unknown,
+  options: WaitOptions = {},
+): Promise<void> {
+  await waitFor(async () => (await probe()) || undefined, options).catch(() => undefined);
+}
