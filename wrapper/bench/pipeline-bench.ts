@@ -10,17 +10,9 @@ import { appendRunRecord } from '../src/ledger/append.js';
 import { startCollector } from '../test/support/collector.js';
 import { variedRun } from '../test/support/collector-fixtures.js';
 import { startPrometheus } from '../test/support/prometheus.js';
-
-export interface BenchResult {
-  name: string;
-  value: number;
-  unit: string;
-  target: string;
-  ok: boolean;
-}
+import { type BenchResult, median } from './result.js';
 
 const SCRAPE_MS = 1000;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 export async function benchPipeline(): Promise<BenchResult[]> {
   await loadOtelModules(); // a real run is long enough for the background load
