@@ -6,6 +6,10 @@ import { runTokens, type Snapshot } from './snapshot.js';
 
 const cell = (text: string, width: number) => text.padEnd(width).slice(0, width);
 
+/** The columns both tables start with: time of day, operation, agent, model. */
+const rowStart = (iso: string, operation: string, agent: string, model: string) =>
+  `${iso.slice(11, 19)} ${cell(operation, 10)} ${cell(agent, 13)} ${cell(model, 22)}`;
+
 function elapsed(ms: number): string {
   const s = Math.floor(ms / 1000);
   return s < 3600
@@ -27,13 +31,7 @@ export function renderSnapshot(s: Snapshot, since: string): string {
   for (const r of s.running) {
     lines.push(
       [
-        r.started_at.slice(11, 19),
-        ' ',
-        cell(r.operation, 10),
-        ' ',
-        cell(r.agent, 13),
-        ' ',
-        cell(r.model, 22),
+        rowStart(r.started_at, r.operation, r.agent, r.model),
         elapsed(r.elapsed_ms).padStart(8),
         String(r.turns).padStart(7),
         formatInt(r.tokens).padStart(9),
@@ -50,13 +48,7 @@ export function renderSnapshot(s: Snapshot, since: string): string {
   for (const r of s.recent) {
     lines.push(
       [
-        r.ended_at.slice(11, 19),
-        ' ',
-        cell(r.operation, 10),
-        ' ',
-        cell(r.agent, 13),
-        ' ',
-        cell(Object.keys(r.models)[0] ?? '-', 22),
+        rowStart(r.ended_at, r.operation, r.agent, Object.keys(r.models)[0] ?? '-'),
         formatInt(runTokens(r)).padStart(9),
         formatUsd(r.cost_usd).padStart(10),
         ` ${r.status}`,
