@@ -16,7 +16,6 @@ export interface ExportStep {
 export function beginExport(ctx: CliContext): ExportStep {
   const config = resolveExportConfig(ctx.env);
   if (!config.enabled) return { start: () => {}, finish: async () => 'export off' };
-  let loading: ReturnType<typeof load> | undefined;
   const load = () =>
     import('../export/index.js').then((m) => ({
       exportPendingWith: m.exportPendingWith,
@@ -27,18 +26,20 @@ export function beginExport(ctx: CliContext): ExportStep {
         headers: config.headers,
       }),
     }));
+  let loading: ReturnType<typeof load> | undefined;
   const start = () => {
-    if (loading) return;
-    loading = load();
-    // finish() handles a failure; this only keeps it from being reported as unhandled meanwhile.
-    loading.catch(() => {});
+    if (!loading) {
+      loading = load();
+      // finish() reports a failure; this only keeps it from counting as unhandled meanwhile.
+      loading.catch(() => {});
+    }
+    return loading;
   };
   return {
     start,
     async finish(records) {
       try {
-        start();
-        const { exportPendingWith, exporter } = await (loading ?? load());
+        const { exportPendingWith, exporter } = await start();
         const result = await exportPendingWith(exporter, {
           env: ctx.env,
           records,

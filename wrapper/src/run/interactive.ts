@@ -8,7 +8,6 @@ import fs from 'node:fs';
 import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import { assertLedgerWritable, newRunId } from '../ledger/store.js';
-import type { PriceTable } from '../pricing/price-table.js';
 import type { PriceTableLoader } from '../pricing/user-price-file.js';
 import { ciContext, gitContext } from './context.js';
 import type { AgentOutcome } from './run-agent.js';
@@ -22,8 +21,8 @@ export interface InteractiveOptions {
   operation: string;
   agent: string;
   storePrompts: boolean;
-  /** A loader lets the table load after Claude Code is spawned. */
-  table: PriceTable | PriceTableLoader;
+  /** Called after Claude Code is spawned, so the table loads while it runs. */
+  table: PriceTableLoader;
   /** Called right after Claude Code is spawned (e.g. to start loading the exporter). */
   afterSpawn?: () => void;
 }
@@ -70,7 +69,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const { code, signal, error } = await exited;
   const endedAt = Date.now();
   const [{ appendRunRecord }, { RunAccumulator }, { buildRunRecord }, sessionUsage] = await modules;
-  const table = typeof options.table === 'function' ? await options.table() : options.table;
+  const table = await options.table();
   const acc = new RunAccumulator(startedAt);
   if (sessionId) acc.sessionId = sessionId;
   const outcome: AgentOutcome = {

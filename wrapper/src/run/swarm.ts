@@ -32,8 +32,8 @@ export interface SwarmOptions {
   env: NodeJS.ProcessEnv;
   cwd: string;
   operation: string;
-  /** A loader lets the table load after the first Claude Code is spawned. */
-  table: PriceTable | PriceTableLoader;
+  /** Called after the first Claude Code is spawned, so the table loads while it starts. */
+  table: PriceTableLoader;
   /** Called once, right after the first Claude Code is spawned (e.g. to start loading the exporter). */
   afterFirstSpawn?: () => void;
   storePrompts: boolean;
@@ -67,16 +67,11 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
   assertLedgerWritable(options.env);
   const invocationId = randomUUID();
   const ci = ciContext(options.env);
+  // Set once loaded, for the live estimates (the loader shares one load between calls).
   let table: PriceTable | undefined;
-  let tableLoading: Promise<PriceTable> | undefined;
-  const loadTable = (): Promise<PriceTable> => {
-    tableLoading ??= (
-      typeof options.table === 'function' ? options.table() : Promise.resolve(options.table)
-    ).then((t) => {
-      table = t;
-      return t;
-    });
-    return tableLoading;
+  const loadTable = async (): Promise<PriceTable> => {
+    table = await options.table();
+    return table;
   };
   // Started right after the first spawn (see runOne).
   let gitPromise: Promise<RunRecord['git']> | undefined;
