@@ -24,6 +24,7 @@ const HEAVY = {
   'build-record': 'run/build-record.js',
   'session-usage': 'run/session-usage.js',
 };
+// The launcher (wrapper/bin/claude-otel.cjs) starts these from hot.cjs: keep its HOT list in step.
 const HOT_COMMANDS = ['cli/swarm.js', 'cli/run.js'];
 // CommonJS dependencies bundled into ESM still call require() for Node built-ins (through
 // esbuild's __require helper, which lives in one chunk).

@@ -18,6 +18,7 @@ process.stdout.on('error', (error) => {
   if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
 });
 
+// The commands compiled into hot.cjs (HOT_COMMANDS in scripts/bundle.mjs), by every name they answer to.
 const HOT = ['swarm', 'run', 'passthrough'];
 const args = process.argv.slice(2);
 const split = args.indexOf('--');
