@@ -8,12 +8,19 @@ import { fileURLToPath } from 'node:url';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const steps = [
   ['npx', ['tsx', 'grafana/gen.ts', ...process.argv.slice(2)]],
+  // The seeded fixture ledger; then rewrite the report goldens from it (review the diff).
+  ['npx', ['tsx', 'wrapper/test/fixtures/ledger/generate-ledger.ts']],
+  [
+    'npx',
+    ['vitest', 'run', '--project', 'unit', 'wrapper/test/unit/report/golden.test.ts'],
+    { UPDATE_GOLDEN: '1' },
+  ],
   // Re-records the stream-json fixtures with the pinned Claude Code (a few seconds, loopback only).
   ['npx', ['tsx', 'wrapper/test/fixtures/record-streams.ts']],
 ];
 
-for (const [cmd, args] of steps) {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+for (const [cmd, args, env] of steps) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
   if (r.status !== 0) {
     console.error(`gen: '${cmd} ${args.join(' ')}' failed`);
     process.exit(r.status ?? 1);

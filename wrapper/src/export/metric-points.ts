@@ -1,5 +1,6 @@
 // The metric contract as pure data: what each ledger run adds to the openai_* counters and
-// histogram and to the OpenTelemetry GenAI metrics. The OTel SDK only aggregates these.
+// histogram and to the OpenTelemetry GenAI metrics. The one home of that mapping: the OTel SDK
+// (export) and prom-client (`serve`) only aggregate these points.
 import type { RunRecord } from '../ledger/schema.js';
 import { DURATION_BUCKETS_MS } from '../usage/duration-buckets.js';
 
@@ -41,6 +42,28 @@ export const INSTRUMENTS = {
   },
 } as const;
 
+/**
+ * The Prometheus names and labels of the openai_* instruments, as the collector path produces
+ * them from INSTRUMENTS and as `serve` writes them directly.
+ */
+export const PROMETHEUS_SERIES = {
+  tokens: {
+    name: 'openai_tokens_total',
+    help: 'Tokens used by Claude Code runs (prompt = uncached input, completion = output, cache_read, cache_creation, total)',
+    labels: ['model', 'operation', 'token_type', 'status', 'agent'],
+  },
+  cost: {
+    name: 'openai_token_cost_total',
+    help: INSTRUMENTS.cost.description,
+    labels: ['model', 'operation', 'status', 'agent'],
+  },
+  duration: {
+    name: 'openai_request_duration_ms',
+    help: INSTRUMENTS.duration.description,
+    labels: ['model', 'operation', 'status'],
+  },
+} as const;
+
 /** Semantic-convention advice for gen_ai.client.token.usage. */
 export const GEN_AI_TOKEN_BUCKETS = [
   1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
@@ -57,6 +80,15 @@ export interface Point {
   value: number;
 }
 
+/**
+ * What the contract reads of a run: a full ledger record is one, and so is a report run (which
+ * has no subtype; an error then carries its termination as `error.type`).
+ */
+export type MetricRun = Pick<
+  RunRecord,
+  'operation' | 'status' | 'agent' | 'models' | 'cost_usd' | 'duration_ms' | 'termination'
+> & { subtype?: RunRecord['subtype'] };
+
 export interface RunPoints {
   tokens: Point[];
   cost: Point[];
@@ -70,7 +102,7 @@ export interface RunPoints {
  * name). A run is counted once in the histogram, so `_count` is the number of runs; a side call
  * to a second model does not make a second run. Tokens and cost count under every model.
  */
-export function primaryModel(record: RunRecord): string {
+export function primaryModel(record: Pick<MetricRun, 'models'>): string {
   const entries = Object.entries(record.models);
   if (entries.length === 0) return NO_MODEL;
   entries.sort(([a, ua], [b, ub]) => {
@@ -87,7 +119,7 @@ export function primaryModel(record: RunRecord): string {
  * Claude Code's total when it reported one): model shares are scaled to the total, and a
  * total with no per-model figures goes to the primary model.
  */
-export function costByModel(record: RunRecord): Record<string, number> {
+export function costByModel(record: Pick<MetricRun, 'models' | 'cost_usd'>): Record<string, number> {
   const out: Record<string, number> = {};
   const models = Object.entries(record.models);
   const known = models.reduce((sum, [, u]) => sum + (u.cost_usd ?? 0), 0);
@@ -104,7 +136,7 @@ export function costByModel(record: RunRecord): Record<string, number> {
   return out;
 }
 
-export function runPoints(record: RunRecord): RunPoints {
+export function runPoints(record: MetricRun): RunPoints {
   const base = { operation: record.operation, status: record.status };
   const points: RunPoints = { tokens: [], cost: [], duration: [], genAiTokens: [], genAiDuration: [] };
   const genAi = (model: string): Labels => ({

@@ -1,41 +1,34 @@
-// The metric contract computed from the ledger: openai_tokens_total, openai_token_cost_total (US
-// cents) and openai_request_duration_ms, with the same names, labels and buckets as the OTel path.
-// Runs are folded in once each (by run id), so the totals always equal the ledger's sums. Each
-// series' created time is the end of its earliest run: stable across restarts (the ledger is the
-// source), and never later than a value it counts.
+// The metric contract computed from the ledger for `serve`: the points come from
+// export/metric-points.ts (the exporter's own mapping), only aggregated here with prom-client, so
+// serve and the collector path show the same series and values. Runs are folded in once each (by
+// run id), so the totals always equal the ledger's sums. Each series' created time is the end of
+// its earliest run: stable across restarts (the ledger is the source), never later than a value
+// it counts.
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { ReportRun } from '../report/load-runs.js';
-import { modelCost } from '../report/totals.js';
+import { type MetricRun, type Point, PROMETHEUS_SERIES, runPoints } from '../export/metric-points.js';
 import { DURATION_BUCKETS_MS } from '../usage/duration-buckets.js';
-import { TOKEN_TYPES } from '../usage/tokens.js';
 import { seriesKey } from './openmetrics.js';
+
+/** What serve reads of a run: the contract's fields, its id and when it ended. */
+export type ServedRun = MetricRun & { run_id: string; ended_at: string };
+
+type Labels = Record<string, string>;
 
 export class LedgerMetrics {
   readonly registry = new Registry();
   private readonly seen = new Set<string>();
   /** Created time (ms) by metric name and series key. */
   private readonly createdMs = new Map<string, Map<string, number>>();
-  private readonly tokens: Counter<'model' | 'operation' | 'token_type' | 'status' | 'agent'>;
-  private readonly cost: Counter<'model' | 'operation' | 'status' | 'agent'>;
-  private readonly duration: Histogram<'model' | 'operation' | 'status'>;
+  private readonly tokens: Counter;
+  private readonly cost: Counter;
+  private readonly duration: Histogram;
 
   constructor() {
-    this.tokens = new Counter({
-      name: 'openai_tokens_total',
-      help: 'Tokens used by Claude Code runs (prompt = uncached input, completion = output, cache_read, cache_creation, total)',
-      labelNames: ['model', 'operation', 'token_type', 'status', 'agent'],
-      registers: [this.registry],
-    });
-    this.cost = new Counter({
-      name: 'openai_token_cost_total',
-      help: 'Estimated cost of Claude Code runs in US cents',
-      labelNames: ['model', 'operation', 'status', 'agent'],
-      registers: [this.registry],
-    });
+    const { tokens, cost, duration } = PROMETHEUS_SERIES;
+    this.tokens = new Counter({ ...this.spec(tokens), registers: [this.registry] });
+    this.cost = new Counter({ ...this.spec(cost), registers: [this.registry] });
     this.duration = new Histogram({
-      name: 'openai_request_duration_ms',
-      help: 'Wall time of one Claude Code run in milliseconds',
-      labelNames: ['model', 'operation', 'status'],
+      ...this.spec(duration),
       buckets: [...DURATION_BUCKETS_MS],
       registers: [this.registry],
     });
@@ -46,25 +39,20 @@ export class LedgerMetrics {
   }
 
   /** Folds a run in; a run already counted is ignored. */
-  add(run: ReportRun): void {
+  add(run: ServedRun): void {
     if (this.seen.has(run.run_id)) return;
     this.seen.add(run.run_id);
     const ended = Date.parse(run.ended_at);
-    for (const [model, usage] of Object.entries(run.models)) {
-      const base = { model, operation: run.operation, status: run.status };
-      for (const tokenType of TOKEN_TYPES) {
-        const n = usage[tokenType];
-        // inc(0) still creates the series, so every label set shows all five token types.
-        const labels = { ...base, agent: run.agent, token_type: tokenType };
-        this.tokens.inc(labels, n);
-        this.noteCreated('openai_tokens_total', labels, ended);
+    const points = runPoints(run);
+    const each = (name: string, list: Point[], apply: (labels: Labels, value: number) => void) => {
+      for (const p of list) {
+        apply(p.labels, p.value);
+        this.noteCreated(name, p.labels, ended);
       }
-      const costLabels = { ...base, agent: run.agent };
-      this.cost.inc(costLabels, modelCost(run, model) * 100);
-      this.noteCreated('openai_token_cost_total', costLabels, ended);
-      this.duration.observe(base, run.duration_ms);
-      this.noteCreated('openai_request_duration_ms', base, ended);
-    }
+    };
+    each(PROMETHEUS_SERIES.tokens.name, points.tokens, (l, v) => this.tokens.inc(l, v));
+    each(PROMETHEUS_SERIES.cost.name, points.cost, (l, v) => this.cost.inc(l, v));
+    each(PROMETHEUS_SERIES.duration.name, points.duration, (l, v) => this.duration.observe(l, v));
   }
 
   /** A series' created time in ms (undefined for a series no run has touched). */
@@ -72,7 +60,11 @@ export class LedgerMetrics {
     return this.createdMs.get(metric)?.get(key);
   }
 
-  private noteCreated(metric: string, labels: Record<string, string>, ms: number): void {
+  private spec(s: { name: string; help: string; labels: readonly string[] }) {
+    return { name: s.name, help: s.help, labelNames: [...s.labels] };
+  }
+
+  private noteCreated(metric: string, labels: Labels, ms: number): void {
     if (Number.isNaN(ms)) return;
     let byKey = this.createdMs.get(metric);
     if (!byKey) {

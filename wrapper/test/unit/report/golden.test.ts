@@ -35,7 +35,7 @@ function fixtureReport(costAnalysis: boolean) {
 }
 
 describe('report goldens', () => {
-  it('the committed fixture ledger is what the generator makes (regenerate with npx tsx generate-ledger.ts)', () => {
+  it('the committed fixture ledger is what the generator makes (regenerate with npm run gen)', () => {
     expect(fs.readFileSync(FIXTURE_FILE, 'utf8')).toBe(fixtureLedgerText());
   });
 

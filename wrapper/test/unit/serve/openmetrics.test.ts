@@ -46,10 +46,15 @@ describe('OpenMetrics for serve', () => {
     const created = om.filter((s) => s.name === 'openai_tokens_created');
     expect(created).toHaveLength(tokenSeries.length);
     for (const c of created) {
-      const { model, operation, status, agent } = c.labels;
+      const { model, operation, status, agent, token_type } = c.labels;
+      // A series starts with the first run that counted something in it (as on the collector path).
       const ends = runs
         .filter(
-          (r) => r.operation === operation && r.status === status && r.agent === agent && r.models[model!],
+          (r) =>
+            r.operation === operation &&
+            r.status === status &&
+            r.agent === agent &&
+            (r.models[model!]?.[token_type as 'total'] ?? 0) > 0,
         )
         .map((r) => Date.parse(r.ended_at));
       expect(c.value * 1000).toBe(Math.min(...ends));
