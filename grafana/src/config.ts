@@ -71,7 +71,11 @@ export const defaultConfig = {
 export type Config = typeof defaultConfig;
 export type Thresholds = Config['thresholds'];
 
-const duration = z.string().regex(/^[0-9]+[smhdw]$/, 'a Prometheus duration such as 30m or 6h');
+/** A Prometheus duration longer than zero: `0h` parses, but promtool rejects the rule it makes. */
+const duration = z
+  .string()
+  .regex(/^[0-9]+[smhdw]$/, 'a Prometheus duration such as 30m or 6h')
+  .refine((v) => Number.parseInt(v, 10) > 0, 'a duration longer than zero, such as 30m or 6h');
 const positive = z.number().positive();
 
 /** The override file: thresholds, the runbook pattern and the cache price table, all optional. */

@@ -72,6 +72,13 @@ describe('generated files', () => {
     expect(() => applyOverride({ thresholds: { burnRateWindow: 'six hours' } })).toThrow(
       /thresholds\.burnRateWindow/,
     );
+    for (const zero of ['0h', '0m', '00s']) {
+      for (const key of ['burnRateWindow', 'cacheCreationFor']) {
+        expect(() => applyOverride({ thresholds: { [key]: zero } }), `${key} ${zero}`).toThrow(
+          `invalid threshold override at 'thresholds.${key}': a duration longer than zero, such as 30m or 6h`,
+        );
+      }
+    }
     expect(() => applyOverride({ thresholds: { dailyBudget: 5 } })).toThrow(TypeError);
     expect(loadConfig(undefined)).toBe(defaultConfig);
   });
