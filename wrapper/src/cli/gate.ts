@@ -2,25 +2,19 @@
 // step summary and step outputs.
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { ClaudeOtelError, EXIT, usageError } from '../errors.js';
+import { ClaudeOtelError, EXIT } from '../errors.js';
 import { decideGate } from '../gate/decide.js';
 import { annotation, stepOutputs, stepSummary } from '../gate/github.js';
 import { parseScope } from '../gate/scope.js';
 import { loadReportRuns } from '../report/load-runs.js';
 import type { CliContext } from './context.js';
+import { parseUsd, parseWholeNumber } from './options.js';
 
 interface GateFlags {
   maxUsd: string;
   maxTokens?: string;
   scope?: string;
   json?: boolean;
-}
-
-function nonNegative(text: string, flag: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw usageError(`${flag} must be a number >= 0, got '${text}'`);
-  return n;
 }
 
 function appendTo(file: string | undefined, text: string): void {
@@ -41,9 +35,9 @@ export function registerGate(program: Command, ctx: CliContext): void {
     .option('--scope <scope>', 'ci-run (default in GitHub Actions) | since:<time> | swarm:<id>')
     .option('--json', 'print the decision as JSON on stdout')
     .action(async (flags: GateFlags) => {
-      const maxUsd = nonNegative(flags.maxUsd, '--max-usd');
+      const maxUsd = parseUsd(flags.maxUsd, '--max-usd');
       const maxTokens =
-        flags.maxTokens === undefined ? undefined : nonNegative(flags.maxTokens, '--max-tokens');
+        flags.maxTokens === undefined ? undefined : parseWholeNumber(flags.maxTokens, '--max-tokens');
       const scope = parseScope(flags.scope, ctx.env);
       const since = scope.kind === 'since' ? scope.since : undefined;
       const { runs, warnings } = loadReportRuns({ since, env: ctx.env });

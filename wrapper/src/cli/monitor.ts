@@ -9,6 +9,7 @@ import { loadReportRuns } from '../report/load-runs.js';
 import { parseTimeBound } from '../report/window.js';
 import { readRunningMarkers } from '../run/running-marker.js';
 import type { CliContext } from './context.js';
+import { parseDuration, parsePositiveInt } from './options.js';
 
 interface MonitorFlags {
   interval: string;
@@ -21,21 +22,18 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
   program
     .command('monitor')
     .description('live view of running and recent runs: tokens, cost, burn rate')
-    .option('--interval <seconds>', 'refresh every N seconds', '2')
+    .option('--interval <duration>', 'refresh every N seconds (or e.g. 500ms, 1m)', '2')
     .option('--since <time>', 'window start (today, 1h, 2026-11-20, ...)', '1h')
     .option('--once', 'print one snapshot and exit')
     .option('--count <n>', 'stop after N refreshes')
     .action(async (flags: MonitorFlags) => {
-      const seconds = Number(flags.interval);
-      if (!Number.isFinite(seconds) || seconds < 0.2)
-        throw usageError(`--interval must be >= 0.2 seconds, got '${flags.interval}'`);
+      const intervalMs = parseDuration(flags.interval, '--interval');
+      if (intervalMs < 200) throw usageError(`--interval '${flags.interval}' must be at least 200ms`);
       const count = flags.once
         ? 1
         : flags.count === undefined
           ? Number.POSITIVE_INFINITY
-          : Number(flags.count);
-      if (!(Number.isInteger(count) && count >= 1) && count !== Number.POSITIVE_INFINITY)
-        throw usageError(`--count must be a whole number >= 1, got '${flags.count}'`);
+          : parsePositiveInt(flags.count, '--count');
       const tty = ctx.stdout.isTTY === true;
       const reported = new Set<string>();
       const draw = () => {
@@ -68,7 +66,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
         const timer = setInterval(() => {
           draw();
           if (++drawn >= count) stop();
-        }, seconds * 1000);
+        }, intervalMs);
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
       });

@@ -1,5 +1,6 @@
-// Parsers for option values shared by several commands. Each rejects bad input with a one-line
-// usage error that quotes the value and says what is expected.
+// Parsers for option values and environment variables, shared by every command (durations,
+// counts, amounts, ports, URLs): each rejects bad input with a one-line usage error (exit 2) that
+// quotes the value and says what is expected. No command parses such a value any other way.
 import { usageError } from '../errors.js';
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -19,6 +20,44 @@ export function parsePositiveInt(value: string, flag: string): number {
     throw usageError(`${flag} '${value}' is not a positive whole number`);
   }
   return n;
+}
+
+/** A whole number >= 0 (a token budget, a count that may be zero). */
+export function parseWholeNumber(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
+    throw usageError(`${flag} '${value}' is not a whole number >= 0`);
+  }
+  return n;
+}
+
+/** A TCP port 1-65535; `allowZero` also takes 0 (let the system pick a free one). */
+export function parsePort(value: string, flag: string, options: { allowZero?: boolean } = {}): number {
+  const n = Number(value);
+  const min = options.allowZero ? 0 : 1;
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > 65535) {
+    throw usageError(`${flag} '${value}' is not a port`, `use a whole number from ${min} to 65535`);
+  }
+  return n;
+}
+
+/**
+ * An http(s) URL with a host, e.g. an OTLP endpoint; `host:port` alone means `http://host:port`.
+ * Returns it normalized (scheme added, as written otherwise).
+ */
+export function parseHttpUrl(value: string, flag: string): string {
+  const text = value.trim();
+  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  let url: URL | undefined;
+  try {
+    url = new URL(withScheme);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol) || url.hostname === '' || /\s/.test(text)) {
+    throw usageError(`${flag} '${value}' is not an http(s) URL`, 'use e.g. http://localhost:4317');
+  }
+  return withScheme;
 }
 
 export function parseUsd(value: string, flag: string): number {

@@ -1,9 +1,10 @@
 // `claude-otel serve`: a Prometheus exporter over the ledger (imported history included), for
 // setups without a collector. Never scrape it and the collector at once: totals would double.
 import type { Command } from 'commander';
-import { ClaudeOtelError, usageError } from '../errors.js';
+import { ClaudeOtelError } from '../errors.js';
 import { startMetricsServer } from '../serve/server.js';
 import type { CliContext } from './context.js';
+import { parsePort } from './options.js';
 
 export function registerServe(program: Command, ctx: CliContext): void {
   program
@@ -12,9 +13,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--port <port>', 'port to listen on', '9464')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .action(async (flags: { port: string; host: string }) => {
-      const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw usageError(`--port must be 0-65535, got '${flags.port}'`);
+      const port = parsePort(flags.port, '--port', { allowZero: true });
       let server: Awaited<ReturnType<typeof startMetricsServer>>;
       try {
         server = await startMetricsServer({ env: ctx.env, host: flags.host, port });

@@ -8,6 +8,7 @@ import { ClaudeOtelError, usageError } from '../errors.js';
 import { resolveExportConfig } from '../export/config.js';
 import { planSettings, type Settings } from '../stack/claude-settings.js';
 import type { CliContext } from './context.js';
+import { parseHttpUrl } from './options.js';
 
 export function settingsFile(scope: string, ctx: CliContext): string {
   if (scope === 'user') return path.join(ctx.env.HOME ?? os.homedir(), '.claude', 'settings.json');
@@ -51,7 +52,10 @@ export function registerSetup(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'only show the change')
     .action(async (flags: { scope: string; endpoint?: string; yes?: boolean; dryRun?: boolean }) => {
       const file = settingsFile(flags.scope, ctx);
-      const endpoint = flags.endpoint ?? resolveExportConfig(ctx.env).endpoint;
+      const endpoint =
+        flags.endpoint === undefined
+          ? resolveExportConfig(ctx.env).endpoint
+          : parseHttpUrl(flags.endpoint, '--endpoint');
       const existing = readSettings(file);
       const { next, changes } = planSettings(existing, endpoint);
       if (changes.length === 0) {

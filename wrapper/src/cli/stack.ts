@@ -4,9 +4,17 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ClaudeOtelError, EXIT, usageError } from '../errors.js';
-import { DEFAULT_PORTS, type ServiceStatus, stackDown, stackStatus, stackUp } from '../stack/native-stack.js';
+import {
+  DEFAULT_PORTS,
+  type ServiceStatus,
+  type StackPorts,
+  stackDown,
+  stackStatus,
+  stackUp,
+} from '../stack/native-stack.js';
 import { packageRoot } from '../stack/tools.js';
 import type { CliContext } from './context.js';
+import { parsePort } from './options.js';
 
 const ACTIONS = ['up', 'down', 'status'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -37,6 +45,34 @@ function printStatus(ctx: CliContext, services: ServiceStatus[]): boolean {
   return services.every((s) => s.healthy);
 }
 
+/** The port flags, each parsed as a port; two services on one port is a usage error too. */
+function stackPorts(flags: Record<PortFlag, string>): StackPorts {
+  const ports = {
+    otlpGrpc: parsePort(flags.otlpPort, '--otlp-port'),
+    prometheus: parsePort(flags.prometheusPort, '--prometheus-port'),
+    otlpHttp: parsePort(flags.otlpHttpPort, '--otlp-http-port'),
+    metrics: parsePort(flags.metricsPort, '--metrics-port'),
+    health: parsePort(flags.healthPort, '--health-port'),
+    selfMetrics: parsePort(flags.selfMetricsPort, '--self-metrics-port'),
+  };
+  const seen = new Map<number, string>();
+  for (const [name, port] of Object.entries(ports)) {
+    const other = seen.get(port);
+    if (other)
+      throw usageError(`the ${other} and ${name} ports are both ${port}`, 'give each service its own port');
+    seen.set(port, name);
+  }
+  return ports;
+}
+
+type PortFlag =
+  | 'otlpPort'
+  | 'prometheusPort'
+  | 'otlpHttpPort'
+  | 'metricsPort'
+  | 'healthPort'
+  | 'selfMetricsPort';
+
 export function registerStack(program: Command, ctx: CliContext): void {
   program
     .command('stack')
@@ -66,6 +102,7 @@ export function registerStack(program: Command, ctx: CliContext): void {
       ) => {
         if (!ACTIONS.includes(action as Action))
           throw usageError(`unknown stack action ${JSON.stringify(action)}`, 'use up, down or status');
+        const ports = stackPorts(flags);
         if (flags.docker) {
           ctx.exitCode = compose(action as Action, ctx);
           return;
@@ -79,14 +116,6 @@ export function registerStack(program: Command, ctx: CliContext): void {
           ctx.exitCode = printStatus(ctx, await stackStatus(ctx.env)) ? EXIT.ok : EXIT.failure;
           return;
         }
-        const ports = {
-          otlpGrpc: Number(flags.otlpPort),
-          prometheus: Number(flags.prometheusPort),
-          otlpHttp: Number(flags.otlpHttpPort),
-          metrics: Number(flags.metricsPort),
-          health: Number(flags.healthPort),
-          selfMetrics: Number(flags.selfMetricsPort),
-        };
         const services = await stackUp(ctx.env, { ports, build: flags.build });
         printStatus(ctx, services);
         ctx.stderr.write(

@@ -5,20 +5,20 @@ import { EXIT } from '../errors.js';
 import { resolveExportConfig } from '../export/config.js';
 import { DEFAULT_SYNC_TIMEOUT_MS, syncPending } from '../export/export-pending.js';
 import type { CliContext } from './context.js';
+import { parseDuration } from './options.js';
 
 export function registerSync(program: Command, ctx: CliContext): void {
   program
     .command('sync')
     .description('send unsent runs from the ledger to the OTLP collector (each exactly once)')
     .option(
-      '--timeout <seconds>',
-      'give up after this long; the rest stays unsent',
-      String(DEFAULT_SYNC_TIMEOUT_MS / 1000),
+      '--timeout <duration>',
+      'give up after this long (e.g. 30s, 2m; a bare number is seconds); the rest stays unsent',
+      `${DEFAULT_SYNC_TIMEOUT_MS / 1000}s`,
     )
     .option('--json', 'print the result as JSON on stdout')
     .action(async (flags: { timeout: string; json?: boolean }) => {
-      const seconds = Number(flags.timeout);
-      const timeoutMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_SYNC_TIMEOUT_MS;
+      const timeoutMs = parseDuration(flags.timeout, '--timeout');
       const endpoint = resolveExportConfig(ctx.env).endpoint;
       const result = await syncPending({ env: ctx.env, timeoutMs });
       if (flags.json) ctx.stdout.write(`${JSON.stringify({ endpoint, ...result }, null, 2)}\n`);

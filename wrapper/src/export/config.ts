@@ -1,5 +1,7 @@
 // Where and whether runs are exported: the standard OTLP environment variables, read once.
-// `CLAUDE_OTEL_EXPORT=off` keeps everything in the ledger (unsent) and sends nothing.
+// `CLAUDE_OTEL_EXPORT=off` keeps everything in the ledger (unsent) and sends nothing. Values are
+// checked by the same parsers as command-line options (cli/options.ts, a leaf module).
+import { parseHttpUrl, parsePositiveInt } from '../cli/options.js';
 
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
 /** Wall time an export may add to a run when the collector is down or hung. */
@@ -13,18 +15,21 @@ export interface ExportConfig {
   timeoutMs: number;
 }
 
+/** Throws a usage error (exit 2) naming the variable when an endpoint or the timeout is malformed. */
 export function resolveExportConfig(env: NodeJS.ProcessEnv = process.env): ExportConfig {
   const off = (env.CLAUDE_OTEL_EXPORT ?? '').trim().toLowerCase();
-  const endpoint =
-    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT?.trim() ||
-    env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() ||
-    DEFAULT_OTLP_ENDPOINT;
-  const timeout = Number(env.CLAUDE_OTEL_EXPORT_TIMEOUT_MS);
+  const endpointVar = ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'].find((name) =>
+    env[name]?.trim(),
+  );
+  const endpoint = endpointVar ? parseHttpUrl(env[endpointVar] ?? '', endpointVar) : DEFAULT_OTLP_ENDPOINT;
+  const timeout = env.CLAUDE_OTEL_EXPORT_TIMEOUT_MS?.trim();
   return {
     enabled: !['off', '0', 'false', 'no', 'none'].includes(off),
-    endpoint: normalizeEndpoint(endpoint),
+    endpoint,
     headers: parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
-    timeoutMs: Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_EXPORT_TIMEOUT_MS,
+    timeoutMs: timeout
+      ? parsePositiveInt(timeout, 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS')
+      : DEFAULT_EXPORT_TIMEOUT_MS,
   };
 }
 

@@ -1,4 +1,5 @@
 // Decides a cost gate: sums the runs in scope and compares them with the budget. Pure.
+import { usageError } from '../errors.js';
 import type { ReportRun } from '../report/load-runs.js';
 import { addRun, type Totals, zeroTotals } from '../report/totals.js';
 import { describeScope, type GateScope, inScope } from './scope.js';
@@ -26,6 +27,13 @@ export function decideGate(runs: ReportRun[], scope: GateScope, limits: GateLimi
     if (!inScope(run, scope)) continue;
     addRun(totals, run);
     for (const m of run.unknown_models) unknown.add(m);
+  }
+  // One swarm's id names runs that exist: a mistyped id must not pass a gate with nothing counted.
+  if (scope.kind === 'swarm' && totals.runs === 0) {
+    throw usageError(
+      `no run matched --scope swarm:${scope.id}`,
+      'use the invocation_id that `claude-otel swarm --json` prints (see `claude-otel report --json`)',
+    );
   }
   const reasons: string[] = [];
   if (totals.cost_usd > limits.maxUsd) {

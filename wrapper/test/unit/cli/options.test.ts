@@ -1,8 +1,17 @@
 // Option value parsers: good values parsed exactly, bad ones rejected with a one-line usage error
 // (exit code 2) that quotes the value.
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parseNameList, parsePositiveInt, parseUsd } from '../../../src/cli/options.js';
+import {
+  parseDuration,
+  parseHttpUrl,
+  parseNameList,
+  parsePort,
+  parsePositiveInt,
+  parseUsd,
+  parseWholeNumber,
+} from '../../../src/cli/options.js';
 import { ClaudeOtelError, EXIT } from '../../../src/errors.js';
+import { resolveExportConfig } from '../../../src/export/config.js';
 
 function usageErrorOf(fn: () => unknown): ClaudeOtelError {
   try {
@@ -30,10 +39,13 @@ describe('parseDuration', () => {
     expect(parseDuration(value, '--timeout')).toBe(ms);
   });
 
-  it.each(['', 'soon', '5 m', '-5s', '5d', '1e3', 's', '0', '0s', '0.4ms'])('%j is rejected', (value) => {
-    const e = usageErrorOf(() => parseDuration(value, '--timeout'));
-    expect(e.message).toContain(`--timeout '${value}'`);
-  });
+  it.each(['', 'soon', '5 m', '-5s', '-1', 'abc', '1e400', '5d', '1e3', 's', '0', '0s', '0.4ms'])(
+    '%j is rejected',
+    (value) => {
+      const e = usageErrorOf(() => parseDuration(value, '--timeout'));
+      expect(e.message).toContain(`--timeout '${value}'`);
+    },
+  );
 });
 
 describe('parsePositiveInt', () => {
@@ -96,5 +108,93 @@ describe('parseNameList', () => {
     expect(usageErrorOf(() => parseNameList('a,b,a', '--agent-names')).message).toBe(
       "--agent-names 'a,b,a' repeats a name",
     );
+  });
+});
+
+describe('parseWholeNumber', () => {
+  it.each([
+    ['0', 0],
+    ['2000000', 2_000_000],
+    [' 7 ', 7],
+  ])('%j → %d', (value, n) => {
+    expect(parseWholeNumber(value, '--max-tokens')).toBe(n);
+  });
+
+  it.each(['-1', '1.5', '1e3', '1e400', 'lots', '', '9007199254740993'])('%j is rejected', (value) => {
+    const e = usageErrorOf(() => parseWholeNumber(value, '--max-tokens'));
+    expect(e.message).toBe(`--max-tokens '${value}' is not a whole number >= 0`);
+  });
+});
+
+describe('parsePort', () => {
+  it.each([
+    ['1', 1],
+    ['4317', 4317],
+    ['65535', 65535],
+  ])('%j → %d', (value, n) => {
+    expect(parsePort(value, '--otlp-port')).toBe(n);
+  });
+
+  it('takes 0 only when asked (serve: let the system pick)', () => {
+    expect(parsePort('0', '--port', { allowZero: true })).toBe(0);
+    expect(usageErrorOf(() => parsePort('0', '--port')).hint).toBe('use a whole number from 1 to 65535');
+  });
+
+  it.each(['65536', '-1', '1.5', 'abc', '', '0x10', '1e3', '4317 '.repeat(2)])('%j is rejected', (value) => {
+    const e = usageErrorOf(() => parsePort(value, '--otlp-port'));
+    expect(e.message).toBe(`--otlp-port '${value}' is not a port`);
+  });
+});
+
+describe('parseHttpUrl', () => {
+  it.each([
+    ['http://localhost:4317', 'http://localhost:4317'],
+    ['https://otel.example', 'https://otel.example'],
+    ['collector:4317', 'http://collector:4317'],
+    ['http://[::1]:4317', 'http://[::1]:4317'],
+    [' http://127.0.0.1:4317 ', 'http://127.0.0.1:4317'],
+  ])('%j → %j', (value, url) => {
+    expect(parseHttpUrl(value, '--endpoint')).toBe(url);
+  });
+
+  it.each(['not a url', '', 'ftp://host:21', 'http://', 'http://exa mple:4317', '://x'])(
+    '%j is rejected',
+    (value) => {
+      const e = usageErrorOf(() => parseHttpUrl(value, '--endpoint'));
+      expect(e.message).toBe(`--endpoint '${value}' is not an http(s) URL`);
+    },
+  );
+});
+
+describe('environment variables go through the same parsers', () => {
+  it.each([
+    [
+      { CLAUDE_OTEL_EXPORT_TIMEOUT_MS: 'abc' },
+      "CLAUDE_OTEL_EXPORT_TIMEOUT_MS 'abc' is not a positive whole number",
+    ],
+    [
+      { CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '-5' },
+      "CLAUDE_OTEL_EXPORT_TIMEOUT_MS '-5' is not a positive whole number",
+    ],
+    [
+      { CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '0' },
+      "CLAUDE_OTEL_EXPORT_TIMEOUT_MS '0' is not a positive whole number",
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
+      "OTEL_EXPORTER_OTLP_ENDPOINT 'not a url' is not an http(s) URL",
+    ],
+    [
+      { OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'grpc://x:1', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://ok:4317' },
+      "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT 'grpc://x:1' is not an http(s) URL",
+    ],
+  ])('%j is rejected', (env, message) => {
+    expect(usageErrorOf(() => resolveExportConfig(env)).message).toBe(message);
+  });
+
+  it('takes good values, and an empty one as unset', () => {
+    expect(resolveExportConfig({ CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '500' }).timeoutMs).toBe(500);
+    expect(resolveExportConfig({ CLAUDE_OTEL_EXPORT_TIMEOUT_MS: ' ' }).timeoutMs).toBe(2000);
+    expect(resolveExportConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }).endpoint).toBe('http://localhost:4317');
   });
 });

@@ -35,6 +35,16 @@ describe('decideGate', () => {
     expect(decideGate(runs, scope, { maxUsd: ciCost, maxTokens: ciTokens }).within_budget).toBe(true);
   });
 
+  it('a swarm id that matches no run is a usage error, not a pass with 0 runs', () => {
+    let error: unknown;
+    try {
+      decideGate(runs, { kind: 'swarm', id: 'swarm-0002' }, { maxUsd: 1 });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ exitCode: 2, message: 'no run matched --scope swarm:swarm-0002' });
+  });
+
   it('selects a swarm by invocation id, and a since window', () => {
     const swarm = decideGate(runs, { kind: 'swarm', id: 'swarm-00002' }, { maxUsd: 1 });
     expect(swarm.totals.runs).toBe(4);
@@ -111,7 +121,19 @@ describe('claude-otel gate in GitHub Actions', () => {
   it('bad flags are usage errors (exit 2, one line)', async () => {
     const r = await runCommand(registerGate, ['gate', '--max-usd', 'lots'], env);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual(["claude-otel: --max-usd must be a number >= 0, got 'lots'"]);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      "claude-otel: --max-usd 'lots' is not an amount in US dollars (use e.g. 5 or 0.50)",
+    ]);
+    for (const bad of [
+      ['--max-usd', '1e3'],
+      ['--max-usd', '-1'],
+      ['--max-tokens', '1.5'],
+      ['--max-tokens', '1e400'],
+    ]) {
+      const b = await runCommand(registerGate, ['gate', '--max-usd', '1', ...bad], env);
+      expect(b.code, bad.join(' ')).toBe(2);
+      expect(b.stderr.trim().split('\n'), bad.join(' ')).toHaveLength(1);
+    }
     const noRun = await runCommand(registerGate, ['gate', '--max-usd', '1', '--scope', 'ci-run'], {
       CLAUDE_OTEL_HOME: env.CLAUDE_OTEL_HOME,
     });

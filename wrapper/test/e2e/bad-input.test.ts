@@ -1,0 +1,106 @@
+// Bad option values and environment variables through the built CLI: every command rejects them
+// with one line on stderr naming the value, exit 2, no stack trace, and nothing started.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendRunRecord } from '../../src/ledger/append.js';
+import { generateRuns } from '../fixtures/ledger/generate-ledger.js';
+import { makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+
+let s: Sandbox;
+let fakeClaude: string;
+let started: string;
+
+beforeAll(() => {
+  s = makeSandbox('http://127.0.0.1:9');
+  for (const r of generateRuns(3)) appendRunRecord(r, s.env);
+  started = path.join(s.dir, 'claude-started');
+  fakeClaude = path.join(s.dir, 'claude');
+  fs.writeFileSync(fakeClaude, `#!/bin/sh\ntouch '${started}'\n`, { mode: 0o755 });
+});
+
+afterAll(() => s?.cleanup());
+
+const cases: [string, string[], Record<string, string>, string][] = [
+  ['sync --timeout -1', ['sync', '--timeout', '-1'], {}, "--timeout '-1' is not a duration"],
+  ['sync --timeout abc', ['sync', '--timeout', 'abc'], {}, "--timeout 'abc' is not a duration"],
+  ['sync --timeout 0', ['sync', '--timeout', '0'], {}, "--timeout '0' must be greater than zero"],
+  ['sync --timeout 1e400', ['sync', '--timeout', '1e400'], {}, "--timeout '1e400' is not a duration"],
+  [
+    'sync with CLAUDE_OTEL_EXPORT_TIMEOUT_MS=abc',
+    ['sync'],
+    { CLAUDE_OTEL_EXPORT_TIMEOUT_MS: 'abc' },
+    "CLAUDE_OTEL_EXPORT_TIMEOUT_MS 'abc' is not a positive whole number",
+  ],
+  [
+    'swarm with CLAUDE_OTEL_EXPORT_TIMEOUT_MS=abc',
+    ['swarm', 'x', '--claude-bin', '<fake>'],
+    { CLAUDE_OTEL_EXPORT_TIMEOUT_MS: 'abc' },
+    "CLAUDE_OTEL_EXPORT_TIMEOUT_MS 'abc' is not a positive whole number",
+  ],
+  [
+    'swarm with OTEL_EXPORTER_OTLP_ENDPOINT=not a url',
+    ['swarm', 'x', '--claude-bin', '<fake>'],
+    { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
+    "OTEL_EXPORTER_OTLP_ENDPOINT 'not a url' is not an http(s) URL",
+  ],
+  [
+    "setup --endpoint 'not a url'",
+    ['setup', '--endpoint', 'not a url', '--dry-run'],
+    {},
+    "--endpoint 'not a url' is not an http(s) URL",
+  ],
+  [
+    'stack up --otlp-port abc',
+    ['stack', 'up', '--no-build', '--otlp-port', 'abc'],
+    {},
+    "--otlp-port 'abc' is not a port",
+  ],
+  [
+    'stack up --prometheus-port 70000',
+    ['stack', 'up', '--no-build', '--prometheus-port', '70000'],
+    {},
+    "--prometheus-port '70000' is not a port",
+  ],
+  [
+    'stack up --metrics-port 1.5',
+    ['stack', 'up', '--no-build', '--metrics-port', '1.5'],
+    {},
+    "--metrics-port '1.5' is not a port",
+  ],
+  [
+    'stack up with two services on one port',
+    ['stack', 'up', '--no-build', '--health-port', '9090'],
+    {},
+    'the prometheus and health ports are both 9090',
+  ],
+  [
+    'gate --scope swarm:<no such id>',
+    ['gate', '--max-usd', '100', '--scope', 'swarm:swarm-0000'],
+    {},
+    'no run matched --scope swarm:swarm-0000',
+  ],
+  ['gate --max-usd 1e3', ['gate', '--max-usd', '1e3'], {}, "--max-usd '1e3' is not an amount in US dollars"],
+  ['serve --port 99999', ['serve', '--port', '99999'], {}, "--port '99999' is not a port"],
+  [
+    'monitor --interval abc',
+    ['monitor', '--interval', 'abc', '--once'],
+    {},
+    "--interval 'abc' is not a duration",
+  ],
+  ['monitor --count 0', ['monitor', '--count', '0'], {}, "--count '0' is not a positive whole number"],
+];
+
+describe('bad input through the built CLI', () => {
+  it.each(cases)('%s: one line, exit 2, no stack', async (_name, args, env, message) => {
+    const argv = args.map((a) => (a === '<fake>' ? fakeClaude : a));
+    const r = await runCli(argv, { ...s, env: { ...s.env, ...env } }, 30_000);
+    expect(r.code, r.stderr).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toContain(`claude-otel: ${message}`);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(r.stdout).toBe('');
+    expect(fs.existsSync(started), 'claude must not start').toBe(false);
+  });
+});
