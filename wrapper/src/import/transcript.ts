@@ -3,6 +3,7 @@
 // several lines (one per content block) with the same id, so lines are folded by message id and
 // request id, as ccusage does; the largest figure wins (early lines may carry a partial count).
 import * as z from 'zod';
+import { SYNTHETIC_MODEL } from '../stream/schema.js';
 
 const usageSchema = z.object({
   input_tokens: z.number().int().nonnegative().default(0),
@@ -54,9 +55,6 @@ export interface TranscriptMessage {
   sidechain: boolean;
   tools: string[];
 }
-
-/** Claude Code's placeholder for messages it made up itself (errors, interruptions): no usage. */
-export const SYNTHETIC_MODEL = '<synthetic>';
 
 export interface ParsedTranscript {
   messages: TranscriptMessage[];

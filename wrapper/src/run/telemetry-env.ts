@@ -1,8 +1,7 @@
 // The environment Claude Code runs with: its OpenTelemetry switches turned on, pointed at the
 // collector, with delta temporality and per-session ids kept out of metric attributes. Anything
 // the user already set wins; the user's prompts reach telemetry only with --store-prompts.
-
-export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
+import { DEFAULT_OTLP_ENDPOINT } from '../export/config.js';
 
 export interface TelemetryEnvOptions {
   storePrompts: boolean;

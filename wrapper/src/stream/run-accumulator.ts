@@ -4,11 +4,9 @@
 import type { PriceTable } from '../pricing/price-table.js';
 import { priceRequest, type RequestUsage } from '../pricing/price-usage.js';
 import { parseStreamLine, type StreamEvent } from './parse-line.js';
-import type { AssistantLine, MessageUsage, ResultLine } from './schema.js';
+import { type AssistantLine, type MessageUsage, type ResultLine, SYNTHETIC_MODEL } from './schema.js';
 
 export const MAX_DETAIL = 5000;
-/** The model name Claude Code gives messages it made up itself. */
-export const SYNTHETIC_MODEL = '<synthetic>';
 
 export interface Turn {
   message_id: string;

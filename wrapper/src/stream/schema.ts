@@ -2,6 +2,12 @@
 // Only the fields claude-otel reads are declared; everything else passes through untouched.
 import * as z from 'zod';
 
+/**
+ * The model name Claude Code gives messages it made up itself (errors, interruptions): no API
+ * call, no usage. Streams and transcripts both carry it.
+ */
+export const SYNTHETIC_MODEL = '<synthetic>';
+
 const count = z.number().int().nonnegative();
 const optCount = count.optional().catch(undefined);
 

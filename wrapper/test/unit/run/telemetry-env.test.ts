@@ -1,7 +1,8 @@
 // The environment Claude Code runs with: telemetry switched on with delta temporality and no
 // per-session metric ids, the user's own settings winning, prompts only with --store-prompts.
 import { describe, expect, it } from 'vitest';
-import { claudeEnv, DEFAULT_OTLP_ENDPOINT, telemetryDefaults } from '../../../src/run/telemetry-env.js';
+import { DEFAULT_OTLP_ENDPOINT } from '../../../src/export/config.js';
+import { claudeEnv, telemetryDefaults } from '../../../src/run/telemetry-env.js';
 
 describe('claudeEnv', () => {
   it('switches telemetry on with the pipeline settings claude-otel relies on', () => {
