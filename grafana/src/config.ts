@@ -2,13 +2,10 @@
 // Grafana-managed alerts lives here, so one change (or one override file) moves all of them.
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { BUILTIN_PRICE_TABLE } from '../../wrapper/src/pricing/price-table-data.js';
+import { type CachePrice, cachePricesFrom } from './cache-prices.js';
 
-/** Prices used only for the "money saved by caching" panel: public input price per million tokens. */
-export interface CachePrice {
-  /** A PromQL regex over the `model` label. Entries must not overlap: each model is priced once. */
-  readonly modelRegex: string;
-  readonly inputUsdPerMTok: number;
-}
+export type { CachePrice } from './cache-prices.js';
 
 export const defaultConfig = {
   /** Fixed uids so dashboards, alerts and provisioning refer to the same datasources. */
@@ -33,16 +30,14 @@ export const defaultConfig = {
   centsPerUsd: 100,
   /** Input-side token types: prompt is uncached input; the sum is everything the model read. */
   inputTokenTypes: ['prompt', 'cache_read', 'cache_creation'],
-  /** Read and 5-minute write prices relative to uncached input (public Anthropic pricing). */
+  /**
+   * Read and 5-minute write prices relative to uncached input (public Anthropic pricing): used only
+   * for override entries that give an input price alone.
+   */
   cacheReadPriceFactor: 0.1,
   cacheWritePriceFactor: 1.25,
-  cachePrices: [
-    { modelRegex: '.*opus-4-[5-9].*', inputUsdPerMTok: 5 },
-    { modelRegex: '.*opus-4(-1)?(-20[0-9]+)?', inputUsdPerMTok: 15 },
-    { modelRegex: '.*sonnet.*', inputUsdPerMTok: 3 },
-    { modelRegex: '.*haiku-4.*', inputUsdPerMTok: 1 },
-    { modelRegex: '.*3-5-haiku.*', inputUsdPerMTok: 0.8 },
-  ] as CachePrice[],
+  /** The "saved by caching" prices: the wrapper's built-in price table, never a second list. */
+  cachePrices: cachePricesFrom(BUILTIN_PRICE_TABLE) as CachePrice[],
   thresholds: {
     /** All token types together (`token_type="total"`), over the last hour. */
     hourlyTokens: 10_000_000,
@@ -97,7 +92,16 @@ export const overrideSchema = z
       .partial()
       .strict(),
     runbookUrlPattern: z.string().includes('%s'),
-    cachePrices: z.array(z.object({ modelRegex: z.string().min(1), inputUsdPerMTok: positive }).strict()),
+    cachePrices: z.array(
+      z
+        .object({
+          modelRegex: z.string().min(1),
+          inputUsdPerMTok: positive,
+          cacheReadUsdPerMTok: z.number().nonnegative().optional(),
+          cacheWriteUsdPerMTok: z.number().nonnegative().optional(),
+        })
+        .strict(),
+    ),
   })
   .partial()
   .strict();
@@ -117,7 +121,13 @@ export function applyOverride(override: unknown, base: Config = defaultConfig): 
     ...base,
     thresholds: { ...base.thresholds, ...o.thresholds },
     runbookUrlPattern: o.runbookUrlPattern ?? base.runbookUrlPattern,
-    cachePrices: o.cachePrices ?? base.cachePrices,
+    cachePrices:
+      o.cachePrices?.map((p) => ({
+        modelRegex: p.modelRegex,
+        inputUsdPerMTok: p.inputUsdPerMTok,
+        cacheReadUsdPerMTok: p.cacheReadUsdPerMTok ?? p.inputUsdPerMTok * base.cacheReadPriceFactor,
+        cacheWriteUsdPerMTok: p.cacheWriteUsdPerMTok ?? p.inputUsdPerMTok * base.cacheWritePriceFactor,
+      })) ?? base.cachePrices,
   };
 }
 

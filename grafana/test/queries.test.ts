@@ -1,6 +1,8 @@
 // Variable substitution and expression listing, the parts of queries.ts the end-to-end checks
-// rely on; and the cache price table, whose entries must not overlap.
+// rely on; and the cache prices, which are the wrapper's price table (each model priced once).
 import { describe, expect, test } from 'vitest';
+import { buildPriceTable } from '../../wrapper/src/pricing/price-table.js';
+import { BUILTIN_PRICE_TABLE } from '../../wrapper/src/pricing/price-table-data.js';
 import { defaultConfig } from '../src/config.js';
 import { cacheSavingsExpr } from '../src/dashboards/cache-efficiency.js';
 import {
@@ -67,32 +69,40 @@ describe('queries', () => {
     });
   });
 
-  test('cache price entries never overlap, so no model is priced twice', () => {
-    const models = [
-      'claude-opus-4-20250514',
-      'claude-opus-4-1-20250805',
-      'claude-opus-4-1',
-      'claude-opus-4-5-20251101',
-      'claude-opus-4-5',
-      'claude-sonnet-4-5-20250929',
-      'claude-sonnet-4-20250514',
-      'claude-haiku-4-5-20251001',
-      'claude-3-5-haiku-20241022',
+  test('cache prices are the wrapper price table: every model it knows is priced once, at its rates', () => {
+    const table = buildPriceTable(BUILTIN_PRICE_TABLE);
+    const names = BUILTIN_PRICE_TABLE.models.flatMap((m) => [m.id, ...(m.aliases ?? [])]);
+    // How Claude Code names models in modelUsage: plain, dated, and with a provider prefix/suffix.
+    const labels = [
+      ...names,
+      ...BUILTIN_PRICE_TABLE.models.map((m) => `${m.id}-20250101`),
+      'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      'claude-opus-4-1@20250805',
     ];
-    for (const model of models) {
+    expect(names.length).toBeGreaterThan(40);
+    for (const model of labels) {
       const prices = defaultConfig.cachePrices.filter((p) => new RegExp(`^(?:${p.modelRegex})$`).test(model));
       expect(prices, model).toHaveLength(1);
+      const rates = table.lookup(model)?.rates;
+      expect(rates, model).toBeDefined();
+      expect(prices[0], model).toMatchObject({
+        inputUsdPerMTok: rates?.input,
+        cacheReadUsdPerMTok: rates?.cache_read,
+        cacheWriteUsdPerMTok: rates?.cache_write_5m,
+      });
     }
-    const price = (m: string) =>
-      defaultConfig.cachePrices.find((p) => new RegExp(`^(?:${p.modelRegex})$`).test(m))?.inputUsdPerMTok;
-    expect(price('claude-opus-4-5-20251101')).toBe(5);
-    expect(price('claude-opus-4-1-20250805')).toBe(15);
+    for (const other of ['claude-sonnet-4-5x', 'xclaude-haiku-4-5', 'gpt-4o', 'claude-opus-4-1-extra']) {
+      expect(
+        defaultConfig.cachePrices.filter((p) => new RegExp(`^(?:${p.modelRegex})$`).test(other)),
+        other,
+      ).toHaveLength(0);
+    }
   });
 
   test('savings: 0.9 of the input price per cache read minus 0.25 per cache write, per model', () => {
     const expr = cacheSavingsExpr(defaultConfig, '1h');
     // Sonnet at 3 USD/MTok: a read saves 2.7e-6 USD, a write costs 7.5e-7 USD extra.
-    expect(expr).toContain('token_type="cache_read", model=~".*sonnet.*"');
+    expect(expr).toMatch(/token_type="cache_read", model=~"[^"]*claude-sonnet-4-5[|)]/);
     expect(expr).toContain('[1h] anchored)) * 0.0000027');
     expect(expr).toContain('[1h] anchored)) * 7.5e-7');
     expect(expr.startsWith('(sum(')).toBe(true);

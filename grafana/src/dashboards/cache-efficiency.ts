@@ -2,7 +2,7 @@
 // and the warning signs of a cache that keeps being rebuilt or stops being read.
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { buildDashboard, seriesPanel, statPanel, UNITS, variables } from '../common.js';
-import type { Config } from '../config.js';
+import type { CachePrice, Config } from '../config.js';
 import { inputTypes, selector, varsFor, windowIncrease } from '../promql.js';
 
 export const CACHE_UID = 'claude-otel-cache';
@@ -13,13 +13,13 @@ function num(x: number): string {
 }
 
 /**
- * Net USD saved by caching over `range`: reads cost `cacheReadPriceFactor` of input instead of
- * all of it, writes cost `cacheWritePriceFactor` instead of 1. Priced per model from
- * `cachePrices`; models matching no entry count as zero.
+ * Net USD saved by caching over `range`: a read costs the cache-read price instead of the input
+ * price, a write costs the 5-minute cache-write price instead of it. Priced per model from
+ * `cachePrices` (the wrapper's price table); models matching no entry count as zero.
  */
 export function cacheSavingsExpr(cfg: Config, range: string): string {
   const vars = varsFor(cfg, cfg.metrics.tokens);
-  const part = (tokenType: string, factor: number) =>
+  const part = (tokenType: string, perMTok: (p: CachePrice) => number) =>
     cfg.cachePrices
       .map((p) => {
         const sel = selector(
@@ -27,11 +27,11 @@ export function cacheSavingsExpr(cfg: Config, range: string): string {
           [`token_type="${tokenType}"`, `model=~"${p.modelRegex}"`],
           vars,
         );
-        return `sum by (model) (${windowIncrease(sel, range)}) * ${num((p.inputUsdPerMTok * factor) / 1e6)}`;
+        return `sum by (model) (${windowIncrease(sel, range)}) * ${num(perMTok(p) / 1e6)}`;
       })
       .join(' or ');
-  const saved = part('cache_read', 1 - cfg.cacheReadPriceFactor);
-  const extra = part('cache_creation', cfg.cacheWritePriceFactor - 1);
+  const saved = part('cache_read', (p) => p.inputUsdPerMTok - p.cacheReadUsdPerMTok);
+  const extra = part('cache_creation', (p) => p.cacheWriteUsdPerMTok - p.inputUsdPerMTok);
   return `(sum(${saved}) or vector(0)) - (sum(${extra}) or vector(0))`;
 }
 
@@ -65,7 +65,7 @@ export function cacheDashboard(cfg: Config): dashboard.Dashboard {
     }),
     statPanel({
       title: 'Saved by caching',
-      description: `Money the cache saved versus sending the same tokens uncached: reads at ${cfg.cacheReadPriceFactor}x the input price instead of 1x, minus the ${cfg.cacheWritePriceFactor}x premium on cache writes (5-minute writes), priced per model from the generator's price table. Models not in that table count as zero. Negative means writes cost more than reads saved.`,
+      description: `Money the cache saved versus sending the same tokens uncached: each cache read at the model's cache-read price instead of its input price, minus the premium of each cache write (5-minute writes) over the input price, per model from claude-otel's price table (the one it prices runs with). Models not in that table count as zero. Negative means writes cost more than reads saved.`,
       unit: UNITS.usd,
       width: 6,
       decimals: 2,
