@@ -195,3 +195,15 @@ export function readRunsById(ids: { run_id: string; file: string }[]): {
   }
   return { runs, warnings };
 }
+
+/** When a run's metrics were sent (ms, its latest export record), or undefined if never. */
+export function exportedAt(runId: string, env: NodeJS.ProcessEnv = process.env): number | undefined {
+  let at: number | undefined;
+  forEachLine(ledgerPaths(env).exports, [], (value) => {
+    const v = value as { kind?: unknown; run_id?: unknown; at?: unknown };
+    if (v.kind !== 'export' || v.run_id !== runId || typeof v.at !== 'string') return;
+    const ms = Date.parse(v.at);
+    if (!Number.isNaN(ms)) at = Math.max(at ?? ms, ms);
+  });
+  return at;
+}

@@ -1,13 +1,22 @@
-// The checks behind `claude-otel doctor`: the claude binary, the telemetry settings, OTLP
-// reachability, Prometheus, and whether the last run is visible there; each failure with its fix.
+// The checks behind `claude-otel doctor`: the claude binary, the telemetry settings, a real OTLP
+// export to the collector, Prometheus, and whether the last run is visible there (waiting for one
+// scrape when it was sent since the last one); each failure with its fix.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolveExportConfig } from '../export/config.js';
 import { primaryModel } from '../export/metric-points.js';
-import { probeEndpoint } from '../export/probe.js';
-import { pendingRunIds, readLedger } from '../ledger/read.js';
+import { probeOtlpExport } from '../export/otlp-probe.js';
+import { exportedAt, type LedgerRun, pendingRunIds, readLedger } from '../ledger/read.js';
+import { COLLECTOR_JOB } from './prometheus-config.js';
+
+/** Deadline of the OTLP export probe. */
+export const OTLP_PROBE_TIMEOUT_MS = 2000;
+/** Longest doctor waits for Prometheus' next scrape of a run it was sent since the last one. */
+export const MAX_SCRAPE_WAIT_MS = 16_000;
+/** Time the collector may take from receiving a run to exposing it (its batch timeout is 200 ms). */
+const COLLECTOR_LAG_MS = 1000;
 
 export interface Check {
   name: string;
@@ -65,8 +74,8 @@ function checkTelemetryEnv(env: NodeJS.ProcessEnv, cwd: string): Check {
 }
 
 async function checkOtlp(env: NodeJS.ProcessEnv): Promise<Check> {
-  const { endpoint } = resolveExportConfig(env);
-  const error = await probeEndpoint(endpoint, 2000);
+  const { endpoint, headers } = resolveExportConfig(env);
+  const error = await probeOtlpExport(endpoint, headers, OTLP_PROBE_TIMEOUT_MS);
   return error
     ? {
         name: 'OTLP collector',
@@ -74,7 +83,7 @@ async function checkOtlp(env: NodeJS.ProcessEnv): Promise<Check> {
         detail: error,
         fix: 'claude-otel stack up (or set OTEL_EXPORTER_OTLP_ENDPOINT to your collector)',
       }
-    : { name: 'OTLP collector', ok: true, detail: `${endpoint} accepts connections` };
+    : { name: 'OTLP collector', ok: true, detail: `${endpoint} answers OTLP exports` };
 }
 
 async function query(base: string, expr: string): Promise<number | undefined> {
@@ -84,6 +93,100 @@ async function query(base: string, expr: string): Promise<number | undefined> {
   const body = (await r.json()) as { data?: { result?: { value: [number, string] }[] } };
   const result = body.data?.result ?? [];
   return result.length === 0 ? undefined : result.reduce((s, x) => s + Number(x.value[1]), 0);
+}
+
+interface ScrapeState {
+  /** The collector target's last scrape (ms; 0 or less before the first). */
+  lastMs: number;
+  intervalMs: number;
+}
+
+/** Milliseconds of a Prometheus duration such as 15s, 1m30s or 500ms. */
+function durationMs(text: string | undefined): number | undefined {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+  let ms = 0;
+  for (const [, n, unit] of (text ?? '').matchAll(/(\d+)(ms|s|m|h|d)/g))
+    ms += Number(n) * (units[unit!] ?? 0);
+  return ms > 0 ? ms : undefined;
+}
+
+/** When Prometheus last scraped the collector (its job, else any target) and how often it does. */
+async function collectorScrape(base: string): Promise<ScrapeState | undefined> {
+  const r = await fetch(`${base}/api/v1/targets?state=active`, { signal: AbortSignal.timeout(3000) });
+  const body = (await r.json()) as {
+    data?: { activeTargets?: { scrapePool?: string; lastScrape?: string; scrapeInterval?: string }[] };
+  };
+  const all = body.data?.activeTargets ?? [];
+  const ours = all.filter((t) => t.scrapePool === COLLECTOR_JOB);
+  const targets = ours.length > 0 ? ours : all;
+  if (targets.length === 0) return undefined;
+  return {
+    lastMs: Math.max(...targets.map((t) => Date.parse(t.lastScrape ?? '') || 0)),
+    intervalMs: Math.max(...targets.map((t) => durationMs(t.scrapeInterval) ?? 15_000)),
+  };
+}
+
+/**
+ * A run sent since Prometheus' last scrape of the collector cannot be there yet: waits for the
+ * next scrape (at most one interval, capped), then says whether it came.
+ */
+async function awaitScrapeAfter(
+  base: string,
+  sentMs: number,
+): Promise<{ scraped: boolean; intervalMs: number }> {
+  const first = await collectorScrape(base).catch(() => undefined);
+  // Without target information, the query's answer is all there is to go by.
+  if (!first) return { scraped: true, intervalMs: 15_000 };
+  const done = (s: ScrapeState | undefined) => s !== undefined && s.lastMs >= sentMs + COLLECTOR_LAG_MS;
+  if (done(first)) return { scraped: true, intervalMs: first.intervalMs };
+  const until = Date.now() + Math.min(first.intervalMs + COLLECTOR_LAG_MS, MAX_SCRAPE_WAIT_MS);
+  while (Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (done(await collectorScrape(base).catch(() => undefined)))
+      return { scraped: true, intervalMs: first.intervalMs };
+  }
+  return { scraped: false, intervalMs: first.intervalMs };
+}
+
+/** Whether the last run's series is in Prometheus; one scrape is waited for when it is due. */
+async function lastRunCheck(base: string, last: LedgerRun, env: NodeJS.ProcessEnv): Promise<Check> {
+  const selector = `model="${primaryModel(last)}",operation="${last.operation}",status="${last.status}"`;
+  const expr = `sum(openai_request_duration_ms_count{${selector}})`;
+  let count = await query(base, expr).catch(() => undefined);
+  const sentMs = exportedAt(last.run_id, env);
+  if (!(count && count > 0) && sentMs !== undefined) {
+    const scrape = await awaitScrapeAfter(base, sentMs);
+    const ago = Math.max(0, Math.round((Date.now() - sentMs) / 1000));
+    // Sent within the last scrape intervals: the scrape is still to come. Longer ago: it stopped.
+    const recent = Date.now() - sentMs <= 2 * scrape.intervalMs + COLLECTOR_LAG_MS;
+    if (!scrape.scraped) {
+      return recent
+        ? {
+            name: 'last run in Prometheus',
+            ok: true,
+            detail: `not scraped yet: run ${last.run_id} was sent ${ago} s ago and Prometheus has not scraped the collector since; run doctor again after its next scrape`,
+          }
+        : {
+            name: 'last run in Prometheus',
+            ok: false,
+            detail: `Prometheus has not scraped the collector since run ${last.run_id} was sent ${ago} s ago (scrape interval ${scrape.intervalMs / 1000} s)`,
+            fix: 'check the otel-collector target at <prometheus>/targets and that the collector runs (claude-otel stack status)',
+          };
+    }
+    count = await query(base, expr).catch(() => undefined);
+  }
+  return count && count > 0
+    ? {
+        name: 'last run in Prometheus',
+        ok: true,
+        detail: `openai_request_duration_ms_count{${selector}} = ${count}`,
+      }
+    : {
+        name: 'last run in Prometheus',
+        ok: false,
+        detail: `run ${last.run_id} was sent but openai_request_duration_ms_count{${selector}} is absent`,
+        fix: 'check that Prometheus scrapes the collector (job otel-collector in prometheus/prometheus.yml, collector port 8889); a restarted collector starts its totals from zero',
+      };
 }
 
 async function checkPrometheus(env: NodeJS.ProcessEnv): Promise<Check[]> {
@@ -117,24 +220,7 @@ async function checkPrometheus(env: NodeJS.ProcessEnv): Promise<Check[]> {
     });
     return checks;
   }
-  const selector = `model="${primaryModel(last)}",operation="${last.operation}",status="${last.status}"`;
-  const count = await query(base, `sum(openai_request_duration_ms_count{${selector}})`).catch(
-    () => undefined,
-  );
-  checks.push(
-    count && count > 0
-      ? {
-          name: 'last run in Prometheus',
-          ok: true,
-          detail: `openai_request_duration_ms_count{${selector}} = ${count}`,
-        }
-      : {
-          name: 'last run in Prometheus',
-          ok: false,
-          detail: `run ${last.run_id} was sent but openai_request_duration_ms_count{${selector}} is absent`,
-          fix: 'check that Prometheus scrapes the collector (job otel-collector in prometheus/prometheus.yml, collector port 8889); a restarted collector starts its totals from zero',
-        },
-  );
+  checks.push(await lastRunCheck(base, last, env));
   if (pending > 0)
     checks.push({
       name: 'unsent runs',

@@ -121,7 +121,7 @@ describe('stack and doctor', () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${last}`);
     });
-    expect(doctor.stdout).toMatch(/^ok {2}\s*OTLP collector: .*accepts connections/m);
+    expect(doctor.stdout).toMatch(/^ok {2}\s*OTLP collector: .*answers OTLP exports/m);
     expect(doctor.stdout).toMatch(/^ok {2}\s*last run in Prometheus: .*model="claude-sonnet-4-5".* = \d/m);
     expect(doctor.stdout).not.toContain('FAIL');
 
