@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseHttpUrl } from '../cli/options.js';
 import { resolveExportConfig } from '../export/config.js';
 import { primaryModel } from '../export/metric-points.js';
 import { probeOtlpExport } from '../export/otlp-probe.js';
@@ -26,7 +27,10 @@ export interface Check {
 }
 
 export function prometheusUrl(env: NodeJS.ProcessEnv): string {
-  return (env.CLAUDE_OTEL_PROMETHEUS_URL ?? 'http://localhost:9090').replace(/\/$/, '');
+  const url = env.CLAUDE_OTEL_PROMETHEUS_URL?.trim()
+    ? parseHttpUrl(env.CLAUDE_OTEL_PROMETHEUS_URL, 'CLAUDE_OTEL_PROMETHEUS_URL')
+    : 'http://localhost:9090';
+  return url.replace(/\/$/, '');
 }
 
 function checkClaude(env: NodeJS.ProcessEnv): Check {
@@ -232,6 +236,9 @@ async function checkPrometheus(env: NodeJS.ProcessEnv): Promise<Check[]> {
 }
 
 export async function runDoctor(env: NodeJS.ProcessEnv, cwd: string): Promise<Check[]> {
+  // Bad settings are usage errors, raised before any probe starts.
+  resolveExportConfig(env);
+  prometheusUrl(env);
   const [otlp, prom] = await Promise.all([checkOtlp(env), checkPrometheus(env)]);
   return [checkClaude(env), checkTelemetryEnv(env, cwd), otlp, ...prom];
 }

@@ -88,6 +88,12 @@ const cases: [string, string[], Record<string, string>, string][] = [
     {},
     "--interval 'abc' is not a duration",
   ],
+  [
+    'doctor with CLAUDE_OTEL_PROMETHEUS_URL=not a url',
+    ['doctor'],
+    { CLAUDE_OTEL_PROMETHEUS_URL: 'not a url' },
+    "CLAUDE_OTEL_PROMETHEUS_URL 'not a url' is not an http(s) URL",
+  ],
   ['monitor --count 0', ['monitor', '--count', '0'], {}, "--count '0' is not a positive whole number"],
 ];
 
