@@ -1,5 +1,6 @@
 // Summed usage of a set of runs: run and turn counts, tokens by type, and cost. Always zero-filled,
 // so JSON consumers never meet a missing field.
+import { primaryModel } from '../export/metric-points.js';
 import { type TokenCounts, zeroTokens } from '../usage/tokens.js';
 import type { ReportRun } from './load-runs.js';
 
@@ -58,19 +59,19 @@ export function addModelShare(into: Totals, run: ReportRun, model: string): void
 /**
  * A model's cost within a run. Claude Code reports the run's total; when the per-model figures do
  * not add up to it, the difference is spread over models by their own cost so rows sum to totals.
+ * The same shares as the metric contract's costByModel (export/metric-points.ts), unrolled.
  */
 export function modelCost(run: ReportRun, model: string): number {
   // One pass without Object.entries: called once per model of every run in a breakdown.
   let count = 0;
   let sum = 0;
-  let first: string | undefined;
   for (const m in run.models) {
-    if (count === 0) first = m;
     count++;
     sum += run.models[m]!.cost_usd ?? 0;
   }
   if (count === 1) return run.cost_usd;
   const own = run.models[model]?.cost_usd ?? 0;
-  if (sum === 0) return first === model ? run.cost_usd : 0;
+  // No per-model figures: the whole cost goes where the metric contract puts it.
+  if (sum === 0) return primaryModel(run) === model ? run.cost_usd : 0;
   return (own / sum) * run.cost_usd;
 }
