@@ -3,21 +3,26 @@
 // quotes the value and says what is expected. No command parses such a value any other way.
 import { usageError } from '../errors.js';
 
+/** A value as quoted in a message: control characters escaped, so the error stays one line. */
+function quote(value: string): string {
+  return `'${value.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}'`;
+}
+
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** "90", "90s", "1500ms", "5m", "1h" → milliseconds (a bare number is seconds). */
 export function parseDuration(value: string, flag: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) throw usageError(`${flag} '${value}' is not a duration`, 'use e.g. 90s, 5m, 1h or 1500ms');
+  if (!m) throw usageError(`${flag} ${quote(value)} is not a duration`, 'use e.g. 90s, 5m, 1h or 1500ms');
   const ms = Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000));
-  if (!(ms > 0)) throw usageError(`${flag} '${value}' must be greater than zero`);
+  if (!(ms > 0)) throw usageError(`${flag} ${quote(value)} must be greater than zero`);
   return ms;
 }
 
 export function parsePositiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw usageError(`${flag} '${value}' is not a positive whole number`);
+    throw usageError(`${flag} ${quote(value)} is not a positive whole number`);
   }
   return n;
 }
@@ -26,7 +31,7 @@ export function parsePositiveInt(value: string, flag: string): number {
 export function parseWholeNumber(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) {
-    throw usageError(`${flag} '${value}' is not a whole number >= 0`);
+    throw usageError(`${flag} ${quote(value)} is not a whole number >= 0`);
   }
   return n;
 }
@@ -36,7 +41,7 @@ export function parsePort(value: string, flag: string, options: { allowZero?: bo
   const n = Number(value);
   const min = options.allowZero ? 0 : 1;
   if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < min || n > 65535) {
-    throw usageError(`${flag} '${value}' is not a port`, `use a whole number from ${min} to 65535`);
+    throw usageError(`${flag} ${quote(value)} is not a port`, `use a whole number from ${min} to 65535`);
   }
   return n;
 }
@@ -55,7 +60,7 @@ export function parseHttpUrl(value: string, flag: string): string {
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol) || url.hostname === '' || /\s/.test(text)) {
-    throw usageError(`${flag} '${value}' is not an http(s) URL`, 'use e.g. http://localhost:4317');
+    throw usageError(`${flag} ${quote(value)} is not an http(s) URL`, 'use e.g. http://localhost:4317');
   }
   return withScheme;
 }
@@ -65,19 +70,32 @@ export function parseUsd(value: string, flag: string): number {
   // Plain decimal only: Number() would also take 0x10, 1e3 and 0b1 as dollar amounts.
   const n = /^\d+(\.\d+)?$|^\.\d+$/.test(amount) ? Number(amount) : Number.NaN;
   if (!Number.isFinite(n)) {
-    throw usageError(`${flag} '${value}' is not an amount in US dollars`, 'use e.g. 5 or 0.50');
+    throw usageError(`${flag} ${quote(value)} is not an amount in US dollars`, 'use e.g. 5 or 0.50');
   }
   return n;
 }
 
+const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/** A metric label value the user picks (an agent or operation name): a bounded, plain name. */
+export function parseLabel(value: string, flag: string): string {
+  if (!NAME.test(value)) {
+    throw usageError(
+      `${flag} ${quote(value)} is not a valid name`,
+      'letters, digits, . _ - only, at most 64',
+    );
+  }
+  return value;
+}
+
 export function parseNameList(value: string, flag: string): string[] {
   const names = value.split(',').map((s) => s.trim());
-  if (names.some((n) => !/^[A-Za-z0-9_.-]{1,64}$/.test(n))) {
+  if (names.some((n) => !NAME.test(n))) {
     throw usageError(
-      `${flag} '${value}' must be a comma-separated list of names`,
+      `${flag} ${quote(value)} must be a comma-separated list of names`,
       'letters, digits, . _ - only',
     );
   }
-  if (new Set(names).size !== names.length) throw usageError(`${flag} '${value}' repeats a name`);
+  if (new Set(names).size !== names.length) throw usageError(`${flag} ${quote(value)} repeats a name`);
   return names;
 }

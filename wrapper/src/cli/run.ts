@@ -2,7 +2,7 @@
 // re-renders the output format the user chose; without -p it hands the terminal to Claude Code
 // untouched (telemetry env set) and records the session's duration and exit code.
 import type { Command } from 'commander';
-import { EXIT, usageError } from '../errors.js';
+import { EXIT } from '../errors.js';
 import { priceTableLoader } from '../pricing/user-price-file.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
@@ -11,7 +11,7 @@ import { planPassthrough } from '../run/passthrough-args.js';
 import { summaryLine } from '../run/summary.js';
 import { runSwarm } from '../run/swarm.js';
 import type { CliContext } from './context.js';
-import { parseDuration } from './options.js';
+import { parseDuration, parseLabel } from './options.js';
 
 interface RunFlags {
   quiet?: boolean;
@@ -45,8 +45,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
 }
 
 async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
-  if (!/^[A-Za-z0-9_.-]{1,64}$/.test(flags.agent))
-    throw usageError(`--agent '${flags.agent}' is not a valid name`);
+  parseLabel(flags.agent, '--agent');
+  parseLabel(flags.operation, '--operation');
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
   const plan = planPassthrough(ctx.passthrough);
   const table = await priceTableLoader(ctx.env, flags.prices);

@@ -9,7 +9,7 @@ import { findClaude } from '../run/find-claude.js';
 import { formatUsd, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
 import { runSwarm, type SwarmResult } from '../run/swarm.js';
 import type { CliContext } from './context.js';
-import { parseDuration, parseNameList, parsePositiveInt, parseUsd } from './options.js';
+import { parseDuration, parseLabel, parseNameList, parsePositiveInt, parseUsd } from './options.js';
 
 interface SwarmFlags {
   parallel: string;
@@ -58,9 +58,7 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     );
   }
   if (tasks.some((t) => t.trim() === '')) throw usageError('a task is empty', 'give each agent a prompt');
-  if (!/^[a-z][a-z0-9_.-]{0,63}$/i.test(flags.operation)) {
-    throw usageError(`--operation '${flags.operation}' is not a valid label`, 'letters, digits, . _ - only');
-  }
+  parseLabel(flags.operation, '--operation');
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : undefined;
   const budgetUsd = flags.budgetUsd !== undefined ? parseUsd(flags.budgetUsd, '--budget-usd') : undefined;
   const table = await priceTableLoader(ctx.env, flags.prices);

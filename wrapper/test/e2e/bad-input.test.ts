@@ -94,6 +94,12 @@ const cases: [string, string[], Record<string, string>, string][] = [
     { CLAUDE_OTEL_PROMETHEUS_URL: 'not a url' },
     "CLAUDE_OTEL_PROMETHEUS_URL 'not a url' is not an http(s) URL",
   ],
+  [
+    'run --operation with a space',
+    ['run', '--operation', 'two words', '--claude-bin', '<fake>', '--', '-p', 'x'],
+    {},
+    "--operation 'two words' is not a valid name",
+  ],
   ['monitor --count 0', ['monitor', '--count', '0'], {}, "--count '0' is not a positive whole number"],
 ];
 

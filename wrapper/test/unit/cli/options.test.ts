@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   parseDuration,
   parseHttpUrl,
+  parseLabel,
   parseNameList,
   parsePort,
   parsePositiveInt,
@@ -196,5 +197,23 @@ describe('environment variables go through the same parsers', () => {
     expect(resolveExportConfig({ CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '500' }).timeoutMs).toBe(500);
     expect(resolveExportConfig({ CLAUDE_OTEL_EXPORT_TIMEOUT_MS: ' ' }).timeoutMs).toBe(2000);
     expect(resolveExportConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: '' }).endpoint).toBe('http://localhost:4317');
+  });
+});
+
+describe('parseLabel', () => {
+  it.each(['main', 'swarm', 'ci.nightly', 'agent_1', 'a-b', '1st'])('%j is a label', (value) => {
+    expect(parseLabel(value, '--operation')).toBe(value);
+  });
+
+  it.each(['', 'a b', 'x'.repeat(65), 'ünï', 'a,b', 'a"b'])('%j is rejected', (value) => {
+    const e = usageErrorOf(() => parseLabel(value, '--operation'));
+    expect(e.message).toBe(`--operation '${value}' is not a valid name`);
+  });
+});
+
+describe('messages quote a value on one line', () => {
+  it('escapes control characters in the value', () => {
+    const e = usageErrorOf(() => parseLabel('a\nb\u001b[31m', '--agent'));
+    expect(e.message).toBe("--agent 'a\\nb\\u001b[31m' is not a valid name");
   });
 });
