@@ -2,6 +2,7 @@
 // Grafana-managed alerts lives here, so one change (or one override file) moves all of them.
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
+import { PROMETHEUS_SERIES } from '../../wrapper/src/export/metric-points.js';
 import { BUILTIN_PRICE_TABLE } from '../../wrapper/src/pricing/price-table-data.js';
 import { type CachePrice, cachePricesFrom } from './cache-prices.js';
 
@@ -15,9 +16,10 @@ export const defaultConfig = {
     tempoUid: 'claude-otel-tempo',
   },
   metrics: {
-    tokens: 'openai_tokens_total',
-    cost: 'openai_token_cost_total',
-    duration: 'openai_request_duration_ms',
+    // The contract's names come from the wrapper's metric contract (one home).
+    tokens: PROMETHEUS_SERIES.tokens.name,
+    cost: PROMETHEUS_SERIES.cost.name,
+    duration: PROMETHEUS_SERIES.duration.name,
     ccCost: 'claude_code_cost_usage_USD_total',
     ccTokens: 'claude_code_token_usage_tokens_total',
     ccSessions: 'claude_code_session_count_total',

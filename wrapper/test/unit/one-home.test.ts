@@ -19,6 +19,7 @@ const sources = ['wrapper/src', 'grafana/src'].flatMap((dir) =>
 const HOMES: [name: string, literal: string, home: string][] = [
   ['DEFAULT_OTLP_ENDPOINT', "'http://localhost:4317'", 'wrapper/src/export/config.ts'],
   ['SYNTHETIC_MODEL', "'<synthetic>'", 'wrapper/src/stream/schema.ts'],
+  ['PROMETHEUS_SERIES', "'openai_tokens_total'", 'wrapper/src/export/metric-points.ts'],
 ];
 
 describe('one home per contract constant', () => {
