@@ -10,6 +10,8 @@ const steps = [
   ['npx', ['tsx', 'grafana/gen.ts', ...process.argv.slice(2)]],
   // Re-records the stream-json fixtures with the pinned Claude Code (a few seconds, loopback only).
   ['npx', ['tsx', 'wrapper/test/fixtures/record-streams.ts']],
+  // The GitHub Action's one-file CLI (dist/claude-otel.mjs), rebuilt from the sources.
+  ['node', ['scripts/bundle-action.mjs']],
 ];
 
 for (const [cmd, args] of steps) {

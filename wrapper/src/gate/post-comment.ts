@@ -3,7 +3,7 @@
 // token, a fork's read-only token, an API error, a timeout) comes back as a warning, so the gate's
 // verdict and exit code stay its own.
 import fs from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GateResult } from './decide.js';
 import { GithubClient, type IssueComment } from './github-api.js';
 import {

@@ -2,7 +2,7 @@
 // a budget bar, the PR's running total, the median of recent PRs) and the data it keeps in a
 // hidden marker. The comment is the PR's history: each counted ledger run's id with its cost and
 // tokens, so a later run adds only runs not already there and nothing is counted twice.
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatInt, formatUsd, roundUsd } from '../report/format-values.js';
 import type { GateResult } from './decide.js';
 import { budgetBar, usageBlocks } from './usage-markdown.js';
