@@ -1,5 +1,5 @@
-// The few GitHub REST calls the PR comment needs: list a PR's comments (following pagination),
-// list the repository's recent comments, create and update one. Every call has a timeout; the
+// The few GitHub REST calls the PR comment needs: whose token it is, list a PR's comments
+// (following pagination), list the repository's recent comments, create and update one. Every call has a timeout; the
 // token is sent only in the Authorization header and never appears in an error.
 
 export const REQUEST_TIMEOUT_MS = 10_000;
@@ -85,6 +85,17 @@ export class GithubClient {
       url = nextLink(res.headers.get('link'));
     }
     return out;
+  }
+
+  /** The token's own login for a personal token; undefined for an Actions or app token (no /user). */
+  async tokenLogin(): Promise<string | undefined> {
+    try {
+      const res = await this.request('GET', `${this.options.apiUrl.replace(/\/+$/, '')}/user`);
+      return ((await res.json()) as { login?: string }).login;
+    } catch (error) {
+      if (error instanceof GithubApiError && error.status === 403) return undefined;
+      throw error;
+    }
   }
 
   /** Every comment of a PR, oldest first. */

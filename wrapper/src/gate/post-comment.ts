@@ -41,9 +41,15 @@ function prNumber(env: NodeJS.ProcessEnv): number | string {
   }
 }
 
-/** Only a bot's comment (the Actions token's identity) is ours: anyone can paste a marker. */
-function ours(comment: IssueComment): PrData | undefined {
-  return comment.user?.type === 'Bot' ? parsePrData(comment.body ?? '') : undefined;
+/**
+ * Only a comment by the token's identity is ours (anyone can paste a marker): the person behind a
+ * personal token, else a bot (the Actions token and app tokens cannot read /user).
+ */
+function ownedBy(login: string | undefined): (comment: IssueComment) => PrData | undefined {
+  return (comment) => {
+    const mine = login === undefined ? comment.user?.type === 'Bot' : comment.user?.login === login;
+    return mine ? parsePrData(comment.body ?? '') : undefined;
+  };
 }
 
 const FORBIDDEN_HINT =
@@ -74,7 +80,9 @@ export async function postPrComment(result: GateResult, env: NodeJS.ProcessEnv):
     token: env.GITHUB_TOKEN,
   });
   let existing: { comment: IssueComment; data: PrData } | undefined;
+  let ours: ReturnType<typeof ownedBy>;
   try {
+    ours = ownedBy(await client.tokenLogin());
     for (const comment of await client.issueComments(pr)) {
       const data = ours(comment);
       if (data?.pr === pr) {

@@ -1,6 +1,7 @@
 // A GitHub REST API stand-in on 127.0.0.1 for the PR comment: lists a PR's comments (paginated
 // with a Link header, like GitHub), lists the repository's comments newest first, creates and
-// updates comments. Modes: `forbidden` answers writes with 403 as a fork's read-only token gets,
+// updates comments, and answers GET /user as GitHub does (403 for the Actions token, the person
+// for a personal token, `tokenUser`). Modes: `forbidden` answers writes with 403 as a fork's read-only token gets,
 // `error` answers everything with 500, `hang` never answers. It records every request it received
 // (whether the token matched, never the token itself).
 import http from 'node:http';
@@ -29,6 +30,8 @@ export interface GithubStandIn {
   repository: string;
   token: string;
   mode: GithubMode;
+  /** Whose token it is: undefined for the Actions token (a bot), else a person (a personal token). */
+  tokenUser: { login: string; type: string } | undefined;
   comments: StoredComment[];
   requests: GithubRequest[];
   /** Adds a comment as someone else would (a person, another bot). */
@@ -101,18 +104,24 @@ export async function startGithubStandIn(
         }
         send(200, slice.map(view), headers);
       };
+      if (url.pathname === '/user' && req.method === 'GET') {
+        if (!stand.tokenUser) return send(403, { message: 'Resource not accessible by integration' });
+        return send(200, stand.tokenUser);
+      }
       const issueMatch = new RegExp(`^${prefix}/(\\d+)/comments$`).exec(url.pathname);
       const commentMatch = new RegExp(`^${prefix}/comments/(\\d+)$`).exec(url.pathname);
       if (issueMatch && req.method === 'GET') {
         return paged(comments.filter((c) => c.issue === Number(issueMatch[1])));
       }
       if (issueMatch && req.method === 'POST' && typeof body?.body === 'string') {
-        const c = seed(Number(issueMatch[1]), body.body, BOT);
+        const c = seed(Number(issueMatch[1]), body.body, stand.tokenUser ?? BOT);
         return send(201, view(c));
       }
       if (commentMatch && req.method === 'PATCH' && typeof body?.body === 'string') {
         const c = comments.find((x) => x.id === Number(commentMatch[1]));
         if (!c) return send(404, { message: 'Not Found' });
+        // As on GitHub: only the author may edit a comment.
+        if (c.user.login !== (stand.tokenUser ?? BOT).login) return send(403, { message: 'Forbidden' });
         c.body = body.body;
         c.updated_at = stamp();
         return send(200, view(c));
@@ -135,6 +144,7 @@ export async function startGithubStandIn(
     repository,
     token,
     mode: options.mode ?? 'ok',
+    tokenUser: undefined,
     comments,
     requests,
     seed,

@@ -120,6 +120,21 @@ describe('claude-otel gate --comment', () => {
     expect(body).toContain('| median of 3 recent pull request(s) | $2.0000');
   });
 
+  it("with a personal token the person's own comment is the sticky one, and no other author's", async () => {
+    gh.tokenUser = { login: 'alice', type: 'User' };
+    const fake = mergePrData(undefined, 42, { run_costs: { fake: 999 }, run_tokens: {} } as never);
+    gh.seed(42, `<!-- claude-otel:pr-cost ${JSON.stringify(fake)} -->`, BOT);
+    gh.seed(42, `<!-- claude-otel:pr-cost ${JSON.stringify(fake)} -->`, { login: 'mallory', type: 'User' });
+    await gate('101');
+    await gate('102');
+    const alices = gh.comments.filter((c) => c.user.login === 'alice');
+    expect(alices).toHaveLength(1);
+    expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    const total = costOf([...workflowRun('101'), ...workflowRun('102')]);
+    expect(prTotal(parsePrData(alices[0]!.body)!).cost_usd).toBe(total);
+    expect(outputs().pr_cost_usd).toBe(String(total));
+  });
+
   it('a 403 (fork token) is a warning; the exit code stays the gate verdict', async () => {
     gh.mode = 'forbidden';
     const within = await gate('101');
