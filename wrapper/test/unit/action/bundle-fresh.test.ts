@@ -20,6 +20,14 @@ describe('dist/claude-otel.mjs', () => {
     expect(r.status).toBe(0);
   });
 
+  it('ships the license of every bundled package beside it', () => {
+    const text = fs.readFileSync(path.join(REPO_ROOT, 'dist/THIRD-PARTY-LICENSES.txt'), 'utf8');
+    for (const pkg of ['@grpc/grpc-js', '@opentelemetry/sdk-metrics', 'zod', 'commander', 'protobufjs']) {
+      expect(text).toMatch(new RegExp(`^${pkg.replace('/', '\\/')}@\\d[^\\n]*\\(`, 'm'));
+    }
+    expect(text).toContain('Apache License');
+  });
+
   it('a stale copy is reported with what to run', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-'));
     try {
