@@ -17,6 +17,8 @@ const steps = [
   ],
   // Re-records the stream-json fixtures with the pinned Claude Code (a few seconds, loopback only).
   ['npx', ['tsx', 'wrapper/test/fixtures/record-streams.ts']],
+  // The GitHub Action's one-file CLI (dist/claude-otel.mjs), rebuilt from the sources.
+  ['node', ['scripts/bundle-action.mjs']],
 ];
 
 for (const [cmd, args, env] of steps) {

@@ -1,10 +1,11 @@
 // `claude-otel gate`: exit 0 within budget, 1 over it; in GitHub Actions also an annotation, a
-// step summary and step outputs.
+// step summary and step outputs, and with --comment the pull request's sticky cost comment.
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { ClaudeOtelError, EXIT } from '../errors.js';
 import { decideGate } from '../gate/decide.js';
-import { annotation, stepOutputs, stepSummary } from '../gate/github.js';
+import { annotation, stepOutputs, stepSummary, warningAnnotation } from '../gate/github.js';
+import { postPrComment } from '../gate/post-comment.js';
 import { parseScope } from '../gate/scope.js';
 import { loadReportRuns } from '../report/load-runs.js';
 import type { CliContext } from './context.js';
@@ -15,6 +16,7 @@ interface GateFlags {
   maxTokens?: string;
   scope?: string;
   json?: boolean;
+  comment?: boolean;
 }
 
 function appendTo(file: string | undefined, text: string): void {
@@ -34,6 +36,10 @@ export function registerGate(program: Command, ctx: CliContext): void {
     .option('--max-tokens <n>', 'budget in tokens (all types)')
     .option('--scope <scope>', 'ci-run (default in GitHub Actions) | since:<time> | swarm:<id>')
     .option('--json', 'print the decision as JSON on stdout')
+    .option(
+      '--comment',
+      'on a pull_request event, create or update the PR cost comment (never fails the gate)',
+    )
     .action(async (flags: GateFlags) => {
       const maxUsd = parseUsd(flags.maxUsd, '--max-usd');
       const maxTokens =
@@ -44,12 +50,20 @@ export function registerGate(program: Command, ctx: CliContext): void {
       for (const w of warnings) ctx.stderr.write(`claude-otel: warning: ${w}\n`);
       const result = decideGate(runs, scope, { maxUsd, maxTokens });
       const inActions = ctx.env.GITHUB_ACTIONS === 'true';
+      const comment = flags.comment ? await postPrComment(result, ctx.env) : undefined;
+      if (comment?.note) ctx.stderr.write(`claude-otel gate: ${comment.note}\n`);
+      if (comment?.posted) ctx.stderr.write(`claude-otel gate: PR comment ${comment.posted}\n`);
+      if (comment?.warning) {
+        // Workflow commands are read from stdout.
+        if (inActions) ctx.stdout.write(`${warningAnnotation('claude-otel PR comment', comment.warning)}\n`);
+        else ctx.stderr.write(`claude-otel: warning: ${comment.warning}\n`);
+      }
       if (inActions) {
         const note = annotation(result);
-        // Workflow commands are read from stdout.
         if (note) ctx.stdout.write(`${note}\n`);
-        appendTo(ctx.env.GITHUB_STEP_SUMMARY, stepSummary(result));
-        appendTo(ctx.env.GITHUB_OUTPUT, stepOutputs(result));
+        const extras = { prCostUsd: comment?.prCostUsd ?? null };
+        appendTo(ctx.env.GITHUB_STEP_SUMMARY, stepSummary(result, extras));
+        appendTo(ctx.env.GITHUB_OUTPUT, stepOutputs(result, extras));
       }
       if (flags.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       const t = result.totals;

@@ -1,7 +1,9 @@
-// Decides a cost gate: sums the runs in scope and compares them with the budget. Pure.
+// Decides a cost gate: sums the runs in scope and compares them with the budget, with the same
+// breakdowns by model and agent that reports use (for the step summary and the PR comment). Pure.
 import { usageError } from '../errors.js';
+import { type BreakdownRow, buildReport } from '../report/build-report.js';
 import type { ReportRun } from '../report/load-runs.js';
-import { addRun, type Totals, zeroTotals } from '../report/totals.js';
+import type { Totals } from '../report/totals.js';
 import { describeScope, type GateScope, inScope } from './scope.js';
 
 export interface GateLimits {
@@ -15,21 +17,39 @@ export interface GateResult {
   totals: Totals;
   max_usd: number;
   max_tokens: number | null;
+  /** Share of max_usd used, in percent (one decimal); null when the budget is 0. */
+  budget_used_percent: number | null;
   /** Why the gate failed (empty when within budget). */
   reasons: string[];
   unknown_models: string[];
+  by_model: BreakdownRow[];
+  by_agent: BreakdownRow[];
+  /** Each counted ledger run's id and cost: what a PR's running total is kept from. */
+  run_costs: Record<string, number>;
+  run_tokens: Record<string, number>;
+}
+
+function runTokens(run: ReportRun): number {
+  let total = 0;
+  for (const model in run.models) total += run.models[model]!.total;
+  return total;
+}
+
+export function budgetUsedPercent(costUsd: number, maxUsd: number): number | null {
+  if (maxUsd <= 0) return null;
+  return Math.round((costUsd / maxUsd) * 1000) / 10;
 }
 
 export function decideGate(runs: ReportRun[], scope: GateScope, limits: GateLimits): GateResult {
-  const totals = zeroTotals();
-  const unknown = new Set<string>();
-  for (const run of runs) {
-    if (!inScope(run, scope)) continue;
-    addRun(totals, run);
-    for (const m of run.unknown_models) unknown.add(m);
-  }
+  const counted = runs.filter((run) => inScope(run, scope));
+  const report = buildReport(counted, {
+    window: { since: new Date(0), until: new Date(0) },
+    breakdown: ['model', 'agent'],
+    costAnalysis: false,
+  });
+  const { sessions: _sessions, ...totals } = report.totals;
   // One swarm's id names runs that exist: a mistyped id must not pass a gate with nothing counted.
-  if (scope.kind === 'swarm' && totals.runs === 0) {
+  if (scope.kind === 'swarm' && counted.length === 0) {
     throw usageError(
       `no run matched --scope swarm:${scope.id}`,
       'use the invocation_id that `claude-otel swarm --json` prints (see `claude-otel report --json`)',
@@ -48,7 +68,12 @@ export function decideGate(runs: ReportRun[], scope: GateScope, limits: GateLimi
     totals,
     max_usd: limits.maxUsd,
     max_tokens: limits.maxTokens ?? null,
+    budget_used_percent: budgetUsedPercent(totals.cost_usd, limits.maxUsd),
     reasons,
-    unknown_models: [...unknown].sort(),
+    unknown_models: report.unknown_models,
+    by_model: report.breakdowns.model ?? [],
+    by_agent: report.breakdowns.agent ?? [],
+    run_costs: Object.fromEntries(counted.map((run) => [run.run_id, run.cost_usd])),
+    run_tokens: Object.fromEntries(counted.map((run) => [run.run_id, runTokens(run)])),
   };
 }

@@ -27,7 +27,8 @@ export interface ReportOptions {
   window: TimeWindow;
   breakdown: Dimension[];
   costAnalysis: boolean;
-  table: PriceTable;
+  /** Needed for the cost analysis only. */
+  table?: PriceTable;
   warnings?: string[];
 }
 
@@ -67,7 +68,7 @@ export function buildReport(runs: ReportRun[], options: ReportOptions): Report {
     unknown_models: [...unknown].sort(),
     warnings: options.warnings ?? [],
   };
-  if (options.costAnalysis) report.cost_analysis = analyzeCosts(runs, options.table);
+  if (options.costAnalysis && options.table) report.cost_analysis = analyzeCosts(runs, options.table);
   return report;
 }
 

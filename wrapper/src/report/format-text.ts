@@ -26,16 +26,19 @@ export function formatTable(report: Report): string {
 
 const escapeCell = (c: string) => c.replace(/\|/g, '\\|');
 
+/** One section as a markdown table (header, alignment row, rows), without its title. */
+export function markdownTable(section: Pick<Section, 'header' | 'rows' | 'numeric'>): string[] {
+  return [
+    `| ${section.header.map(escapeCell).join(' | ')} |`,
+    `|${section.header.map((_, i) => (section.numeric.includes(i) ? ' ---: ' : ' --- ')).join('|')}|`,
+    ...section.rows.map((row) => `| ${row.map(escapeCell).join(' | ')} |`),
+  ];
+}
+
 export function formatMarkdown(report: Report): string {
   const out: string[] = [];
   for (const section of reportSections(report)) {
-    out.push(`### ${section.title}`, '');
-    out.push(`| ${section.header.map(escapeCell).join(' | ')} |`);
-    out.push(
-      `|${section.header.map((_, i) => (section.numeric.includes(i) ? ' ---: ' : ' --- ')).join('|')}|`,
-    );
-    for (const row of section.rows) out.push(`| ${row.map(escapeCell).join(' | ')} |`);
-    out.push('');
+    out.push(`### ${section.title}`, '', ...markdownTable(section), '');
   }
   const n = notes(report);
   if (n.length > 0) out.push(...n.map((x) => `> ${x}`), '');

@@ -33,6 +33,12 @@ describe('GitHub Action', () => {
     expect(gate.run).toContain('claude-otel "${args[@]}"');
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, literally
     expect(action.outputs.cost_usd.value).toBe('${{ steps.gate.outputs.cost_usd }}');
+    for (const name of ['tokens', 'within_budget', 'runs', 'budget_used_percent', 'pr_cost_usd']) {
+      expect(action.outputs[name]?.value, name).toBe(`\${{ steps.gate.outputs.${name} }}`);
+    }
+    // Nothing published is needed: by default claude-otel runs from the action's own checkout.
+    expect(action.inputs['claude-otel-version'].default).toBe('');
+    expect(fs.existsSync(path.join(ROOT, 'dist/claude-otel.mjs'))).toBe(true);
   });
 
   it('actionlint passes on every workflow (and the action inputs they use)', () => {
