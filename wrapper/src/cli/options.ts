@@ -5,7 +5,12 @@ import { usageError } from '../errors.js';
 
 /** A value as quoted in a message: control characters escaped, so the error stays one line. */
 function quote(value: string): string {
-  return `'${value.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}'`;
+  let out = '';
+  for (const c of value) {
+    const code = c.charCodeAt(0);
+    out += code < 0x20 || code === 0x7f ? JSON.stringify(c).slice(1, -1) : c;
+  }
+  return `'${out}'`;
 }
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
