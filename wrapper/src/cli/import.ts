@@ -38,8 +38,13 @@ export function registerImport(program: Command, ctx: CliContext): void {
           `claude-otel: warning: no price for ${result.unknown_models.join(', ')}: cost not counted\n`,
         );
       }
-      if (result.skipped_lines > 0)
-        ctx.stderr.write(`claude-otel: warning: ${result.skipped_lines} damaged line(s) skipped\n`);
+      if (result.damaged_lines > 0)
+        ctx.stderr.write(`claude-otel: warning: ${result.damaged_lines} damaged line(s) skipped\n`);
+      if (result.untyped_lines > 0) {
+        ctx.stderr.write(
+          `claude-otel: warning: ${result.untyped_lines} line(s) without a "type" skipped (not Claude Code transcript lines)\n`,
+        );
+      }
       ctx.exitCode = 0;
     });
 }

@@ -27,6 +27,7 @@ export function turnDetails(run: RunRecord, table: PriceTable): TurnDetail[] {
       output: t.output,
       cache_read: t.cache_read,
       cache_creation: t.cache_creation,
+      cache_creation_1h: t.cache_creation_1h ?? 0,
     };
     return price ? priceRequest(price.rates, usage) : t.input + t.output + t.cache_read + t.cache_creation;
   });

@@ -1,0 +1,125 @@
+// Subagents end to end: the real Claude Code CLI, driven by the scripted endpoint, runs a subagent
+// (on another model) through its Agent tool inside `claude-otel swarm`. The run's totals equal
+// what the endpoint served and Claude Code's modelUsage; its turns carry each message's final
+// usage and add up to those totals; `import` afterwards adds nothing; and when plain `claude`
+// resumes the session later, import adds exactly the resumed part.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLedger } from '../../src/ledger/read.js';
+import type { RunRecord } from '../../src/ledger/schema.js';
+import { loadPriceTable } from '../../src/pricing/price-table.js';
+import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { servedUsage } from '../support/expected-usage.js';
+import { turnUsage } from '../support/scripted-api/scenario.js';
+import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
+
+let api: ScriptedApi;
+let sandbox: Sandbox;
+const table = loadPriceTable({});
+
+beforeAll(async () => {
+  api = await startScriptedApi();
+  sandbox = makeSandbox(api.url);
+});
+
+afterAll(async () => {
+  await api?.close();
+  sandbox?.cleanup();
+});
+
+function plainClaude(args: string[]): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(CLAUDE_BIN, args, { cwd: sandbox.workdir, env: sandbox.env, stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+    child.once('error', reject);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve(code);
+    });
+  });
+}
+
+const tokens = (r: RunRecord) => Object.values(r.models).reduce((n, u) => n + u.total, 0);
+
+describe('a swarm run with a subagent on another model', () => {
+  it('is recorded exactly, per run and per turn, and import adds nothing', async () => {
+    const prompt =
+      'delegate [[scenario:agent tag=sub1 in=800 out=40 cr=1000 sub_turns=2 sub_model=haiku sub_in=300 sub_out=45]]';
+    const r = await runCli(['swarm', prompt, '--json', '--', '--model', 'claude-sonnet-4-5'], sandbox);
+    expect(r.code, r.stderr).toBe(0);
+    const { runs } = readLedger({ env: sandbox.env, strict: true });
+    expect(runs).toHaveLength(1);
+    const run = runs[0]!;
+    // What the endpoint served, main thread and subagent: 2 sonnet requests, 3 haiku requests.
+    const served = servedUsage(api.requests, 'sub1', table);
+    expect(Object.keys(served).sort()).toEqual(['claude-haiku-5-5', 'claude-sonnet-4-5']);
+    expect(served['claude-haiku-5-5']!.requests).toBe(3);
+    for (const [model, s] of Object.entries(served)) {
+      const u = run.models[model]!;
+      expect([u.prompt, u.completion, u.cache_read, u.cache_creation], model).toEqual([
+        s.prompt,
+        s.completion,
+        s.cache_read,
+        s.cache_creation,
+      ]);
+      expect(u.cost_usd!, model).toBeCloseTo(s.cost_usd, 12);
+    }
+    expect(run.cost_source).toBe('claude');
+    expect(run.cost_usd).toBeCloseTo(
+      Object.values(served).reduce((n, s) => n + s.cost_usd, 0),
+      12,
+    );
+
+    // Per turn: the final usage of every request served, subagent's last message included.
+    expect(run.turns_source).toBe('transcript');
+    const servedTurns = api.requests
+      .filter((q) => q.params.tag === 'sub1')
+      .map((q) => {
+        const u = turnUsage({ name: q.scenario ?? 'hello', params: q.params }, q.turn);
+        return `${q.model} ${u.input_tokens} ${u.output_tokens} ${u.cache_read_input_tokens} ${u.cache_creation_input_tokens}`;
+      })
+      .sort();
+    const turns = run.turns
+      .map((t) => `${t.model} ${t.input} ${t.output} ${t.cache_read} ${t.cache_creation}`)
+      .sort();
+    expect(turns).toEqual(servedTurns);
+    expect(run.turns.filter((t) => t.subagent)).toHaveLength(3);
+
+    // Importing Claude Code's transcripts of this session adds nothing.
+    const imported = await runCli(['import', '--json'], sandbox);
+    expect(imported.code, imported.stderr).toBe(0);
+    const result = JSON.parse(imported.stdout) as { records: number; known: number; messages: number };
+    expect(result.messages).toBe(5);
+    expect(result.known).toBe(5);
+    expect(result.records).toBe(0);
+    expect(readLedger({ env: sandbox.env }).runs).toHaveLength(1);
+
+    // Plain claude resumes the session later: import adds the resumed request, and only it.
+    const before = api.requests.length;
+    const code = await plainClaude([
+      '-p',
+      'and one more thing',
+      '--resume',
+      run.session_id!,
+      '--model',
+      'claude-sonnet-4-5',
+      '--output-format',
+      'json',
+    ]);
+    expect(code).toBe(0);
+    const resumed = api.requests.slice(before).filter((q) => q.stream);
+    expect(resumed.length).toBeGreaterThan(0);
+    const resumedTokens = resumed.reduce((n, q) => {
+      const u = turnUsage({ name: q.scenario ?? 'hello', params: q.params }, q.turn);
+      return n + u.input_tokens + u.output_tokens + u.cache_read_input_tokens + u.cache_creation_input_tokens;
+    }, 0);
+    const again = await runCli(['import', '--json'], sandbox);
+    expect(again.code, again.stderr).toBe(0);
+    const second = JSON.parse(again.stdout) as { records: number; tokens: number };
+    expect(second.tokens).toBe(resumedTokens);
+    const after = readLedger({ env: sandbox.env }).runs;
+    expect(after.reduce((n, x) => n + tokens(x), 0)).toBe(tokens(run) + resumedTokens);
+    expect(path.isAbsolute(sandbox.home)).toBe(true);
+  });
+});
