@@ -7,7 +7,7 @@ import { spansFor } from '../../../src/export/span-model.js';
 import { type RunRecord, runRecordSchema } from '../../../src/ledger/schema.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
-import { turnDetails } from '../../../src/report/run-detail.js';
+import { formatRunDetail, turnDetails } from '../../../src/report/run-detail.js';
 import { buildRunRecord } from '../../../src/run/build-record.js';
 import { SIDE_CALLS_ID } from '../../../src/run/transcript-turns.js';
 import { RunAccumulator } from '../../../src/stream/run-accumulator.js';
@@ -123,6 +123,8 @@ describe('per-turn figures from the transcript', () => {
     expect(r.message_ids).not.toContain(side[0]!.message_id);
     for (const [model, u] of Object.entries(s.result.modelUsage!))
       expect(sum(r.turns, model, 'output'), model).toBe(u.outputTokens);
+    const shown = formatRunDetail(r, turnDetails(r, table)).split('\n');
+    expect(shown.filter((l) => l.includes('(side calls'))).toHaveLength(1);
   });
 
   it('without a transcript, turns are as streamed and marked so', () => {
@@ -130,5 +132,10 @@ describe('per-turn figures from the transcript', () => {
     const r = record(s, undefined);
     expect(r.turns_source).toBe('stream');
     expect(r.turns.map((t) => t.output)).toEqual([1, 1, 1]);
+    expect(formatRunDetail(r, turnDetails(r, table))).toContain('(no transcript found');
+    const withTranscript = record(s, foldTranscriptFiles(s.files));
+    expect(formatRunDetail(withTranscript, turnDetails(withTranscript, table))).not.toContain(
+      'no transcript',
+    );
   });
 });
