@@ -102,7 +102,7 @@ export function knownUsage(env: NodeJS.ProcessEnv): KnownUsage {
 }
 
 /** Records are written in batches of about this many bytes (one write and fsync per month file). */
-const FLUSH_BYTES = 8 << 20;
+const FLUSH_BYTES = 1 << 20;
 
 /**
  * Imports every transcript under `from`, one file at a time: memory holds one file's messages,

@@ -130,7 +130,8 @@ export class TranscriptFold {
     // Cheap filters first: most lines are user turns, attachments and bookkeeping, and a line that
     // starts with its type needs no parse unless it may be an assistant message or a tool error.
     const toolError = line.includes('"is_error":true') && line.includes('"tool_result"');
-    const candidate = line.includes('"assistant"') && line.includes('"usage"');
+    // A raw "type":"assistant" cannot occur inside a JSON string (its quotes would be escaped).
+    const candidate = line.includes('"type":"assistant"') && line.includes('"usage"');
     if (!candidate && !toolError) {
       // Most lines: no parse, only a scan for a top-level "type" key and balanced brackets.
       const shape = lineShape(line);

@@ -104,5 +104,11 @@ describe('forEachFileLine', () => {
     const read: string[] = [];
     forEachFileLine(file, (l) => read.push(l));
     expect(read).toEqual(lines);
+    // A two-byte character cut by the chunk boundary, the first byte alone in the first chunk.
+    const cut = ['y'.repeat((1 << 20) - 1) + 'é' + 'z', 'next'];
+    fs.writeFileSync(file, `${cut.join('\n')}\n`);
+    const again: string[] = [];
+    forEachFileLine(file, (l) => again.push(l));
+    expect(again).toEqual(cut);
   });
 });
