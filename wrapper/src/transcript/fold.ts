@@ -76,6 +76,8 @@ export interface FoldedTranscript {
   untyped: number;
 }
 
+/** Assistant lines validated without zod's JIT before it is worth compiling the schema. */
+const JIT_AFTER = 200;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
@@ -124,6 +126,7 @@ export class TranscriptFold {
   private readonly toolNames = new Map<string, string>();
   private damaged = 0;
   private untyped = 0;
+  private assistantLines = 0;
 
   push(line: string): void {
     if (line.length === 0 || line.trim().length === 0) return;
@@ -153,7 +156,9 @@ export class TranscriptFold {
     }
     if (toolError) collectToolErrors(value, this.toolErrors);
     if (!candidate || type !== 'assistant') return;
-    const parsed = assistantLineSchema.safeParse(value);
+    // zod compiles a schema on its first JIT parse (tens of ms): not worth it for the few messages
+    // of one run read after Claude Code exits, only for a long import.
+    const parsed = assistantLineSchema.safeParse(value, { jitless: ++this.assistantLines <= JIT_AFTER });
     if (!parsed.success) {
       this.damaged++;
       return;
