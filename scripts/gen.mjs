@@ -10,6 +10,8 @@ const steps = [
   ['npx', ['tsx', 'grafana/gen.ts', ...process.argv.slice(2)]],
   // Re-records the stream-json fixtures with the pinned Claude Code (a few seconds, loopback only).
   ['npx', ['tsx', 'wrapper/test/fixtures/record-streams.ts']],
+  // Re-records the transcript fixtures (main and subagent transcripts, and each run's stream).
+  ['npx', ['tsx', 'wrapper/test/fixtures/transcripts/record-transcripts.ts']],
 ];
 
 for (const [cmd, args] of steps) {
