@@ -42,66 +42,82 @@ function plainClaude(args: string[]): Promise<number | null> {
 
 const tokens = (r: RunRecord) => Object.values(r.models).reduce((n, u) => n + u.total, 0);
 
-describe('a swarm run with a subagent on another model', () => {
+describe('swarm runs with subagents on another model and on the same one', () => {
   it('is recorded exactly, per run and per turn, and import adds nothing', async () => {
-    const prompt =
-      'delegate [[scenario:agent tag=sub1 in=800 out=40 cr=1000 sub_turns=2 sub_model=haiku sub_in=300 sub_out=45]]';
-    const r = await runCli(['swarm', prompt, '--json', '--', '--model', 'claude-sonnet-4-5'], sandbox);
+    // Two agents: one whose subagent runs on haiku, one whose subagent stays on the main model.
+    const prompts = [
+      'delegate [[scenario:agent tag=sub1 in=800 out=40 cr=1000 sub_turns=2 sub_model=haiku sub_in=300 sub_out=45]]',
+      'delegate [[scenario:agent tag=sub2 in=500 sub_turns=1 sub_in=250 sub_out=33]]',
+    ];
+    const r = await runCli(
+      ['swarm', ...prompts, '--parallel', '2', '--json', '--', '--model', 'claude-sonnet-4-5'],
+      sandbox,
+    );
     expect(r.code, r.stderr).toBe(0);
     const { runs } = readLedger({ env: sandbox.env, strict: true });
-    expect(runs).toHaveLength(1);
-    const run = runs[0]!;
-    // What the endpoint served, main thread and subagent: 2 sonnet requests, 3 haiku requests.
-    const served = servedUsage(api.requests, 'sub1', table);
-    expect(Object.keys(served).sort()).toEqual(['claude-haiku-5-5', 'claude-sonnet-4-5']);
-    expect(served['claude-haiku-5-5']!.requests).toBe(3);
-    for (const [model, s] of Object.entries(served)) {
-      const u = run.models[model]!;
-      expect([u.prompt, u.completion, u.cache_read, u.cache_creation], model).toEqual([
-        s.prompt,
-        s.completion,
-        s.cache_read,
-        s.cache_creation,
-      ]);
-      expect(u.cost_usd!, model).toBeCloseTo(s.cost_usd, 12);
-    }
-    expect(run.cost_source).toBe('claude');
-    expect(run.cost_usd).toBeCloseTo(
-      Object.values(served).reduce((n, s) => n + s.cost_usd, 0),
-      12,
-    );
+    expect(runs).toHaveLength(2);
+    const byAgent = new Map(runs.map((x) => [x.agent, x]));
+    const expectedModels = { sub1: ['claude-haiku-5-5', 'claude-sonnet-4-5'], sub2: ['claude-sonnet-4-5'] };
+    for (const [i, tag] of (['sub1', 'sub2'] as const).entries()) {
+      const run = byAgent.get(`agent-${i + 1}`)!;
+      // What the endpoint served, main thread and subagent.
+      const served = servedUsage(api.requests, tag, table);
+      expect(Object.keys(served).sort(), tag).toEqual(expectedModels[tag]);
+      expect(Object.keys(run.models).sort(), tag).toEqual(expectedModels[tag]);
+      for (const [model, s] of Object.entries(served)) {
+        const u = run.models[model]!;
+        expect([u.prompt, u.completion, u.cache_read, u.cache_creation], `${tag} ${model}`).toEqual([
+          s.prompt,
+          s.completion,
+          s.cache_read,
+          s.cache_creation,
+        ]);
+        expect(u.cost_usd!, `${tag} ${model}`).toBeCloseTo(s.cost_usd, 12);
+      }
+      expect(run.cost_source).toBe('claude');
+      expect(run.cost_usd).toBeCloseTo(
+        Object.values(served).reduce((n, s) => n + s.cost_usd, 0),
+        12,
+      );
 
-    // Per turn: the final usage of every request served, subagent's last message included.
-    expect(run.turns_source).toBe('transcript');
-    const servedTurns = api.requests
-      .filter((q) => q.params.tag === 'sub1')
-      .map((q) => {
-        const u = turnUsage({ name: q.scenario ?? 'hello', params: q.params }, q.turn);
-        return `${q.model} ${u.input_tokens} ${u.output_tokens} ${u.cache_read_input_tokens} ${u.cache_creation_input_tokens}`;
-      })
-      .sort();
-    const turns = run.turns
-      .map((t) => `${t.model} ${t.input} ${t.output} ${t.cache_read} ${t.cache_creation}`)
-      .sort();
-    expect(turns).toEqual(servedTurns);
-    expect(run.turns.filter((t) => t.subagent)).toHaveLength(3);
+      // Per turn: the final usage of every request served, the subagent's last message included.
+      expect(run.turns_source).toBe('transcript');
+      const servedTurns = api.requests
+        .filter((q) => q.params.tag === tag)
+        .map((q) => {
+          const u = turnUsage({ name: q.scenario ?? 'hello', params: q.params }, q.turn);
+          return `${q.model} ${u.input_tokens} ${u.output_tokens} ${u.cache_read_input_tokens} ${u.cache_creation_input_tokens}`;
+        })
+        .sort();
+      const turns = run.turns
+        .map((t) => `${t.model} ${t.input} ${t.output} ${t.cache_read} ${t.cache_creation}`)
+        .sort();
+      expect(turns, tag).toEqual(servedTurns);
+      expect(
+        run.turns.filter((t) => t.subagent),
+        tag,
+      ).toHaveLength(tag === 'sub1' ? 3 : 2);
+    }
+    const run = byAgent.get('agent-1')!;
+    const swarmTokens = runs.reduce((n, x) => n + tokens(x), 0);
+    const swarmCost = runs.reduce((n, x) => n + x.cost_usd, 0);
 
     // The same transcripts imported into an empty ledger give the same totals and cost.
     const fresh = { ...sandbox, env: { ...sandbox.env, CLAUDE_OTEL_HOME: path.join(sandbox.dir, 'fresh') } };
     const alone = await runCli(['import', '--json'], fresh);
     expect(alone.code, alone.stderr).toBe(0);
     const aloneResult = JSON.parse(alone.stdout) as { tokens: number; cost_usd: number };
-    expect(aloneResult.tokens).toBe(tokens(run));
-    expect(aloneResult.cost_usd).toBeCloseTo(run.cost_usd, 12);
+    expect(aloneResult.tokens).toBe(swarmTokens);
+    expect(aloneResult.cost_usd).toBeCloseTo(swarmCost, 12);
 
     // Importing Claude Code's transcripts of this session adds nothing.
     const imported = await runCli(['import', '--json'], sandbox);
     expect(imported.code, imported.stderr).toBe(0);
     const result = JSON.parse(imported.stdout) as { records: number; known: number; messages: number };
-    expect(result.messages).toBe(5);
-    expect(result.known).toBe(5);
+    expect(result.messages).toBe(5 + 4);
+    expect(result.known).toBe(5 + 4);
     expect(result.records).toBe(0);
-    expect(readLedger({ env: sandbox.env }).runs).toHaveLength(1);
+    expect(readLedger({ env: sandbox.env }).runs).toHaveLength(2);
 
     // Plain claude resumes the session later: import adds the resumed request, and only it.
     const before = api.requests.length;
@@ -127,6 +143,6 @@ describe('a swarm run with a subagent on another model', () => {
     const second = JSON.parse(again.stdout) as { records: number; tokens: number };
     expect(second.tokens).toBe(resumedTokens);
     const after = readLedger({ env: sandbox.env }).runs;
-    expect(after.reduce((n, x) => n + tokens(x), 0)).toBe(tokens(run) + resumedTokens);
+    expect(after.reduce((n, x) => n + tokens(x), 0)).toBe(swarmTokens + resumedTokens);
   });
 });
