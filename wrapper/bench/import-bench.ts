@@ -70,6 +70,10 @@ export async function benchImport(): Promise<BenchResult[]> {
       for (const line of fs.readFileSync(path.join(ledger, name), 'utf8').split('\n'))
         longest = Math.max(longest, Buffer.byteLength(line));
     }
+    // Again over the same history: everything is known now (the dedupe set holds every id).
+    const again = await importProcess(projects, env);
+    if (again.code !== 0) throw new Error(`second import exited ${again.code}`);
+    const second = JSON.parse(again.stdout) as { records: number; known: number };
     const t = history.tokens;
     const exact =
       result.messages === history.messages &&
@@ -98,6 +102,16 @@ export async function benchImport(): Promise<BenchResult[]> {
         unit: 'bytes',
         target: `<= ${MAX_RECORD_LINE_BYTES}`,
         ok: longest <= MAX_RECORD_LINE_BYTES && longest === result.longest_line_bytes,
+      },
+      {
+        name: `import of the same history again (${second.known} messages known): wall time / peak RSS`,
+        value: again.ms / 1000,
+        unit: `s / ${(again.peakKb / 1024).toFixed(1)} MB, ${second.records} records added`,
+        target: '0 records, RSS as above',
+        ok:
+          second.records === 0 &&
+          second.known === history.messages &&
+          again.peakKb / 1024 < largestMb + RSS_HEADROOM_MB,
       },
       {
         name: 'imported messages and tokens equal the generated history',
