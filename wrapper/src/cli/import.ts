@@ -1,14 +1,13 @@
 // `claude-otel import`: brings Claude Code's own session transcripts into the ledger, once.
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { importTranscripts } from '../import/import-transcripts.js';
 import { loadPriceTable } from '../pricing/price-table.js';
+import { claudeConfigDir } from '../transcript/locate.js';
 import type { CliContext } from './context.js';
 
 export function defaultTranscriptDir(env: NodeJS.ProcessEnv): string {
-  if (env.CLAUDE_CONFIG_DIR) return path.join(env.CLAUDE_CONFIG_DIR, 'projects');
-  return path.join(env.HOME || os.homedir(), '.claude', 'projects');
+  return path.join(claudeConfigDir(env), 'projects');
 }
 
 export function registerImport(program: Command, ctx: CliContext): void {

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.CLAUDE_CONFIG_DIR ?? path.join(env.HOME ?? os.homedir(), '.claude');
+  return env.CLAUDE_CONFIG_DIR || path.join(env.HOME || os.homedir(), '.claude');
 }
 
 /** The project directory name Claude Code uses for a working directory (short paths). */
