@@ -146,3 +146,22 @@ describe('swarm runs with subagents on another model and on the same one', () =>
     expect(after.reduce((n, x) => n + tokens(x), 0)).toBe(swarmTokens + resumedTokens);
   });
 });
+
+describe('a run under another Claude Code config directory', () => {
+  it('reads its transcript from $CLAUDE_CONFIG_DIR for the per-turn figures', async () => {
+    const other = makeSandbox(api.url);
+    try {
+      other.env.CLAUDE_CONFIG_DIR = path.join(other.dir, 'claude-config');
+      const r = await runCli(
+        ['swarm', 'go [[scenario:tools turns=2 tag=cfg1 out=77]]', '--', '--model', 'claude-sonnet-4-5'],
+        other,
+      );
+      expect(r.code, r.stderr).toBe(0);
+      const [run] = readLedger({ env: other.env, strict: true }).runs;
+      expect(run?.turns_source).toBe('transcript');
+      expect(run?.turns.map((t) => t.output)).toEqual([77, 82, 87]);
+    } finally {
+      other.cleanup();
+    }
+  });
+});
