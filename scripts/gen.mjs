@@ -17,6 +17,8 @@ const steps = [
   ],
   // Re-records the stream-json fixtures with the pinned Claude Code (a few seconds, loopback only).
   ['npx', ['tsx', 'wrapper/test/fixtures/record-streams.ts']],
+  // Re-records the transcript fixtures (main and subagent transcripts, and each run's stream).
+  ['npx', ['tsx', 'wrapper/test/fixtures/transcripts/record-transcripts.ts']],
   // The GitHub Action's one-file CLI (dist/claude-otel.mjs), rebuilt from the sources.
   ['node', ['scripts/bundle-action.mjs']],
 ];

@@ -27,6 +27,8 @@ async function main(): Promise<number> {
   if (pipeline) suites.push({ name: 'pipeline', run: pipeline });
   const reports = await optional('./report-bench.js', 'benchReports');
   if (reports) suites.push({ name: 'reports', run: reports });
+  const imports = await optional('./import-bench.js', 'benchImport');
+  if (imports) suites.push({ name: 'import', run: imports });
 
   let missed = 0;
   for (const suite of suites) {

@@ -1,14 +1,13 @@
 // `claude-otel import`: brings Claude Code's own session transcripts into the ledger, once.
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { importTranscripts } from '../import/import-transcripts.js';
 import { loadPriceTable } from '../pricing/price-table.js';
+import { claudeConfigDir } from '../transcript/locate.js';
 import type { CliContext } from './context.js';
 
 export function defaultTranscriptDir(env: NodeJS.ProcessEnv): string {
-  if (env.CLAUDE_CONFIG_DIR) return path.join(env.CLAUDE_CONFIG_DIR, 'projects');
-  return path.join(env.HOME || os.homedir(), '.claude', 'projects');
+  return path.join(claudeConfigDir(env), 'projects');
 }
 
 export function registerImport(program: Command, ctx: CliContext): void {
@@ -38,8 +37,13 @@ export function registerImport(program: Command, ctx: CliContext): void {
           `claude-otel: warning: no price for ${result.unknown_models.join(', ')}: cost not counted\n`,
         );
       }
-      if (result.skipped_lines > 0)
-        ctx.stderr.write(`claude-otel: warning: ${result.skipped_lines} damaged line(s) skipped\n`);
+      if (result.damaged_lines > 0)
+        ctx.stderr.write(`claude-otel: warning: ${result.damaged_lines} damaged line(s) skipped\n`);
+      if (result.untyped_lines > 0) {
+        ctx.stderr.write(
+          `claude-otel: warning: ${result.untyped_lines} line(s) without a "type" skipped (not Claude Code transcript lines)\n`,
+        );
+      }
       ctx.exitCode = 0;
     });
 }

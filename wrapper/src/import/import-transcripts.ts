@@ -1,5 +1,6 @@
-// The import shell: finds transcript files, learns what the ledger already holds, and appends the
-// new records in one write per month file (one fsync, not one per record), each queued for export.
+// The import shell: finds transcript files, learns what the ledger already holds, folds one file at
+// a time, and appends the new records in batches (one write and fsync per month file and batch),
+// each queued for export.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -8,18 +9,27 @@ import { appendLine } from '../ledger/append.js';
 import { runRecordSchema } from '../ledger/schema.js';
 import { ledgerPaths, runFileName } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
+import { TranscriptFold } from '../transcript/fold.js';
+import { forEachFileLine } from '../transcript/lines.js';
+import { CompactIdSet } from './id-set.js';
 import { type KnownUsage, recordsFromMessages } from './to-records.js';
-import { parseTranscript } from './transcript.js';
 
 export interface ImportResult {
   files: number;
   messages: number;
   known: number;
   records: number;
+  /** Lines left out: damaged_lines + untyped_lines. */
   skipped_lines: number;
+  /** Lines that are not JSON, or assistant lines of the wrong shape. */
+  damaged_lines: number;
+  /** JSON lines without a `type` (not lines Claude Code writes). */
+  untyped_lines: number;
   tokens: number;
   cost_usd: number;
   unknown_models: string[];
+  /** The longest ledger line this import wrote (bytes): at most MAX_RECORD_LINE_BYTES. */
+  longest_line_bytes: number;
 }
 
 export function findTranscripts(dir: string): string[] {
@@ -47,9 +57,9 @@ export function findTranscripts(dir: string): string[] {
   return out.sort();
 }
 
-/** What the ledger already accounts for: message ids, and spans of wrapper runs that list none. */
+/** What the ledger already accounts for: message ids, and the time spans of wrapper runs by session. */
 export function knownUsage(env: NodeJS.ProcessEnv): KnownUsage {
-  const known: KnownUsage = { messageIds: new Set(), sessionSpans: new Map() };
+  const known: KnownUsage = { messageIds: new CompactIdSet(), sessionSpans: new Map() };
   const { dir } = ledgerPaths(env);
   let names: string[] = [];
   try {
@@ -58,8 +68,8 @@ export function knownUsage(env: NodeJS.ProcessEnv): KnownUsage {
     return known;
   }
   for (const name of names) {
-    for (const line of fs.readFileSync(path.join(dir, name), 'utf8').split('\n')) {
-      if (!line) continue;
+    forEachFileLine(path.join(dir, name), (line) => {
+      if (!line) return;
       let r: {
         message_ids?: unknown;
         session_id?: unknown;
@@ -70,11 +80,14 @@ export function knownUsage(env: NodeJS.ProcessEnv): KnownUsage {
       try {
         r = JSON.parse(line);
       } catch {
-        continue;
+        return;
       }
       const ids = Array.isArray(r.message_ids) ? (r.message_ids as unknown[]) : [];
       for (const id of ids) if (typeof id === 'string') known.messageIds.add(id);
-      if (ids.length === 0 && !r.imported && typeof r.session_id === 'string') {
+      // A run the wrapper watched accounts for every message of its session written while it ran,
+      // listed or not (a subagent's last message never reaches the stream; a transcript that could
+      // not be read after the run leaves only the streamed ids).
+      if (!r.imported && typeof r.session_id === 'string') {
         const from = Date.parse(String(r.started_at));
         const to = Date.parse(String(r.ended_at));
         if (!Number.isNaN(from) && !Number.isNaN(to)) {
@@ -83,11 +96,18 @@ export function knownUsage(env: NodeJS.ProcessEnv): KnownUsage {
           known.sessionSpans.set(r.session_id, spans);
         }
       }
-    }
+    });
   }
   return known;
 }
 
+/** Records are written in batches of about this many bytes (one write and fsync per month file). */
+const FLUSH_BYTES = 1 << 20;
+
+/**
+ * Imports every transcript under `from`, one file at a time: memory holds one file's messages,
+ * the compact set of known ids and one batch of records, never the whole history.
+ */
 export function importTranscripts(
   from: string,
   table: PriceTable,
@@ -103,17 +123,36 @@ export function importTranscripts(
     known: 0,
     records: 0,
     skipped_lines: 0,
+    damaged_lines: 0,
+    untyped_lines: 0,
     tokens: 0,
     cost_usd: 0,
     unknown_models: [],
+    longest_line_bytes: 0,
   };
   const unknown = new Set<string>();
-  const byMonth = new Map<string, string[]>();
-  const runIds: [string, string][] = [];
+  const paths = ledgerPaths(env);
+  let batch = new Map<string, string[]>();
+  let batchIds: [string, string][] = [];
+  let batchBytes = 0;
+  const flush = () => {
+    if (options.dryRun || batchIds.length === 0) return;
+    fs.mkdirSync(paths.pending, { recursive: true });
+    // Pending markers first, as appendRunRecord does: a record is never written without being queued.
+    for (const [id, month] of batchIds) fs.writeFileSync(path.join(paths.pending, id), month);
+    for (const [month, lines] of batch) appendLine(path.join(paths.dir, month), lines.join('\n'));
+    batch = new Map();
+    batchIds = [];
+    batchBytes = 0;
+  };
   for (const file of files) {
-    const parsed = parseTranscript(fs.readFileSync(file, 'utf8'));
+    const fold = new TranscriptFold();
+    forEachFileLine(file, (line) => fold.push(line));
+    const parsed = fold.result();
     result.messages += parsed.messages.length;
     result.skipped_lines += parsed.skipped;
+    result.damaged_lines += parsed.damaged;
+    result.untyped_lines += parsed.untyped;
     const { records, known: k } = recordsFromMessages(parsed.messages, {
       table,
       file,
@@ -130,19 +169,18 @@ export function importTranscripts(
       result.cost_usd += record.cost_usd;
       for (const u of Object.values(record.models)) result.tokens += u.total;
       for (const m of record.unknown_models) unknown.add(m);
+      const line = JSON.stringify(record);
+      result.longest_line_bytes = Math.max(result.longest_line_bytes, Buffer.byteLength(line));
       const month = runFileName(record.started_at);
-      const lines = byMonth.get(month) ?? [];
-      lines.push(JSON.stringify(record));
-      byMonth.set(month, lines);
-      runIds.push([record.run_id, month]);
+      const lines = batch.get(month) ?? [];
+      lines.push(line);
+      batch.set(month, lines);
+      batchIds.push([record.run_id, month]);
+      batchBytes += line.length;
     }
+    if (batchBytes >= FLUSH_BYTES) flush();
   }
+  flush();
   result.unknown_models = [...unknown].sort();
-  if (options.dryRun) return result;
-  const paths = ledgerPaths(env);
-  fs.mkdirSync(paths.pending, { recursive: true });
-  // Pending markers first, as appendRunRecord does: a record is never written without being queued.
-  for (const [id, month] of runIds) fs.writeFileSync(path.join(paths.pending, id), month);
-  for (const [month, lines] of byMonth) appendLine(path.join(paths.dir, month), lines.join('\n'));
   return result;
 }

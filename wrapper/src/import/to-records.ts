@@ -1,23 +1,35 @@
 // Turns transcript messages into ledger run records: one record per session and UTC hour (so days
 // in any whole-hour time zone come out right), priced with the price table, marked as imported.
-// Messages the ledger already accounts for (an earlier import, or a run the wrapper recorded) are left out.
+// Messages the ledger already accounts for (an earlier import, or a run the wrapper recorded) are
+// left out. A busy hour is split into several records so that no ledger line passes
+// MAX_RECORD_LINE_BYTES (every later reader of the ledger stays fast); totals are unchanged.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { RunRecordInput } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
-import { priceRequest } from '../pricing/price-usage.js';
-import type { TranscriptMessage } from './transcript.js';
+import type { TranscriptMessage } from '../transcript/fold.js';
+import { usageFromMessages } from '../transcript/usage.js';
+import type { IdSet } from './id-set.js';
 
 export const IMPORT_SOURCE = 'claude-code-transcript';
 export const IMPORT_OPERATION = 'import';
 export const IMPORT_AGENT = 'main';
-/** Slack around a wrapper run's start and end when matching transcript messages to it by time. */
-export const WRAPPER_RUN_SLACK_MS = 5_000;
+/**
+ * Slack around a wrapper run's start and end when matching transcript messages to it by time.
+ * None is needed: the wrapper stamps its start before spawning Claude Code and its end after Claude
+ * Code exited, on the same clock Claude Code stamps transcript lines with; and a session resumed
+ * right after the run must have its new messages imported.
+ */
+export const WRAPPER_RUN_SLACK_MS = 0;
+/** The most messages one imported record holds. */
+export const MAX_RECORD_MESSAGES = 2000;
+/** The longest ledger line import writes, in bytes (a record with more detail is split). */
+export const MAX_RECORD_LINE_BYTES = 1 << 20;
 
 export interface KnownUsage {
   /** Message ids already in the ledger. */
-  messageIds: Set<string>;
-  /** Wrapper runs without message ids, by session: their time spans. */
+  messageIds: IdSet;
+  /** Wrapper runs by session: their time spans. */
   sessionSpans: Map<string, { from: number; to: number }[]>;
 }
 
@@ -56,68 +68,25 @@ export function recordsFromMessages(
   const records: RunRecordInput[] = [];
   for (const group of groups.values()) {
     group.sort((a, b) => a.at - b.at);
-    records.push(toRecord(group, options));
+    for (let i = 0; i < group.length; i += MAX_RECORD_MESSAGES)
+      records.push(...boundedRecords(group.slice(i, i + MAX_RECORD_MESSAGES), options));
   }
   return { records, known: knownCount };
+}
+
+/** One record for the messages, or several when its ledger line would pass the cap. */
+function boundedRecords(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInput[] {
+  const record = toRecord(group, o);
+  if (group.length === 1 || Buffer.byteLength(JSON.stringify(record)) <= MAX_RECORD_LINE_BYTES)
+    return [record];
+  const half = Math.ceil(group.length / 2);
+  return [...boundedRecords(group.slice(0, half), o), ...boundedRecords(group.slice(half), o)];
 }
 
 function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInput {
   const first = group[0]!;
   const last = group[group.length - 1]!;
-  const models: RunRecordInput['models'] = {};
-  const unknown = new Set<string>();
-  const toolCalls: RunRecordInput['tool_calls'] = {};
-  let cost = 0;
-  for (const m of group) {
-    models[m.model] ??= {
-      prompt: 0,
-      completion: 0,
-      cache_read: 0,
-      cache_creation: 0,
-      total: 0,
-      cache_creation_5m: 0,
-      cache_creation_1h: 0,
-      web_search_requests: 0,
-      cost_usd: 0,
-      cost_source: 'price_table',
-    };
-    const u = models[m.model]!;
-    u.prompt += m.input;
-    u.completion += m.output;
-    u.cache_read += m.cache_read;
-    u.cache_creation += m.cache_creation;
-    u.total += m.input + m.output + m.cache_read + m.cache_creation;
-    const oneHour = Math.min(m.cache_creation_1h, m.cache_creation);
-    u.cache_creation_1h += oneHour;
-    u.cache_creation_5m += m.cache_creation - oneHour;
-    u.web_search_requests = (u.web_search_requests ?? 0) + m.web_search_requests;
-    const price = o.table.lookup(m.model);
-    if (!price) {
-      unknown.add(m.model);
-      u.cost_usd = null;
-      u.cost_source = 'unknown';
-    } else if (u.cost_usd !== null) {
-      // Priced per request, like Claude Code does: long-prompt rates apply request by request.
-      const c = priceRequest(price.rates, {
-        input: m.input,
-        output: m.output,
-        cache_read: m.cache_read,
-        cache_creation: m.cache_creation,
-        cache_creation_1h: oneHour,
-        web_search_requests: m.web_search_requests,
-        inference_geo: m.inference_geo,
-      });
-      u.cost_usd += c;
-      cost += c;
-    }
-    for (const tool of m.tools) {
-      const [name = 'unknown', id = ''] = tool.split('\u0000');
-      toolCalls[name] ??= { count: 0, errors: 0, duration_ms: 0 };
-      const stat = toolCalls[name];
-      stat.count++;
-      if (o.toolErrors.has(id)) stat.errors++;
-    }
-  }
+  const usage = usageFromMessages(group, o.table, o.toolErrors);
   const keys = group.map((m) => m.key).sort();
   const runId = `import-${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 24)}`;
   return {
@@ -147,12 +116,8 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInp
     signal: null,
     api_error_status: null,
     num_turns: group.length,
-    models,
-    cost_usd: cost,
-    cost_source: unknown.size > 0 ? 'unknown' : 'price_table',
+    ...usage,
     usage_source: 'transcript',
-    unknown_models: [...unknown].sort(),
-    tool_calls: toolCalls,
     turns: group.map((m) => ({
       message_id: m.messageId,
       model: m.model,

@@ -31,6 +31,13 @@ export const turnRecordSchema = z.object({
   cache_creation: count,
   tool_uses: count,
   subagent: z.boolean(),
+  /** 1-hour cache writes among cache_creation (absent in records written before it was kept). */
+  cache_creation_1h: count.optional(),
+  /**
+   * Set on the one turn per model that stands for the usage Claude Code reported in modelUsage but
+   * no transcript message shows (side calls), so a run's turns add up to its totals.
+   */
+  side_calls: z.boolean().optional(),
 });
 
 export const toolSpanSchema = z.object({
@@ -107,6 +114,12 @@ export const runRecordSchema = z.object({
   prompt: z.string().optional(),
   result_text: z.string().optional(),
   imported: z.object({ source: z.string(), file: z.string() }).optional(),
+  /**
+   * Where the per-turn figures come from: `transcript` (each message's final usage, read from
+   * Claude Code's transcripts after the run) or `stream` (the streamed start values: output
+   * undercounts; used when no transcript was found). Absent in records written before it existed.
+   */
+  turns_source: z.enum(['transcript', 'stream']).optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 export type RunRecordInput = z.input<typeof runRecordSchema>;

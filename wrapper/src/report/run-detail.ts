@@ -16,6 +16,8 @@ export interface TurnDetail {
   cache_creation: number;
   tool_uses: number;
   cost_usd: number;
+  /** The turn stands for usage no message shows (Claude Code's side calls). */
+  side_calls: boolean;
 }
 
 export function turnDetails(run: RunRecord, table: PriceTable): TurnDetail[] {
@@ -27,6 +29,7 @@ export function turnDetails(run: RunRecord, table: PriceTable): TurnDetail[] {
       output: t.output,
       cache_read: t.cache_read,
       cache_creation: t.cache_creation,
+      cache_creation_1h: t.cache_creation_1h ?? 0,
     };
     return price ? priceRequest(price.rates, usage) : t.input + t.output + t.cache_read + t.cache_creation;
   });
@@ -42,6 +45,7 @@ export function turnDetails(run: RunRecord, table: PriceTable): TurnDetail[] {
     cache_creation: t.cache_creation,
     tool_uses: t.tool_uses,
     cost_usd: sum === 0 ? 0 : (run.cost_usd * weights[i]!) / sum,
+    side_calls: t.side_calls === true,
   }));
 }
 
@@ -74,10 +78,15 @@ export function formatRunDetail(run: RunRecord, turns: TurnDetail[]): string {
         formatInt(t.cache_creation).padStart(12),
         String(t.tool_uses).padStart(6),
         formatUsd(t.cost_usd).padStart(8),
+        ...(t.side_calls ? ['(side calls: in modelUsage, in no message)'] : []),
       ].join(' '),
     );
   }
   if (turns.length === 0) lines.push('(no turns recorded)');
+  else if (run.turns_source === 'stream')
+    lines.push(
+      '(no transcript found: per-turn output is the streamed start value, the run totals are exact)',
+    );
   const tools = Object.entries(run.tool_calls);
   if (tools.length > 0) {
     lines.push('', 'tool         calls  errors  time (s)');

@@ -3,8 +3,11 @@ import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor } from '../export/trace-ids.js';
 import { LEDGER_VERSION, type RunRecordInput } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
-import { usageFromStream } from '../usage/run-usage.js';
+import type { FoldedTranscript } from '../transcript/fold.js';
+import { usageFromMessages } from '../transcript/usage.js';
+import { type RunUsage, usageFromStream } from '../usage/run-usage.js';
 import type { AgentOutcome } from './run-agent.js';
+import { turnsFromTranscript } from './transcript-turns.js';
 
 export interface RunMeta {
   runId: string;
@@ -28,9 +31,28 @@ export function runExitCode(outcome: AgentOutcome): number {
   return EXIT.failure;
 }
 
-export function buildRunRecord(outcome: AgentOutcome, meta: RunMeta, table: PriceTable): RunRecordInput {
+/**
+ * The record of a run. With the session's transcript (read after Claude Code exited), turns carry
+ * each message's final usage and the subagents' messages, and a run cut short before its result
+ * gets its usage from the transcript too; without it, turns are as streamed (`turns_source`).
+ */
+export function buildRunRecord(
+  outcome: AgentOutcome,
+  meta: RunMeta,
+  table: PriceTable,
+  transcript?: FoldedTranscript,
+): RunRecordInput {
   const { acc } = outcome;
-  const usage = usageFromStream(acc, table);
+  let usage: Pick<RunUsage, 'models' | 'cost_usd' | 'cost_source' | 'usage_source' | 'unknown_models'> =
+    usageFromStream(acc, table);
+  if (!acc.result && transcript && transcript.messages.length > 0)
+    usage = {
+      ...usageFromMessages(transcript.messages, table, transcript.toolErrors),
+      usage_source: 'transcript',
+    };
+  const perTurn = transcript
+    ? turnsFromTranscript(acc.turns, transcript.messages, usage.models, outcome.endedAt)
+    : undefined;
   const result = acc.result;
   const exitCode = runExitCode(outcome);
   const failed =
@@ -73,18 +95,21 @@ export function buildRunRecord(outcome: AgentOutcome, meta: RunMeta, table: Pric
     usage_source: usage.usage_source,
     unknown_models: usage.unknown_models,
     tool_calls: tools,
-    turns: [...acc.turns.values()].map((t) => ({
-      message_id: t.message_id,
-      model: t.model,
-      start_ms: t.started_at,
-      end_ms: t.ended_at,
-      input: t.input,
-      output: t.output,
-      cache_read: t.cache_read,
-      cache_creation: t.cache_creation,
-      tool_uses: t.tool_uses,
-      subagent: t.subagent,
-    })),
+    turns:
+      perTurn?.turns ??
+      [...acc.turns.values()].map((t) => ({
+        message_id: t.message_id,
+        model: t.model,
+        start_ms: t.started_at,
+        end_ms: t.ended_at,
+        input: t.input,
+        output: t.output,
+        cache_read: t.cache_read,
+        cache_creation: t.cache_creation,
+        cache_creation_1h: t.cache_creation_1h,
+        tool_uses: t.tool_uses,
+        subagent: t.subagent,
+      })),
     tool_spans: [...acc.toolCalls.values()].map((c) => ({
       id: c.id,
       name: c.name,
@@ -94,9 +119,10 @@ export function buildRunRecord(outcome: AgentOutcome, meta: RunMeta, table: Pric
       is_error: c.is_error,
     })),
     malformed_lines: acc.malformed,
-    message_ids: [...acc.turns.keys()],
+    message_ids: perTurn?.message_ids ?? [...acc.turns.keys()],
     trace_id: traceIdFor(meta.invocationId),
     span_id: runSpanIdFor(meta.runId),
+    turns_source: perTurn ? 'transcript' : 'stream',
   };
   if (meta.storePrompts) {
     if (meta.prompt !== undefined) record.prompt = meta.prompt;

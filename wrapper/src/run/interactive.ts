@@ -1,10 +1,9 @@
 // An interactive Claude Code session: the terminal belongs to Claude Code. The wrapper ignores
 // Ctrl-C while it runs (Claude Code handles it, like a shell's foreground job), then records the
-// session with its duration and exit code; usage comes from `claude-otel import` of its transcript.
+// session with its duration and exit code; its usage comes from the session's transcripts.
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import { assertLedgerWritable, newRunId } from '../ledger/store.js';
@@ -68,7 +67,12 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   ]);
   const { code, signal, error } = await exited;
   const endedAt = Date.now();
-  const [{ appendRunRecord }, { RunAccumulator }, { buildRunRecord }, sessionUsage] = await modules;
+  const [
+    { appendRunRecord },
+    { RunAccumulator },
+    { buildRunRecord },
+    { sessionUsage, readInteractiveSession },
+  ] = await modules;
   const table = await options.table();
   const acc = new RunAccumulator(startedAt);
   if (sessionId) acc.sessionId = sessionId;
@@ -81,6 +85,10 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     endedAt,
     ...(error ? { spawnError: error } : {}),
   };
+  // An interactive session prints no result: its usage and turns come from its transcripts, and
+  // its status is its exit code. An unreadable transcript leaves the record without usage
+  // (`import` can still add it).
+  const transcript = sessionId ? readInteractiveSession(env, sessionId, options.cwd) : undefined;
   const record = buildRunRecord(
     outcome,
     {
@@ -94,21 +102,9 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       storePrompts: options.storePrompts,
     },
     table,
+    transcript,
   );
-  // An interactive session prints no result: its usage comes from its transcript, and its
-  // status is its exit code.
-  const transcript = sessionId ? sessionUsage.findSessionTranscript(options.env, sessionId) : undefined;
-  if (transcript && sessionId) {
-    try {
-      Object.assign(
-        record,
-        sessionUsage.sessionUsageFromTranscript(fs.readFileSync(transcript, 'utf8'), sessionId, table),
-        { usage_source: 'transcript' },
-      );
-    } catch {
-      // An unreadable transcript leaves the record without usage; `import` can still add it.
-    }
-  }
+  if (transcript) Object.assign(record, sessionUsage(transcript, table), { usage_source: 'transcript' });
   record.status = code === 0 ? 'success' : 'error';
   record.is_error = code !== 0;
   appendRunRecord(record, options.env);

@@ -56,6 +56,21 @@ export type Reply =
   | { kind: 'http_error'; status: number; type: string; message: string }
   | { kind: 'hang' };
 
+/**
+ * The prompt the `agent` scenario gives its subagent: a `tools` marker made from the `sub_*` params
+ * (`sub_turns`, `sub_in`, `sub_out`, `sub_cr`, `sub_cc`) with the same `tag`, so tests can sum
+ * what was served to the main thread and to the subagent alike.
+ */
+export function subagentPrompt(s: Scenario): string {
+  const pairs = [`turns=${s.params.sub_turns ?? '1'}`, 'role=sub'];
+  if (s.params.tag) pairs.push(`tag=${s.params.tag}`);
+  for (const key of ['in', 'out', 'cr', 'cc', 'cc1h']) {
+    const value = s.params[`sub_${key}`];
+    if (value !== undefined) pairs.push(`${key}=${value}`);
+  }
+  return `Scripted subagent task. [[scenario:tools ${pairs.join(' ')}]]`;
+}
+
 /** The reply for the `turn`-th assistant message of a scenario. */
 export function replyFor(s: Scenario | undefined, turn: number): Reply {
   switch (s?.name) {
@@ -68,6 +83,22 @@ export function replyFor(s: Scenario | undefined, turn: number): Reply {
         return { kind: 'tool_use', name: tool, input, text: `Step ${turn + 1}: using ${tool}.` };
       }
       return { kind: 'text', text: s.params.answer ?? `Done after ${turns} tool calls.` };
+    }
+    case 'agent': {
+      // The main thread hands a task to a subagent through Claude Code's `Agent` tool, then answers.
+      // The subagent's own requests carry the marker built by subagentPrompt, so they get their own
+      // scripted answers (a `tools` scenario with the sub_* figures and a `role=sub` param).
+      if (turn === 0) {
+        const input: Record<string, unknown> = {
+          description: 'Scripted subtask',
+          prompt: subagentPrompt(s),
+          subagent_type: s.params.type ?? 'general-purpose',
+          run_in_background: false,
+        };
+        if (s.params.sub_model) input.model = s.params.sub_model;
+        return { kind: 'tool_use', name: 'Agent', input, text: 'Delegating to a subagent.' };
+      }
+      return { kind: 'text', text: s.params.answer ?? 'The subagent is done.' };
     }
     case 'maxturns':
       return { kind: 'tool_use', name: 'Glob', input: { pattern: '*.none' }, text: 'Looking again.' };

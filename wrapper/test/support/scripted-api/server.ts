@@ -118,6 +118,11 @@ function firstUserText(messages: { role: string; content: unknown }[]): string {
   return '';
 }
 
+/** Like the real API, every answer names its request (Claude Code writes it into transcripts). */
+function requestIdFor(messageId: string): string {
+  return messageId.replace(/^msg_/, 'req_');
+}
+
 function answer(
   res: http.ServerResponse,
   body: MessagesBody,
@@ -141,7 +146,7 @@ function answer(
   }
   const stopReason = reply.kind === 'tool_use' ? 'tool_use' : 'end_turn';
   if (!body.stream) {
-    res.writeHead(200, { 'content-type': 'application/json' });
+    res.writeHead(200, { 'content-type': 'application/json', 'request-id': requestIdFor(id) });
     res.end(
       JSON.stringify({
         id,
@@ -155,7 +160,11 @@ function answer(
     );
     return;
   }
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    'request-id': requestIdFor(id),
+  });
   const send = (type: string, data: Record<string, unknown>) =>
     res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
   send('message_start', {

@@ -1,41 +1,51 @@
 // Import of real Claude Code transcripts (recorded against the scripted endpoint by
-// fixtures/transcripts/record-transcripts.ts): parsing, pricing, and deduplication.
+// fixtures/transcripts/record-transcripts.ts): pricing, subagents, deduplication against runs the
+// wrapper recorded, damaged and typeless lines, and the cap on ledger lines.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { findTranscripts, importTranscripts } from '../../../src/import/import-transcripts.js';
-import { parseTranscript } from '../../../src/import/transcript.js';
+import { importTranscripts } from '../../../src/import/import-transcripts.js';
+import { MAX_RECORD_LINE_BYTES } from '../../../src/import/to-records.js';
 import { appendRunRecord } from '../../../src/ledger/append.js';
 import { readLedger } from '../../../src/ledger/read.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
+import { buildRunRecord } from '../../../src/run/build-record.js';
+import { RunAccumulator } from '../../../src/stream/run-accumulator.js';
+import { foldTranscriptFiles } from '../../../src/transcript/fold.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
+import { generateHistory } from '../../fixtures/transcripts/generate-history.js';
+import { PROJECTS, type RecordedSession, sessionWith } from '../transcript/recorded.js';
 
-const FIXTURES = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../fixtures/transcripts/projects',
-);
 const table = buildPriceTable(BUILTIN_PRICE_TABLE);
-const files = findTranscripts(FIXTURES);
-const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
-const toolsIndex = texts.findIndex((t) => t.includes('scenario:tools'));
 
-describe('parseTranscript', () => {
-  it('folds the lines of one message into one, with the usage the endpoint sent', () => {
-    const { messages, skipped } = parseTranscript(texts[toolsIndex]!);
-    expect(skipped).toBe(0);
-    // turns=2: two tool-use turns and a final answer; each is written on two lines (text + tool_use).
-    expect(messages).toHaveLength(3);
-    expect(new Set(messages.map((m) => m.messageId)).size).toBe(3);
-    expect(messages.map((m) => m.input)).toEqual([1200, 1217, 1234]);
-    expect(messages.map((m) => m.output)).toEqual([80, 85, 90]);
-    expect(messages.map((m) => m.cache_creation_1h)).toEqual([100, 100, 100]);
-    expect(messages[0]!.model).toBe('claude-sonnet-4-5');
-    expect(messages.filter((m) => m.tools.length === 1)).toHaveLength(2);
-  });
-});
+/** The record `claude-otel swarm` writes for a recorded session, with or without its transcript. */
+function wrappedRecord(s: RecordedSession, withTranscript: boolean) {
+  const folded = foldTranscriptFiles(s.files);
+  const times = folded.messages.map((m) => m.at);
+  const acc = new RunAccumulator(Math.min(...times) - 500);
+  for (const line of s.stream.split('\n')) if (line) acc.push(line);
+  const outcome = {
+    acc,
+    exitCode: 0,
+    signal: null,
+    termination: 'completed' as const,
+    startedAt: Math.min(...times) - 500,
+    endedAt: Math.max(...times) + 500,
+  };
+  const meta = {
+    runId: `wrapped-${s.sessionId}`,
+    invocationId: 'inv',
+    operation: 'swarm',
+    agent: 'main',
+    cwd: '/w',
+    git: null,
+    ci: null,
+    storePrompts: false,
+  };
+  return buildRunRecord(outcome, meta, table, withTranscript ? folded : undefined);
+}
 
 describe('importTranscripts', () => {
   let home: string;
@@ -47,20 +57,26 @@ describe('importTranscripts', () => {
   afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
   it('imports every session, priced like Claude Code prices it, and marked as imported', () => {
-    const result = importTranscripts(FIXTURES, table, env);
-    expect(result.files).toBe(2);
-    expect(result.messages).toBe(4);
-    expect(result.records).toBe(2);
+    const result = importTranscripts(PROJECTS, table, env);
+    // Three sessions; the subagent's transcript is a file of its own.
+    expect(result.files).toBe(4);
+    expect(result.messages).toBe(3 + 1 + 2 + 3);
+    expect(result.skipped_lines).toBe(0);
     const { runs } = readLedger({ env, strict: true });
-    expect(runs).toHaveLength(2);
-    const tools = runs.find((r) => r.num_turns === 3)!;
+    expect(runs).toHaveLength(result.records);
+    const tools = runs.find((r) => r.session_id === sessionWith('tools').sessionId)!;
     const usage = tools.models['claude-sonnet-4-5']!;
     // The same figures Claude Code's own result reported for this run (modelUsage / total_cost_usd).
+    const reported = sessionWith('tools').result;
+    const mu = reported.modelUsage!['claude-sonnet-4-5']!;
     expect([usage.prompt, usage.completion, usage.cache_read, usage.cache_creation]).toEqual([
-      3651, 255, 1533, 909,
+      mu.inputTokens,
+      mu.outputTokens,
+      mu.cacheReadInputTokens,
+      mu.cacheCreationInputTokens,
     ]);
     expect(usage.cache_creation_1h).toBe(300);
-    expect(tools.cost_usd).toBeCloseTo(0.01932165, 10);
+    expect(tools.cost_usd).toBeCloseTo(reported.total_cost_usd!, 10);
     expect(tools.cost_source).toBe('price_table');
     expect(tools.termination).toBe('imported');
     expect(tools.imported?.source).toBe('claude-code-transcript');
@@ -71,45 +87,111 @@ describe('importTranscripts', () => {
     );
   });
 
-  it('importing twice adds nothing', () => {
-    importTranscripts(FIXTURES, table, env);
-    const second = importTranscripts(FIXTURES, table, env);
-    expect(second.records).toBe(0);
-    expect(second.known).toBe(4);
-    expect(readLedger({ env }).runs).toHaveLength(2);
+  it("imports a session with a subagent on another model as Claude Code's modelUsage and cost", () => {
+    const agent = sessionWith('agent');
+    importTranscripts(PROJECTS, table, env);
+    const runs = readLedger({ env }).runs.filter((r) => r.session_id === agent.sessionId);
+    for (const [model, u] of Object.entries(agent.result.modelUsage!)) {
+      const got = runs.map((r) => r.models[model]).filter((m) => m !== undefined);
+      expect(
+        got.reduce((n, m) => n + m.prompt, 0),
+        model,
+      ).toBe(u.inputTokens);
+      expect(
+        got.reduce((n, m) => n + m.completion, 0),
+        model,
+      ).toBe(u.outputTokens);
+      expect(
+        got.reduce((n, m) => n + m.cache_read, 0),
+        model,
+      ).toBe(u.cacheReadInputTokens);
+      expect(
+        got.reduce((n, m) => n + m.cache_creation, 0),
+        model,
+      ).toBe(u.cacheCreationInputTokens);
+    }
+    expect(runs.reduce((n, r) => n + r.cost_usd, 0)).toBeCloseTo(agent.result.total_cost_usd!, 12);
   });
 
-  it('a session the wrapper already recorded is not counted again', () => {
-    const { messages } = parseTranscript(texts[toolsIndex]!);
-    const wrapperRun = generateRuns(1)[0]!;
-    appendRunRecord({ ...wrapperRun, message_ids: messages.map((m) => m.messageId) }, env);
-    const result = importTranscripts(FIXTURES, table, env);
-    expect(result.known).toBe(3);
-    expect(result.records).toBe(1);
-    const imported = readLedger({ env }).runs.filter((r) => r.imported);
-    expect(imported.map((r) => r.num_turns)).toEqual([1]);
+  it('importing twice adds nothing', () => {
+    importTranscripts(PROJECTS, table, env);
+    const second = importTranscripts(PROJECTS, table, env);
+    expect(second.records).toBe(0);
+    expect(second.known).toBe(9);
+    expect(readLedger({ env }).runs).toHaveLength(4);
   });
+
+  for (const withTranscript of [true, false]) {
+    it(`adds nothing after a wrapped run with a subagent (transcript read after the run: ${withTranscript})`, () => {
+      const agent = sessionWith('agent');
+      appendRunRecord(wrappedRecord(agent, withTranscript), env);
+      const result = importTranscripts(PROJECTS, table, env);
+      expect(result.known).toBe(5);
+      const imported = readLedger({ env }).runs.filter((r) => r.imported);
+      expect(imported.filter((r) => r.session_id === agent.sessionId)).toEqual([]);
+    });
+  }
 
   it('a wrapper run without message ids hides the messages of its session and time span', () => {
-    const { messages } = parseTranscript(texts[toolsIndex]!);
-    const first = messages[0]!;
+    const tools = sessionWith('tools');
+    const { messages } = foldTranscriptFiles(tools.files);
     const wrapperRun = generateRuns(1)[0]!;
     appendRunRecord(
       {
         ...wrapperRun,
-        session_id: first.sessionId,
-        started_at: new Date(first.at - 1000).toISOString(),
-        ended_at: new Date(first.at + 1000).toISOString(),
+        session_id: tools.sessionId,
+        started_at: new Date(Math.min(...messages.map((m) => m.at)) - 1000).toISOString(),
+        ended_at: new Date(Math.max(...messages.map((m) => m.at)) + 1000).toISOString(),
         message_ids: [],
       },
       env,
     );
-    expect(importTranscripts(FIXTURES, table, env).known).toBe(3);
+    expect(importTranscripts(PROJECTS, table, env).known).toBe(3);
+  });
+
+  it('counts and reports lines without a type', () => {
+    const dir = path.join(home, 'projects');
+    const tools = sessionWith('tools');
+    const dest = path.join(dir, tools.project, path.basename(tools.files[0]!));
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    const text = fs.readFileSync(tools.files[0]!, 'utf8');
+    fs.writeFileSync(dest, `{"sessionId":"${tools.sessionId}","note":"no type"}\n${text}{"x":1}\nnot json\n`);
+    const result = importTranscripts(dir, table, { CLAUDE_OTEL_HOME: path.join(home, 'otel') });
+    expect(result.untyped_lines).toBe(2);
+    expect(result.damaged_lines).toBe(1);
+    expect(result.skipped_lines).toBe(3);
+    expect(result.messages).toBe(3);
   });
 
   it('a dry run writes nothing', () => {
-    const result = importTranscripts(FIXTURES, table, env, { dryRun: true });
-    expect(result.records).toBe(2);
+    const result = importTranscripts(PROJECTS, table, env, { dryRun: true });
+    expect(result.records).toBe(4);
     expect(fs.existsSync(path.join(home, 'ledger'))).toBe(false);
   });
+
+  it('splits a busy session so no ledger line passes the cap, totals exact', () => {
+    const dir = path.join(home, 'history');
+    const history = generateHistory(dir, { bytes: 0, busyHourCopies: 2500, hugeLineBytes: 3 << 20 });
+    const otel = { CLAUDE_OTEL_HOME: path.join(home, 'otel') };
+    const result = importTranscripts(dir, table, otel);
+    expect(result.messages).toBe(history.messages);
+    expect(result.tokens).toBe(
+      history.tokens.input +
+        history.tokens.output +
+        history.tokens.cache_read +
+        history.tokens.cache_creation,
+    );
+    const file = fs.readdirSync(path.join(home, 'otel', 'ledger')).find((n) => n.startsWith('runs-'))!;
+    const lines = fs
+      .readFileSync(path.join(home, 'otel', 'ledger', file), 'utf8')
+      .trim()
+      .split('\n');
+    const longest = Math.max(...lines.map((l) => Buffer.byteLength(l)));
+    expect(longest).toBeLessThanOrEqual(MAX_RECORD_LINE_BYTES);
+    expect(result.longest_line_bytes).toBe(longest);
+    expect(lines.length).toBeGreaterThan(2);
+    const { runs } = readLedger({ env: otel, strict: true });
+    expect(runs.reduce((n, r) => n + r.num_turns, 0)).toBe(history.messages);
+    expect(importTranscripts(dir, table, otel).records).toBe(0);
+  }, 60_000);
 });

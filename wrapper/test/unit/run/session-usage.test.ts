@@ -1,5 +1,6 @@
-// The usage of an interactive session, read from its transcript, must equal what `import` finds
-// in the same transcript, and once recorded, a later import must not count it again.
+// The usage of an interactive session, read from its transcripts (main and subagents), must equal
+// what `import` finds in the same transcripts, and once recorded, a later import must not count it
+// again.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,9 +10,11 @@ import { appendRunRecord } from '../../../src/ledger/append.js';
 import { readLedger } from '../../../src/ledger/read.js';
 import { LEDGER_VERSION, type RunRecordInput } from '../../../src/ledger/schema.js';
 import { loadPriceTable } from '../../../src/pricing/price-table.js';
-import { findSessionTranscript, sessionUsageFromTranscript } from '../../../src/run/session-usage.js';
+import { sessionUsage } from '../../../src/run/session-usage.js';
+import { findSessionTranscript } from '../../../src/transcript/locate.js';
+import { readSessionTranscript } from '../../../src/transcript/session.js';
+import { PROJECTS, recordedSessions } from '../transcript/recorded.js';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures/transcripts/projects');
 const table = loadPriceTable({});
 const dirs: string[] = [];
 
@@ -25,31 +28,26 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-const sessions = fs
-  .readdirSync(FIXTURES)
-  .flatMap((project) =>
-    fs
-      .readdirSync(path.join(FIXTURES, project))
-      .map((f) => ({ project, session: f.replace(/\.jsonl$/, '') })),
-  );
+const sessions = recordedSessions();
 
 describe('interactive session usage from its transcript', () => {
   it('has recorded transcripts to read', () => {
     expect(sessions.length).toBeGreaterThan(0);
   });
 
-  for (const { project, session } of sessions) {
-    it(`equals what import finds in session ${session.slice(0, 8)}, and is not imported again`, () => {
+  for (const { project, sessionId: session, files } of sessions) {
+    it(`equals what import finds in session ${session.slice(0, 8)} (${files.length} file(s)), and is not imported again`, () => {
       const home = tmp();
       const projectDir = path.join(home, '.claude', 'projects', project);
-      fs.mkdirSync(projectDir, { recursive: true });
-      fs.copyFileSync(
-        path.join(FIXTURES, project, `${session}.jsonl`),
-        path.join(projectDir, `${session}.jsonl`),
-      );
-      const file = findSessionTranscript({ HOME: home }, session);
-      expect(file).toBe(path.join(projectDir, `${session}.jsonl`));
-      const usage = sessionUsageFromTranscript(fs.readFileSync(file!, 'utf8'), session, table);
+      for (const f of files) {
+        const dest = path.join(projectDir, path.relative(path.join(PROJECTS, project), f));
+        fs.mkdirSync(path.dirname(dest), { recursive: true });
+        fs.copyFileSync(f, dest);
+      }
+      expect(findSessionTranscript({ HOME: home }, session)).toBe(path.join(projectDir, `${session}.jsonl`));
+      const transcript = readSessionTranscript({ HOME: home }, session);
+      expect(transcript?.files).toHaveLength(files.length);
+      const usage = sessionUsage(transcript!, table);
       expect(usage.message_ids?.length ?? 0).toBeGreaterThan(0);
 
       // What `import` makes of the same transcript, in a ledger of its own.
