@@ -18,7 +18,7 @@ const base = generateRuns(60).filter((r) => r.ci?.run_id === '9000' && r.ci.run_
 /** The same runs as recorded by workflow run `id` (new run ids). */
 const workflowRun = (id: string): RunRecord[] =>
   base.map((r) => ({ ...r, run_id: `${r.run_id}-${id}`, ci: { ...r.ci!, run_id: id, run_attempt: '1' } }));
-const costOf = (rs: RunRecord[]) => roundUsd(rs.reduce((s, r) => s + roundUsd(r.cost_usd), 0));
+const costOf = (rs: RunRecord[]) => roundUsd(rs.reduce((s, r) => s + r.cost_usd, 0));
 
 describe('claude-otel gate --comment', () => {
   let dir: string;
