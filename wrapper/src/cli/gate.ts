@@ -6,7 +6,8 @@ import { ClaudeOtelError, EXIT, usageError } from '../errors.js';
 import { decideGate } from '../gate/decide.js';
 import { annotation, stepOutputs, stepSummary } from '../gate/github.js';
 import { parseScope } from '../gate/scope.js';
-import { loadReportRuns } from '../report/load-runs.js';
+import { loadReportRuns } from '../ledger/load-runs.js';
+import { formatUsd } from '../report/format-values.js';
 import type { CliContext } from './context.js';
 
 interface GateFlags {
@@ -61,7 +62,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
       const t = result.totals;
       const head = result.within_budget ? 'within budget' : 'OVER BUDGET';
       ctx.stderr.write(
-        `claude-otel gate: ${head}: ${result.scope}: $${t.cost_usd.toFixed(4)} of $${maxUsd.toFixed(4)}, ` +
+        `claude-otel gate: ${head}: ${result.scope}: ${formatUsd(t.cost_usd)} of ${formatUsd(maxUsd)}, ` +
           `${t.tokens.total} tokens${maxTokens === undefined ? '' : ` of ${maxTokens}`}, ${t.runs} run(s)\n`,
       );
       ctx.exitCode = result.within_budget ? EXIT.ok : EXIT.failure;

@@ -3,9 +3,9 @@
 // swarm runs in another terminal. Redraws on a TTY; plain key=value lines otherwise.
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
+import { loadReportRuns } from '../ledger/load-runs.js';
 import { finishedLines, renderSnapshot, snapshotLine } from '../monitor/render.js';
 import { takeSnapshot } from '../monitor/snapshot.js';
-import { loadReportRuns } from '../report/load-runs.js';
 import { parseTimeBound } from '../report/window.js';
 import { readRunningMarkers } from '../run/running-marker.js';
 import type { CliContext } from './context.js';

@@ -4,9 +4,10 @@
 import type { Command } from 'commander';
 import { EXIT, usageError } from '../errors.js';
 import { priceTableLoader } from '../pricing/user-price-file.js';
+import { formatUsd } from '../report/format-values.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
-import { formatUsd, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
+import { summaryLine, swarmJson, totalsOf } from '../run/summary.js';
 import { runSwarm, type SwarmResult } from '../run/swarm.js';
 import type { CliContext } from './context.js';
 import { parseDuration, parseNameList, parsePositiveInt, parseUsd } from './options.js';

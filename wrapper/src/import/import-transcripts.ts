@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
 import { appendLine } from '../ledger/append.js';
 import { runRecordSchema } from '../ledger/schema.js';
-import { ledgerPaths, runFileName } from '../ledger/store.js';
+import { ledgerPaths, monthFiles, runFileName } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { type KnownUsage, recordsFromMessages } from './to-records.js';
 import { parseTranscript } from './transcript.js';
@@ -50,15 +50,8 @@ export function findTranscripts(dir: string): string[] {
 /** What the ledger already accounts for: message ids, and spans of wrapper runs that list none. */
 export function knownUsage(env: NodeJS.ProcessEnv): KnownUsage {
   const known: KnownUsage = { messageIds: new Set(), sessionSpans: new Map() };
-  const { dir } = ledgerPaths(env);
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).filter((n) => /^runs-\d{4}-\d{2}\.jsonl$/.test(n));
-  } catch {
-    return known;
-  }
-  for (const name of names) {
-    for (const line of fs.readFileSync(path.join(dir, name), 'utf8').split('\n')) {
+  for (const file of monthFiles(ledgerPaths(env).dir)) {
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
       if (!line) continue;
       let r: {
         message_ids?: unknown;

@@ -4,7 +4,7 @@
 // series' created time is the end of its earliest run: stable across restarts (the ledger is the
 // source), and never later than a value it counts.
 import { Counter, Histogram, Registry } from 'prom-client';
-import type { ReportRun } from '../report/load-runs.js';
+import type { ReportRun } from '../ledger/report-run.js';
 import { modelCost } from '../report/totals.js';
 import { DURATION_BUCKETS_MS } from '../usage/duration-buckets.js';
 import { TOKEN_TYPES } from '../usage/tokens.js';

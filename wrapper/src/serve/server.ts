@@ -3,8 +3,8 @@
 // format; anything else gets a short pointer.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LedgerTail } from '../ledger/ledger-tail.js';
 import { LedgerMetrics } from './ledger-metrics.js';
-import { LedgerTail } from './ledger-tail.js';
 import { acceptsOpenMetrics, OPENMETRICS_CONTENT_TYPE, openMetricsText } from './openmetrics.js';
 
 export interface MetricsServer {

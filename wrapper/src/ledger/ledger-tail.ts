@@ -2,8 +2,9 @@
 // appended since the last one (the ledger is append-only), and picks up new month files.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ledgerPaths } from '../ledger/store.js';
-import { monthFiles, parseRun, type ReportRun } from '../report/load-runs.js';
+import type { ReportRun } from './report-run.js';
+import { parseRun } from './scan-lines.js';
+import { ledgerPaths, monthFiles } from './store.js';
 
 export class LedgerTail {
   private readonly offsets = new Map<string, number>();

@@ -4,7 +4,7 @@
 // fit the fast path is parsed whole, so speed never costs correctness.
 
 import { checkRunShape } from '../ledger/read.js';
-import type { ReportRun, ReportTurn } from './load-runs.js';
+import type { ReportRun, ReportTurn } from './report-run.js';
 
 /** The runs of one month file (or of a part of it), in line order. */
 export interface FileRuns {

@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type LoadOptions, loadReportRuns } from '../../../src/ledger/load-runs.js';
+import { cachePath, REWRITE_AFTER_BYTES, readCache } from '../../../src/ledger/run-cache.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
 import { buildReport } from '../../../src/report/build-report.js';
 import { DIMENSIONS } from '../../../src/report/dimensions.js';
-import { type LoadOptions, loadReportRuns } from '../../../src/report/load-runs.js';
 import { renderReport } from '../../../src/report/render.js';
-import { cachePath, REWRITE_AFTER_BYTES, readCache } from '../../../src/report/run-cache.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 
 const all = generateRuns(1000, { seed: 7 });
