@@ -6,7 +6,7 @@ import { summarizeCost } from '../report/cost-summary.js';
 import { formatInt, formatUsd } from '../report/format-values.js';
 import type { Totals } from '../report/totals.js';
 import { resolveWindow } from '../report/window.js';
-import type { CliContext } from './context.js';
+import { type CliContext, warn } from './context.js';
 
 const line = (label: string, t: Totals) =>
   `${label}: ${formatUsd(t.cost_usd)}  (${formatInt(t.runs)} run(s), ${formatInt(t.turns)} turns, ${formatInt(t.tokens.total)} tokens)\n`;
@@ -21,7 +21,8 @@ export function registerCost(program: Command, ctx: CliContext): void {
       const today = resolveWindow({});
       // The session may have started before today; a month back covers any realistic session.
       const since = new Date(today.since.getTime() - 31 * 86_400_000);
-      const { runs } = loadReportRuns({ since, env: ctx.env });
+      const { runs, warnings } = loadReportRuns({ since, env: ctx.env });
+      for (const w of warnings) warn(ctx, `warning: ${w}`);
       const summary = summarizeCost(runs, today, session);
       if (session && summary.session?.totals.runs === 0) {
         throw new ClaudeOtelError(`no runs of session '${session}' in the last 31 days`, {

@@ -8,7 +8,7 @@ import { annotation, stepOutputs, stepSummary } from '../gate/github.js';
 import { parseScope } from '../gate/scope.js';
 import { loadReportRuns } from '../ledger/load-runs.js';
 import { formatUsd } from '../report/format-values.js';
-import type { CliContext } from './context.js';
+import { type CliContext, warn } from './context.js';
 
 interface GateFlags {
   maxUsd: string;
@@ -48,7 +48,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
       const scope = parseScope(flags.scope, ctx.env);
       const since = scope.kind === 'since' ? scope.since : undefined;
       const { runs, warnings } = loadReportRuns({ since, env: ctx.env });
-      for (const w of warnings) ctx.stderr.write(`claude-otel: warning: ${w}\n`);
+      for (const w of warnings) warn(ctx, `warning: ${w}`);
       const result = decideGate(runs, scope, { maxUsd, maxTokens });
       const inActions = ctx.env.GITHUB_ACTIONS === 'true';
       if (inActions) {

@@ -39,6 +39,7 @@ export function registerImport(program: Command, ctx: CliContext): void {
           `claude-otel: warning: no price for ${result.unknown_models.join(', ')}: cost not counted\n`,
         );
       }
+      for (const w of result.warnings) ctx.stderr.write(`claude-otel: warning: ${w}\n`);
       if (result.skipped_lines > 0)
         ctx.stderr.write(`claude-otel: warning: ${result.skipped_lines} damaged line(s) skipped\n`);
       ctx.exitCode = 0;

@@ -8,7 +8,7 @@ import { finishedLines, renderSnapshot, snapshotLine } from '../monitor/render.j
 import { takeSnapshot } from '../monitor/snapshot.js';
 import { parseTimeBound } from '../report/window.js';
 import { readRunningMarkers } from '../run/running-marker.js';
-import type { CliContext } from './context.js';
+import { type CliContext, warn } from './context.js';
 
 interface MonitorFlags {
   interval: string;
@@ -38,12 +38,19 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
         throw usageError(`--count must be a whole number >= 1, got '${flags.count}'`);
       const tty = ctx.stdout.isTTY === true;
       const reported = new Set<string>();
+      const warned = new Set<string>();
       const draw = () => {
         const now = Date.now();
         const since = parseTimeBound(flags.since, 'start', new Date(now));
         // Markers first: a run that ends in between is then found in the ledger, not lost.
         const markers = readRunningMarkers(ctx.env);
-        const { runs } = loadReportRuns({ since, env: ctx.env, cache: true });
+        const { runs, warnings } = loadReportRuns({ since, env: ctx.env, cache: true });
+        // Each damaged line once, not at every refresh.
+        for (const w of warnings) {
+          if (warned.has(w)) continue;
+          warned.add(w);
+          warn(ctx, `warning: ${w}`);
+        }
         const snap = takeSnapshot(runs, now, markers);
         // Clear and redraw on a terminal; append lines otherwise.
         ctx.stdout.write(

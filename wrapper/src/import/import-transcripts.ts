@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
 import { appendLine } from '../ledger/append.js';
+import { forEachLine } from '../ledger/read.js';
 import { runRecordSchema } from '../ledger/schema.js';
 import { ledgerPaths, monthFiles, runFileName } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
@@ -20,6 +21,8 @@ export interface ImportResult {
   tokens: number;
   cost_usd: number;
   unknown_models: string[];
+  /** Damaged lines found in the ledger while deduplicating. */
+  warnings: string[];
 }
 
 export function findTranscripts(dir: string): string[] {
@@ -47,24 +50,22 @@ export function findTranscripts(dir: string): string[] {
   return out.sort();
 }
 
-/** What the ledger already accounts for: message ids, and spans of wrapper runs that list none. */
-export function knownUsage(env: NodeJS.ProcessEnv): KnownUsage {
+/**
+ * What the ledger already accounts for: message ids, and spans of wrapper runs that list none.
+ * Damaged ledger lines are added to `warnings` (file and line), as every ledger reader reports them.
+ */
+export function knownUsage(env: NodeJS.ProcessEnv, warnings: string[] = []): KnownUsage {
   const known: KnownUsage = { messageIds: new Set(), sessionSpans: new Map() };
   for (const file of monthFiles(ledgerPaths(env).dir)) {
-    for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-      if (!line) continue;
-      let r: {
+    forEachLine(file, warnings, (value) => {
+      if (typeof value !== 'object' || value === null) return;
+      const r = value as {
         message_ids?: unknown;
         session_id?: unknown;
         started_at?: unknown;
         ended_at?: unknown;
         imported?: unknown;
       };
-      try {
-        r = JSON.parse(line);
-      } catch {
-        continue;
-      }
       const ids = Array.isArray(r.message_ids) ? (r.message_ids as unknown[]) : [];
       for (const id of ids) if (typeof id === 'string') known.messageIds.add(id);
       if (ids.length === 0 && !r.imported && typeof r.session_id === 'string') {
@@ -76,7 +77,7 @@ export function knownUsage(env: NodeJS.ProcessEnv): KnownUsage {
           known.sessionSpans.set(r.session_id, spans);
         }
       }
-    }
+    });
   }
   return known;
 }
@@ -88,7 +89,8 @@ export function importTranscripts(
   options: { dryRun?: boolean } = {},
 ): ImportResult {
   const files = findTranscripts(from);
-  const known = knownUsage(env);
+  const warnings: string[] = [];
+  const known = knownUsage(env, warnings);
   const invocationId = `import-${randomUUID()}`;
   const result: ImportResult = {
     files: files.length,
@@ -99,6 +101,7 @@ export function importTranscripts(
     tokens: 0,
     cost_usd: 0,
     unknown_models: [],
+    warnings,
   };
   const unknown = new Set<string>();
   const byMonth = new Map<string, string[]>();

@@ -1,7 +1,9 @@
 // Appends records to the ledger. Each record is one line written with a single O_APPEND write
 // and fsynced, so concurrent writers never interleave and a crash loses at most the line being
-// written (a torn last line is skipped by the reader). A run is marked pending before it is
-// written, so a run can never be recorded without being queued for export.
+// written. An append always starts on a fresh line: after a torn last line (a crash mid-append)
+// it writes a newline first, so the torn line stays one damaged line and never swallows the new
+// record. A run is marked pending before it is written, so a run can never be recorded without
+// being queued for export.
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
@@ -18,8 +20,8 @@ export function appendLine(file: string, line: string): void {
   let fd: number | undefined;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    fd = fs.openSync(file, 'a', 0o600);
-    fs.writeSync(fd, `${line}\n`);
+    fd = fs.openSync(file, 'a+', 0o600);
+    fs.writeSync(fd, `${endsTorn(fd) ? '\n' : ''}${line}\n`);
     fs.fsyncSync(fd);
   } catch (error) {
     throw new ClaudeOtelError(`cannot write the ledger at ${file}: ${(error as Error).message}`, {
@@ -29,6 +31,18 @@ export function appendLine(file: string, line: string): void {
   } finally {
     if (fd !== undefined) fs.closeSync(fd);
   }
+}
+
+/**
+ * True when the file's last byte is not a newline: a torn last line, or another process's record
+ * still being copied in. Either way this record then starts with a newline; at worst the file
+ * gets an empty line, which every reader skips, and a record is never merged into another line.
+ */
+function endsTorn(fd: number): boolean {
+  const size = fs.fstatSync(fd).size;
+  if (size === 0) return false;
+  const last = Buffer.alloc(1);
+  return fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
 }
 
 export function appendRunRecord(input: RunRecordInput, env: NodeJS.ProcessEnv = process.env): RunRecord {
