@@ -110,12 +110,9 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
       );
     }
   }
-  const code = swarmExitCode(result, budgetUsd, ctx);
-  if (result.ledgerError) {
-    ctx.stderr.write(`${result.ledgerError.toLine()}\n`);
-    return code === EXIT.ok ? EXIT.failure : code;
-  }
-  return code;
+  // A run the ledger could not take still happened: say so, and keep Claude Code's exit code.
+  if (result.ledgerError) ctx.stderr.write(`${result.ledgerError.toLine()}\n`);
+  return swarmExitCode(result, budgetUsd, ctx);
 }
 
 function writeResults(result: SwarmResult, ctx: CliContext): void {

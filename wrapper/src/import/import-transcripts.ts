@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
-import { appendLine } from '../ledger/append.js';
+import { appendLine, dropMarkers, ledgerWriteError } from '../ledger/append.js';
 import { forEachLine } from '../ledger/read.js';
 import { runRecordSchema } from '../ledger/schema.js';
 import { ledgerPaths, monthFiles, runFileName } from '../ledger/store.js';
@@ -138,7 +138,23 @@ export function importTranscripts(
   const paths = ledgerPaths(env);
   fs.mkdirSync(paths.pending, { recursive: true });
   // Pending markers first, as appendRunRecord does: a record is never written without being queued.
-  for (const [id, month] of runIds) fs.writeFileSync(path.join(paths.pending, id), month);
-  for (const [month, lines] of byMonth) appendLine(path.join(paths.dir, month), lines.join('\n'));
+  const markers = runIds.map(([id, month]) => ({ file: path.join(paths.pending, id), month }));
+  try {
+    for (const m of markers) fs.writeFileSync(m.file, m.month);
+  } catch (error) {
+    dropMarkers(markers.map((m) => m.file));
+    throw ledgerWriteError(paths.pending, error);
+  }
+  const written = new Set<string>();
+  try {
+    for (const [month, lines] of byMonth) {
+      appendLine(path.join(paths.dir, month), lines.join('\n'));
+      written.add(month);
+    }
+  } catch (error) {
+    // No pending marker without its record: months already written keep theirs.
+    dropMarkers(markers.filter((m) => !written.has(m.month)).map((m) => m.file));
+    throw error;
+  }
   return result;
 }

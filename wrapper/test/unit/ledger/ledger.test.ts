@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClaudeOtelError } from '../../../src/errors.js';
-import { appendLine, appendRunRecord, markExported } from '../../../src/ledger/append.js';
+import { appendLine, appendRunRecord, ledgerWriteError, markExported } from '../../../src/ledger/append.js';
 import { pendingRunIds, readLedger, readRunsById } from '../../../src/ledger/read.js';
 import { runRecordSchema } from '../../../src/ledger/schema.js';
 import { assertLedgerWritable, ledgerPaths, runFileName } from '../../../src/ledger/store.js';
@@ -190,6 +190,37 @@ describe('pending markers and export records', () => {
     fs.writeFileSync(path.join(pending, 'x'), '../../etc/passwd');
     fs.writeFileSync(path.join(pending, '.tmp'), 'runs-2026-11.jsonl');
     expect(pendingRunIds(env)).toEqual([]);
+  });
+});
+
+describe('a failed ledger write', () => {
+  it.each([
+    ['ENOSPC', 'the disk is full (ENOSPC)', 'free some space'],
+    ['EDQUOT', 'the disk quota is used up (EDQUOT)', 'raise the quota'],
+    ['EROFS', 'the file system is read-only (EROFS)', 'CLAUDE_OTEL_HOME'],
+    ['EACCES', 'permission denied (EACCES)', 'ls -l'],
+    ['EPERM', 'operation not permitted (an immutable or append-only file?) (EPERM)', 'chattr -i'],
+  ])('%s: one line naming the path, the cause and the fix', (code, what, fix) => {
+    const raw = Object.assign(new Error(`${code}: raw message, write`), { code });
+    const line = ledgerWriteError('/data/ledger/runs-2026-11.jsonl', raw).toLine();
+    expect(line).toMatch(
+      new RegExp(
+        `^claude-otel: cannot write the ledger at /data/ledger/runs-2026-11\\.jsonl: ${what.replace(/[()?]/g, '\\$&')} \\(`,
+      ),
+    );
+    expect(line).toContain(fix);
+    expect(line).toContain('claude-otel import');
+    expect(line).not.toContain('raw message');
+    expect(line).not.toContain('\n');
+  });
+
+  it('leaves no pending marker when the record cannot be written', () => {
+    // The month file's path taken by a directory: the append fails after the marker is written.
+    fs.mkdirSync(runsFile('2026-11'), { recursive: true });
+    expect(() => appendRunRecord(sampleRecord('lost', '2026-11-05T10:00:00.000Z'), env)).toThrow(
+      /cannot write the ledger at .*runs-2026-11\.jsonl/,
+    );
+    expect(fs.readdirSync(ledgerPaths(env).pending)).toEqual([]);
   });
 });
 
