@@ -45,12 +45,15 @@ async function swarm(s: Sandbox, tag: string) {
     s,
   );
   let runId = '';
+  let cost = Number.NaN;
   try {
-    runId = (JSON.parse(r.stdout) as { runs: { run_id: string }[] }).runs[0]!.run_id;
+    const run = (JSON.parse(r.stdout) as { runs: { run_id: string; cost_usd: number }[] }).runs[0]!;
+    runId = run.run_id;
+    cost = run.cost_usd;
   } catch {
     // Asserted by the callers: --json must print.
   }
-  return { ...r, runId };
+  return { ...r, runId, cost };
 }
 
 const monthFile = (s: Sandbox) => path.join(ledgerPaths(s.env).dir, runFileName(new Date().toISOString()));
@@ -99,7 +102,8 @@ afterAll(async () => {
 describe('a torn last ledger line', () => {
   it('does not swallow the next run; report, show, cost, gate and monitor find it and warn once', async () => {
     const s = sandbox();
-    expect((await swarm(s, 't1')).code).toBe(0);
+    const first = await swarm(s, 't1');
+    expect(first.code).toBe(0);
     const torn = await swarm(s, 't2');
     expect(torn.code).toBe(0);
     const file = monthFile(s);
@@ -112,7 +116,10 @@ describe('a torn last ledger line', () => {
 
     const report = await cli(['report', '--json'], s);
     expect(report.code, report.stderr).toBe(0);
-    expect((JSON.parse(report.stdout) as { totals: { runs: number } }).totals.runs).toBe(2);
+    const totals = (JSON.parse(report.stdout) as { totals: { runs: number; cost_usd: number } }).totals;
+    expect(totals.runs).toBe(2);
+    // Machine-readable money is the stored value, as swarm --json printed it (not rounded).
+    expect(totals.cost_usd).toBe(first.cost + next.cost);
     expect(lines(report.stderr, 'damaged')).toEqual([`${warning} run record skipped`]);
 
     const text = await cli(['report'], s);
