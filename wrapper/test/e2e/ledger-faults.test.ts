@@ -177,48 +177,69 @@ describe('a ledger write that fails', () => {
     expectMarkersMatchLedger(s);
   }, 120_000);
 
-  it('a full disk: exit code and --json pass through, one line says the disk is full, no marker left', async (ctx) => {
-    const s = sandbox();
-    const why = unavailable(() =>
-      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', s.otelHome], { stdio: 'pipe' }),
-    );
-    if (why) ctx.skip(`mount -t tmpfs is not available here: ${why}`);
-    mounts.push(s.otelHome);
-    expect((await swarm(s, 'f1')).code).toBe(0);
-    const file = monthFile(s);
-    // Fill the disk: the month file keeps only the slack of its last page, so the next record
-    // is cut short by the disk (a short write) or refused outright.
-    const filler = path.join(s.otelHome, 'filler');
-    const fd = fs.openSync(filler, 'w');
-    try {
-      const chunk = Buffer.alloc(1024, 120);
-      for (;;) fs.writeSync(fd, chunk);
-    } catch (error) {
-      expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
-    } finally {
-      fs.closeSync(fd);
-    }
+  // Two shapes of a full disk: everything on it (the run's pending marker cannot be written), and
+  // only the month files on it (the marker is written; the disk takes what fits in the month
+  // file's last page and refuses the rest: a short write that leaves a torn line).
+  it.each([
+    { on: 'CLAUDE_OTEL_HOME', cutShort: false },
+    { on: 'the ledger directory, markers elsewhere', cutShort: true },
+  ])(
+    'a full disk ($on): exit code and --json pass through, one line says the disk is full, no marker left',
+    async ({ cutShort }, ctx) => {
+      const s = sandbox();
+      const { dir, pending } = ledgerPaths(s.env);
+      const mountAt = cutShort ? dir : s.otelHome;
+      fs.mkdirSync(mountAt, { recursive: true });
+      const why = unavailable(() =>
+        execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', mountAt], { stdio: 'pipe' }),
+      );
+      if (why) ctx.skip(`mount -t tmpfs is not available here: ${why}`);
+      mounts.push(mountAt);
+      if (cutShort) {
+        fs.mkdirSync(path.join(s.otelHome, 'pending-elsewhere'));
+        fs.symlinkSync(path.join(s.otelHome, 'pending-elsewhere'), pending);
+      }
+      expect((await swarm(s, 'f1')).code).toBe(0);
+      const file = monthFile(s);
+      const filler = path.join(mountAt, 'filler');
+      const fd = fs.openSync(filler, 'w');
+      try {
+        const chunk = Buffer.alloc(1024, 120);
+        for (;;) fs.writeSync(fd, chunk);
+      } catch (error) {
+        expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
+      } finally {
+        fs.closeSync(fd);
+      }
 
-    const r = await swarm(s, 'f2');
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.runId).not.toBe('');
-    const errors = lines(r.stderr, 'cannot write the ledger');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/the disk is full \(ENOSPC\)/);
-    expect(errors[0]).toContain(s.otelHome);
-    expect(errors[0]).toContain('free some space');
-    expect(r.stderr).not.toMatch(/^\s+at |Error: ENOSPC/m);
-    expectMarkersMatchLedger(s);
-    expect(readLedger({ env: s.env }).runs.map((x) => x.run_id)).not.toContain(r.runId);
+      const sizeBefore = fs.statSync(file).size;
+      const r = await swarm(s, 'f2');
+      expect(fs.statSync(file).size > sizeBefore).toBe(cutShort);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.runId).not.toBe('');
+      const errors = lines(r.stderr, 'cannot write the ledger');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/the disk is full \(ENOSPC\)/);
+      expect(errors[0]).toContain(cutShort ? file : pending);
+      expect(errors[0]).toContain('free some space');
+      expect(r.stderr).not.toMatch(/^\s+at |Error: ENOSPC/m);
+      expectMarkersMatchLedger(s);
+      expect(readLedger({ env: s.env }).runs.map((x) => x.run_id)).not.toContain(r.runId);
 
-    // Space again: the next run is recorded whole, after whatever the failed write left.
-    fs.rmSync(filler);
-    const again = await swarm(s, 'f3');
-    expect(again.code, again.stderr).toBe(0);
-    expect(lines(again.stderr, 'cannot write')).toEqual([]);
-    const ids = readLedger({ env: s.env }).runs.map((x) => x.run_id);
-    expect(ids).toContain(again.runId);
-    expect(ids).toHaveLength(2);
-    expectMarkersMatchLedger(s);
-  }, 180_000);
+      // Space again: the next run is recorded whole, after the torn line the failed write left.
+      fs.rmSync(filler);
+      const again = await swarm(s, 'f3');
+      expect(again.code, again.stderr).toBe(0);
+      expect(lines(again.stderr, 'cannot write')).toEqual([]);
+      const after = readLedger({ env: s.env });
+      expect(after.warnings).toEqual(
+        cutShort ? [`${path.basename(file)}:2: damaged line skipped (not JSON)`] : [],
+      );
+      const ids = after.runs.map((x) => x.run_id);
+      expect(ids).toContain(again.runId);
+      expect(ids).toHaveLength(2);
+      expectMarkersMatchLedger(s);
+    },
+    180_000,
+  );
 });
