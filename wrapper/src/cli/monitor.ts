@@ -55,7 +55,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
         // Clear and redraw on a terminal; append lines otherwise.
         ctx.stdout.write(
           tty
-            ? `\x1b[H\x1b[2J${renderSnapshot(snap, since.toISOString())}`
+            ? `\x1b[H\x1b[2J${renderSnapshot(snap, since)}`
             : `${finishedLines(snap, reported)}${snapshotLine(snap)}`,
         );
       };

@@ -180,11 +180,12 @@ describe('a ledger write that fails', () => {
   // Two shapes of a full disk: everything on it (the run's pending marker cannot be written), and
   // only the month files on it (the marker is written; the disk takes what fits in the month
   // file's last page and refuses the rest: a short write that leaves a torn line).
-  it.each([
+  it.for<{ on: string; cutShort: boolean }>([
     { on: 'CLAUDE_OTEL_HOME', cutShort: false },
     { on: 'the ledger directory, markers elsewhere', cutShort: true },
   ])(
     'a full disk ($on): exit code and --json pass through, one line says the disk is full, no marker left',
+    { timeout: 180_000 },
     async ({ cutShort }, ctx) => {
       const s = sandbox();
       const { dir, pending } = ledgerPaths(s.env);
@@ -240,6 +241,5 @@ describe('a ledger write that fails', () => {
       expect(ids).toHaveLength(2);
       expectMarkersMatchLedger(s);
     },
-    180_000,
   );
 });
