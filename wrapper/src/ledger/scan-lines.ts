@@ -3,7 +3,7 @@
 // record (turns, tool spans, prompt text) is cut off unless turns are wanted; a line that does not
 // fit the fast path is parsed whole, so speed never costs correctness.
 
-import { checkRunShape } from '../ledger/read.js';
+import { checkRunShape } from './read.js';
 import type { ReportRun, ReportTurn } from './report-run.js';
 
 /** The runs of one month file (or of a part of it), in line order. */

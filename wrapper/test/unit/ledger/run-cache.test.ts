@@ -183,3 +183,21 @@ describe('report summary cache', () => {
     }
   });
 });
+
+describe('a cache from before torn lines were damage', () => {
+  it('(format 2, which could hold a torn line front as a run) is not trusted, and is rebuilt', () => {
+    load({ cache: true });
+    const cacheFile = cachePath(env(), file);
+    const text = fs.readFileSync(cacheFile);
+    const header = text.subarray(0, text.indexOf(10)).toString('utf8');
+    expect(JSON.parse(header).format).toBe(3);
+    const old = Buffer.concat([
+      Buffer.from(header.replace('"format":3', '"format":2')),
+      text.subarray(text.indexOf(10)),
+    ]);
+    fs.writeFileSync(cacheFile, old);
+    expect(cached()).toBeUndefined();
+    expectSameAsUncached();
+    expect(cached()?.runs.runs).toHaveLength(201);
+  });
+});
