@@ -5,6 +5,7 @@
 
 import { checkRunShape } from './read.js';
 import type { ReportRun, ReportTurn } from './report-run.js';
+import { LEDGER_VERSION } from './schema.js';
 
 /** The runs of one month file (or of a part of it), in line order. */
 export interface FileRuns {
@@ -33,8 +34,9 @@ const SPANS_KEY = ',"tool_spans":[';
 const STARTED_KEY = '"started_at":"';
 // The last key the writer puts on every record (only optional fields follow it).
 const TAIL_KEY = ',"trace_id":';
-// A record's own key: a second one on a line means records merged into it (an old torn append).
-const KIND_KEY = '"kind":';
+// How the writer starts a run record: found after the front, a second record merged into the
+// line (an old torn append). It starts with '{', rarer than '"', so the search skips fast.
+const KIND_KEY = `{"v":${LEDGER_VERSION},"kind":"run",`;
 
 /** The start time as the pre-filter reads it, without parsing the line. */
 export function startedAt(line: string): number | undefined {
