@@ -1,33 +1,12 @@
 // `claude-otel cost [session]`: the cost of the last (or a named) session, and of today.
 import type { Command } from 'commander';
 import { ClaudeOtelError, EXIT } from '../errors.js';
+import { loadReportRuns } from '../ledger/load-runs.js';
+import { summarizeCost } from '../report/cost-summary.js';
 import { formatInt, formatUsd } from '../report/format-values.js';
-import { loadReportRuns, type ReportRun } from '../report/load-runs.js';
-import { addRun, type Totals, zeroTotals } from '../report/totals.js';
+import type { Totals } from '../report/totals.js';
 import { resolveWindow } from '../report/window.js';
-import type { CliContext } from './context.js';
-
-export interface CostSummary {
-  session: { id: string; totals: Totals } | null;
-  today: Totals;
-}
-
-export function summarizeCost(
-  all: ReportRun[],
-  today: { since: Date; until: Date },
-  session?: string,
-): CostSummary {
-  const sessionOf = (r: ReportRun) => r.session_id ?? r.run_id;
-  const id = session ?? (all.length > 0 ? sessionOf(all[all.length - 1]!) : undefined);
-  const sessionTotals = zeroTotals();
-  const todayTotals = zeroTotals();
-  for (const r of all) {
-    if (id !== undefined && sessionOf(r) === id) addRun(sessionTotals, r);
-    const at = Date.parse(r.started_at);
-    if (at >= today.since.getTime() && at <= today.until.getTime()) addRun(todayTotals, r);
-  }
-  return { session: id === undefined ? null : { id, totals: sessionTotals }, today: todayTotals };
-}
+import { type CliContext, warn } from './context.js';
 
 const line = (label: string, t: Totals) =>
   `${label}: ${formatUsd(t.cost_usd)}  (${formatInt(t.runs)} run(s), ${formatInt(t.turns)} turns, ${formatInt(t.tokens.total)} tokens)\n`;
@@ -42,7 +21,8 @@ export function registerCost(program: Command, ctx: CliContext): void {
       const today = resolveWindow({});
       // The session may have started before today; a month back covers any realistic session.
       const since = new Date(today.since.getTime() - 31 * 86_400_000);
-      const { runs } = loadReportRuns({ since, env: ctx.env });
+      const { runs, warnings } = loadReportRuns({ since, env: ctx.env });
+      for (const w of warnings) warn(ctx, `warning: ${w}`);
       const summary = summarizeCost(runs, today, session);
       if (session && summary.session?.totals.runs === 0) {
         throw new ClaudeOtelError(`no runs of session '${session}' in the last 31 days`, {

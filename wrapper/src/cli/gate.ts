@@ -7,8 +7,9 @@ import { decideGate } from '../gate/decide.js';
 import { annotation, stepOutputs, stepSummary, warningAnnotation } from '../gate/github.js';
 import { postPrComment } from '../gate/post-comment.js';
 import { parseScope } from '../gate/scope.js';
-import { loadReportRuns } from '../report/load-runs.js';
-import type { CliContext } from './context.js';
+import { loadReportRuns } from '../ledger/load-runs.js';
+import { formatUsd } from '../report/format-values.js';
+import { type CliContext, warn } from './context.js';
 import { parseUsd, parseWholeNumber } from './options.js';
 
 interface GateFlags {
@@ -47,7 +48,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
       const scope = parseScope(flags.scope, ctx.env);
       const since = scope.kind === 'since' ? scope.since : undefined;
       const { runs, warnings } = loadReportRuns({ since, env: ctx.env });
-      for (const w of warnings) ctx.stderr.write(`claude-otel: warning: ${w}\n`);
+      for (const w of warnings) warn(ctx, `warning: ${w}`);
       const result = decideGate(runs, scope, { maxUsd, maxTokens });
       const inActions = ctx.env.GITHUB_ACTIONS === 'true';
       const comment = flags.comment ? await postPrComment(result, ctx.env) : undefined;
@@ -69,7 +70,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
       const t = result.totals;
       const head = result.within_budget ? 'within budget' : 'OVER BUDGET';
       ctx.stderr.write(
-        `claude-otel gate: ${head}: ${result.scope}: $${t.cost_usd.toFixed(4)} of $${maxUsd.toFixed(4)}, ` +
+        `claude-otel gate: ${head}: ${result.scope}: ${formatUsd(t.cost_usd)} of ${formatUsd(maxUsd)}, ` +
           `${t.tokens.total} tokens${maxTokens === undefined ? '' : ` of ${maxTokens}`}, ${t.runs} run(s)\n`,
       );
       ctx.exitCode = result.within_budget ? EXIT.ok : EXIT.failure;

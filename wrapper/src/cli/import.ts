@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { importTranscripts } from '../import/import-transcripts.js';
 import { loadPriceTable } from '../pricing/price-table.js';
+import { formatUsd } from '../report/format-values.js';
 import { claudeConfigDir } from '../transcript/locate.js';
 import type { CliContext } from './context.js';
 
@@ -30,13 +31,14 @@ export function registerImport(program: Command, ctx: CliContext): void {
       ctx.stderr.write(
         `claude-otel import: ${verb} ${result.records} record(s) from ${result.files} file(s): ` +
           `${result.messages - result.known} new message(s), ${result.known} already in the ledger, ` +
-          `${result.tokens} tokens, $${result.cost_usd.toFixed(4)} at list prices\n`,
+          `${result.tokens} tokens, ${formatUsd(result.cost_usd)} at list prices\n`,
       );
       if (result.unknown_models.length > 0) {
         ctx.stderr.write(
           `claude-otel: warning: no price for ${result.unknown_models.join(', ')}: cost not counted\n`,
         );
       }
+      for (const w of result.warnings) ctx.stderr.write(`claude-otel: warning: ${w}\n`);
       if (result.damaged_lines > 0)
         ctx.stderr.write(`claude-otel: warning: ${result.damaged_lines} damaged line(s) skipped\n`);
       if (result.untyped_lines > 0) {

@@ -3,12 +3,12 @@
 // swarm runs in another terminal. Redraws on a TTY; plain key=value lines otherwise.
 import type { Command } from 'commander';
 import { usageError } from '../errors.js';
+import { loadReportRuns } from '../ledger/load-runs.js';
 import { finishedLines, renderSnapshot, snapshotLine } from '../monitor/render.js';
 import { takeSnapshot } from '../monitor/snapshot.js';
-import { loadReportRuns } from '../report/load-runs.js';
 import { parseTimeBound } from '../report/window.js';
 import { readRunningMarkers } from '../run/running-marker.js';
-import type { CliContext } from './context.js';
+import { type CliContext, warn } from './context.js';
 import { parseDuration, parsePositiveInt } from './options.js';
 
 interface MonitorFlags {
@@ -36,17 +36,24 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
           : parsePositiveInt(flags.count, '--count');
       const tty = ctx.stdout.isTTY === true;
       const reported = new Set<string>();
+      const warned = new Set<string>();
       const draw = () => {
         const now = Date.now();
         const since = parseTimeBound(flags.since, 'start', new Date(now));
         // Markers first: a run that ends in between is then found in the ledger, not lost.
         const markers = readRunningMarkers(ctx.env);
-        const { runs } = loadReportRuns({ since, env: ctx.env, cache: true });
+        const { runs, warnings } = loadReportRuns({ since, env: ctx.env, cache: true });
+        // Each damaged line once, not at every refresh.
+        for (const w of warnings) {
+          if (warned.has(w)) continue;
+          warned.add(w);
+          warn(ctx, `warning: ${w}`);
+        }
         const snap = takeSnapshot(runs, now, markers);
         // Clear and redraw on a terminal; append lines otherwise.
         ctx.stdout.write(
           tty
-            ? `\x1b[H\x1b[2J${renderSnapshot(snap, since.toISOString())}`
+            ? `\x1b[H\x1b[2J${renderSnapshot(snap, since)}`
             : `${finishedLines(snap, reported)}${snapshotLine(snap)}`,
         );
       };

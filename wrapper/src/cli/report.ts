@@ -3,13 +3,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { ClaudeOtelError, usageError } from '../errors.js';
+import { loadReportRuns } from '../ledger/load-runs.js';
 import { loadPriceTable } from '../pricing/price-table.js';
 import { buildReport } from '../report/build-report.js';
 import { parseDimensions } from '../report/dimensions.js';
-import { loadReportRuns } from '../report/load-runs.js';
 import { parseFormat, renderReport } from '../report/render.js';
 import { resolveWindow } from '../report/window.js';
-import type { CliContext } from './context.js';
+import { type CliContext, warn } from './context.js';
 
 interface ReportFlags {
   since?: string;
@@ -77,6 +77,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
         withTurns: costAnalysis,
         cache: true,
       });
+      for (const w of warnings) warn(ctx, `warning: ${w}`);
       const report = buildReport(runs, { window, breakdown, costAnalysis, table, warnings });
       writeOutput(ctx, renderReport(report, format), flags.output);
       ctx.exitCode = 0;

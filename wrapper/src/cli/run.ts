@@ -62,6 +62,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
       storePrompts: flags.storePrompts === true,
       table,
       afterSpawn: exportStep.start,
+      onLedgerError: (error) => ctx.stderr.write(`${error.toLine()}\n`),
     });
     await exportStep.finish([]);
     return code;
@@ -97,6 +98,6 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
   if (result.interrupted) return result.interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
   if (run?.outcome.spawnError)
     ctx.stderr.write(`claude-otel: cannot start claude: ${run.outcome.spawnError}\n`);
-  const code = run?.record.exit_code ?? EXIT.failure;
-  return result.ledgerError && code === EXIT.ok ? EXIT.failure : code;
+  // A ledger failure is reported above; Claude Code's own exit code passes through.
+  return run?.record.exit_code ?? EXIT.failure;
 }

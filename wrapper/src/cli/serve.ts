@@ -16,7 +16,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const port = parsePort(flags.port, '--port', { allowZero: true });
       let server: Awaited<ReturnType<typeof startMetricsServer>>;
       try {
-        server = await startMetricsServer({ env: ctx.env, host: flags.host, port });
+        server = await startMetricsServer({
+          env: ctx.env,
+          host: flags.host,
+          port,
+          onWarning: (text) => ctx.stderr.write(`claude-otel: warning: ${text}\n`),
+        });
       } catch (error) {
         throw new ClaudeOtelError(`cannot listen on ${flags.host}:${port}: ${(error as Error).message}`, {
           hint: 'pick another --port, or stop what is using it',

@@ -4,9 +4,10 @@
 import type { Command } from 'commander';
 import { EXIT, usageError } from '../errors.js';
 import { priceTableLoader } from '../pricing/user-price-file.js';
+import { formatUsd } from '../report/format-values.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
-import { formatUsd, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
+import { summaryLine, swarmJson, totalsOf } from '../run/summary.js';
 import { runSwarm, type SwarmResult } from '../run/swarm.js';
 import type { CliContext } from './context.js';
 import { parseDuration, parseLabel, parseNameList, parsePositiveInt, parseUsd } from './options.js';
@@ -107,12 +108,9 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
       );
     }
   }
-  const code = swarmExitCode(result, budgetUsd, ctx);
-  if (result.ledgerError) {
-    ctx.stderr.write(`${result.ledgerError.toLine()}\n`);
-    return code === EXIT.ok ? EXIT.failure : code;
-  }
-  return code;
+  // A run the ledger could not take still happened: say so, and keep Claude Code's exit code.
+  if (result.ledgerError) ctx.stderr.write(`${result.ledgerError.toLine()}\n`);
+  return swarmExitCode(result, budgetUsd, ctx);
 }
 
 function writeResults(result: SwarmResult, ctx: CliContext): void {

@@ -1,8 +1,9 @@
 // Decides a cost gate: sums the runs in scope and compares them with the budget, with the same
 // breakdowns by model and agent that reports use (for the step summary and the PR comment). Pure.
 import { usageError } from '../errors.js';
+import type { ReportRun } from '../ledger/report-run.js';
 import { type BreakdownRow, buildReport } from '../report/build-report.js';
-import type { ReportRun } from '../report/load-runs.js';
+import { formatUsd } from '../report/format-values.js';
 import type { Totals } from '../report/totals.js';
 import { describeScope, type GateScope, inScope } from './scope.js';
 
@@ -57,7 +58,7 @@ export function decideGate(runs: ReportRun[], scope: GateScope, limits: GateLimi
   }
   const reasons: string[] = [];
   if (totals.cost_usd > limits.maxUsd) {
-    reasons.push(`cost $${totals.cost_usd.toFixed(4)} is over the budget of $${limits.maxUsd.toFixed(4)}`);
+    reasons.push(`cost ${formatUsd(totals.cost_usd)} is over the budget of ${formatUsd(limits.maxUsd)}`);
   }
   if (limits.maxTokens !== undefined && totals.tokens.total > limits.maxTokens) {
     reasons.push(`${totals.tokens.total} tokens is over the budget of ${limits.maxTokens}`);

@@ -1,7 +1,7 @@
 // Which runs a gate counts: this GitHub Actions run (run id and attempt), everything since a time,
 // or one swarm (its invocation id).
 import { usageError } from '../errors.js';
-import type { ReportRun } from '../report/load-runs.js';
+import type { ReportRun } from '../ledger/report-run.js';
 import { parseTimeBound } from '../report/window.js';
 
 export type GateScope =

@@ -5,12 +5,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
-import { appendLine } from '../ledger/append.js';
+import { forEachFileLine } from '../file-lines.js';
+import { appendLine, dropMarkers, ledgerWriteError } from '../ledger/append.js';
+import { forEachLine } from '../ledger/read.js';
 import { runRecordSchema } from '../ledger/schema.js';
-import { ledgerPaths, runFileName } from '../ledger/store.js';
+import { ledgerPaths, monthFiles, runFileName } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { TranscriptFold } from '../transcript/fold.js';
-import { forEachFileLine } from '../transcript/lines.js';
 import { CompactIdSet } from './id-set.js';
 import { type KnownUsage, recordsFromMessages } from './to-records.js';
 
@@ -30,6 +31,8 @@ export interface ImportResult {
   unknown_models: string[];
   /** The longest ledger line this import wrote (bytes): at most MAX_RECORD_LINE_BYTES. */
   longest_line_bytes: number;
+  /** Damaged lines found in the ledger while deduplicating. */
+  warnings: string[];
 }
 
 export function findTranscripts(dir: string): string[] {
@@ -57,31 +60,22 @@ export function findTranscripts(dir: string): string[] {
   return out.sort();
 }
 
-/** What the ledger already accounts for: message ids, and the time spans of wrapper runs by session. */
-export function knownUsage(env: NodeJS.ProcessEnv): KnownUsage {
+/**
+ * What the ledger already accounts for: message ids, and the time spans of wrapper runs by session.
+ * Damaged ledger lines are added to `warnings` (file and line), as every ledger reader reports them.
+ */
+export function knownUsage(env: NodeJS.ProcessEnv, warnings: string[] = []): KnownUsage {
   const known: KnownUsage = { messageIds: new CompactIdSet(), sessionSpans: new Map() };
-  const { dir } = ledgerPaths(env);
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir).filter((n) => /^runs-\d{4}-\d{2}\.jsonl$/.test(n));
-  } catch {
-    return known;
-  }
-  for (const name of names) {
-    forEachFileLine(path.join(dir, name), (line) => {
-      if (!line) return;
-      let r: {
+  for (const file of monthFiles(ledgerPaths(env).dir)) {
+    forEachLine(file, warnings, (value) => {
+      if (typeof value !== 'object' || value === null) return;
+      const r = value as {
         message_ids?: unknown;
         session_id?: unknown;
         started_at?: unknown;
         ended_at?: unknown;
         imported?: unknown;
       };
-      try {
-        r = JSON.parse(line);
-      } catch {
-        return;
-      }
       const ids = Array.isArray(r.message_ids) ? (r.message_ids as unknown[]) : [];
       for (const id of ids) if (typeof id === 'string') known.messageIds.add(id);
       // A run the wrapper watched accounts for every message of its session written while it ran,
@@ -115,7 +109,8 @@ export function importTranscripts(
   options: { dryRun?: boolean } = {},
 ): ImportResult {
   const files = findTranscripts(from);
-  const known = knownUsage(env);
+  const warnings: string[] = [];
+  const known = knownUsage(env, warnings);
   const invocationId = `import-${randomUUID()}`;
   const result: ImportResult = {
     files: files.length,
@@ -129,6 +124,7 @@ export function importTranscripts(
     cost_usd: 0,
     unknown_models: [],
     longest_line_bytes: 0,
+    warnings,
   };
   const unknown = new Set<string>();
   const paths = ledgerPaths(env);
@@ -137,10 +133,26 @@ export function importTranscripts(
   let batchBytes = 0;
   const flush = () => {
     if (options.dryRun || batchIds.length === 0) return;
-    fs.mkdirSync(paths.pending, { recursive: true });
     // Pending markers first, as appendRunRecord does: a record is never written without being queued.
-    for (const [id, month] of batchIds) fs.writeFileSync(path.join(paths.pending, id), month);
-    for (const [month, lines] of batch) appendLine(path.join(paths.dir, month), lines.join('\n'));
+    const markers = batchIds.map(([id, month]) => ({ file: path.join(paths.pending, id), month }));
+    try {
+      fs.mkdirSync(paths.pending, { recursive: true });
+      for (const m of markers) fs.writeFileSync(m.file, m.month);
+    } catch (error) {
+      dropMarkers(markers.map((m) => m.file));
+      throw ledgerWriteError(paths.pending, error);
+    }
+    const written = new Set<string>();
+    try {
+      for (const [month, lines] of batch) {
+        appendLine(path.join(paths.dir, month), lines.join('\n'));
+        written.add(month);
+      }
+    } catch (error) {
+      // No pending marker without its record: months already written keep theirs.
+      dropMarkers(markers.filter((m) => !written.has(m.month)).map((m) => m.file));
+      throw error;
+    }
     batch = new Map();
     batchIds = [];
     batchBytes = 0;

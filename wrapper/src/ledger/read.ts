@@ -2,9 +2,9 @@
 // as warnings, never fatal. Only the month files that overlap the window are opened.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ClaudeOtelError } from '../errors.js';
+import { forEachFileLine } from '../file-lines.js';
 import { type RunRecord, runRecordSchema } from './schema.js';
-import { ledgerPaths } from './store.js';
+import { isMonthFileName, ledgerPaths, ledgerUnreadable, monthFiles } from './store.js';
 
 export interface LedgerRun extends RunRecord {
   exported: boolean;
@@ -27,7 +27,7 @@ export function readLedger(options: ReadOptions = {}): LedgerContents {
   const env = options.env ?? process.env;
   const paths = ledgerPaths(env);
   const warnings: string[] = [];
-  const files = runFiles(paths.dir, options.since, options.until);
+  const files = monthFiles(paths.dir, options.since, options.until);
   const exported = readExported(paths.exports, warnings);
   const runs: LedgerRun[] = [];
   const sinceMs = options.since?.getTime() ?? Number.NEGATIVE_INFINITY;
@@ -51,23 +51,6 @@ export function readLedger(options: ReadOptions = {}): LedgerContents {
   return { runs, warnings };
 }
 
-function runFiles(dir: string, since?: Date, until?: Date): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw unreadable(dir, error);
-  }
-  const from = since ? since.toISOString().slice(0, 7) : '0000-00';
-  const to = until ? until.toISOString().slice(0, 7) : '9999-99';
-  const wanted = names
-    .filter((n) => /^runs-\d{4}-\d{2}\.jsonl$/.test(n))
-    .filter((n) => n.slice(5, 12) >= from && n.slice(5, 12) <= to)
-    .sort();
-  return wanted.map((n) => path.join(dir, n));
-}
-
 function readExported(file: string, warnings: string[]): Set<string> {
   const ids = new Set<string>();
   forEachLine(file, warnings, (value) => {
@@ -77,24 +60,16 @@ function readExported(file: string, warnings: string[]): Set<string> {
   return ids;
 }
 
-function forEachLine(file: string, warnings: string[], visit: (value: unknown, where: string) => void): void {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw unreadable(file, error);
-  }
-  let start = 0;
+/** Calls visit for each JSON line of `file`; lines that are not JSON become warnings. */
+export function forEachLine(
+  file: string,
+  warnings: string[],
+  visit: (value: unknown, where: string) => void,
+): void {
   let lineNo = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
-    const complete = end !== -1;
-    if (!complete) end = text.length;
+  const onLine = (line: string, complete: boolean) => {
     lineNo++;
-    const line = text.slice(start, end);
-    start = end + 1;
-    if (line.trim() === '') continue;
+    if (line.trim() === '') return;
     const where = `${path.basename(file)}:${lineNo}`;
     let value: unknown;
     try {
@@ -102,9 +77,28 @@ function forEachLine(file: string, warnings: string[], visit: (value: unknown, w
     } catch {
       // A last line without its newline may be a write in progress: not worth a warning.
       if (complete) warnings.push(`${where}: damaged line skipped (not JSON)`);
-      continue;
+      return;
     }
     visit(value, where);
+  };
+  // Streamed in chunks: a month file can be far larger than what a reader should hold.
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw ledgerUnreadable(file, error);
+  }
+  fs.closeSync(fd);
+  try {
+    forEachFileLine(file, onLine);
+  } catch (error) {
+    if (
+      typeof (error as NodeJS.ErrnoException).code === 'string' &&
+      (error as Error).name !== 'ClaudeOtelError'
+    )
+      throw ledgerUnreadable(file, error);
+    throw error;
   }
 }
 
@@ -140,13 +134,6 @@ export function checkRunShape(value: unknown): RunRecord | undefined {
   return value as RunRecord;
 }
 
-function unreadable(where: string, error: unknown): ClaudeOtelError {
-  return new ClaudeOtelError(`cannot read the ledger at ${where}: ${(error as Error).message}`, {
-    hint: 'check its permissions, or point CLAUDE_OTEL_HOME at a readable directory',
-    cause: error,
-  });
-}
-
 /** Run ids whose metrics have not been exported yet (from the pending markers). */
 export function pendingRunIds(env: NodeJS.ProcessEnv = process.env): { run_id: string; file: string }[] {
   const { pending, dir } = ledgerPaths(env);
@@ -155,7 +142,7 @@ export function pendingRunIds(env: NodeJS.ProcessEnv = process.env): { run_id: s
     names = fs.readdirSync(pending);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw unreadable(pending, error);
+    throw ledgerUnreadable(pending, error);
   }
   const out: { run_id: string; file: string }[] = [];
   for (const run_id of names) {
@@ -166,7 +153,7 @@ export function pendingRunIds(env: NodeJS.ProcessEnv = process.env): { run_id: s
     } catch {
       continue;
     }
-    if (/^runs-\d{4}-\d{2}\.jsonl$/.test(fileName)) out.push({ run_id, file: path.join(dir, fileName) });
+    if (isMonthFileName(fileName)) out.push({ run_id, file: path.join(dir, fileName) });
   }
   return out;
 }

@@ -2,13 +2,14 @@
 // key=value lines for logs and pipes: one summary line per refresh, one line per running run, and
 // one per finished run the first time it is seen.
 import { formatInt, formatUsd } from '../report/format-values.js';
+import { localClock, localDateTime } from '../report/local-time.js';
 import { runTokens, type Snapshot } from './snapshot.js';
 
 const cell = (text: string, width: number) => text.padEnd(width).slice(0, width);
 
 /** The columns both tables start with: time of day, operation, agent, model. */
 const rowStart = (iso: string, operation: string, agent: string, model: string) =>
-  `${iso.slice(11, 19)} ${cell(operation, 10)} ${cell(agent, 13)} ${cell(model, 22)}`;
+  `${localClock(new Date(iso))} ${cell(operation, 10)} ${cell(agent, 13)} ${cell(model, 22)}`;
 
 function elapsed(ms: number): string {
   const s = Math.floor(ms / 1000);
@@ -17,9 +18,10 @@ function elapsed(ms: number): string {
     : `${Math.floor(s / 3600)}h${String(Math.floor(s / 60) % 60).padStart(2, '0')}m`;
 }
 
-export function renderSnapshot(s: Snapshot, since: string): string {
+/** The terminal screen: local times (the plain lines keep ISO for logs). */
+export function renderSnapshot(s: Snapshot, since: Date): string {
   const lines = [
-    `claude-otel monitor  ${s.at}  (since ${since})`,
+    `claude-otel monitor  ${localDateTime(new Date(s.at))}  (since ${localDateTime(since)})`,
     `total ${formatUsd(s.totals.cost_usd)}  ${formatInt(s.totals.tokens.total)} tokens  ${formatInt(s.totals.runs)} runs  ` +
       `${formatInt(s.totals.errors)} errors`,
     `burn  ${formatUsd(s.burn.usd_per_hour)}/h  ${formatInt(s.burn.tokens_per_hour)} tokens/h (finished in the last 15 min)` +

@@ -1,7 +1,7 @@
 // What the live monitor shows: runs in progress (from their running markers), recent finished runs
 // (newest first), totals, and the burn rate (cost and tokens per hour over the last BURN_WINDOW).
 // Pure: the same runs, markers and clock give the same view.
-import type { ReportRun } from '../report/load-runs.js';
+import type { ReportRun } from '../ledger/report-run.js';
 import { addRun, type Totals, zeroTotals } from '../report/totals.js';
 import type { RunningMarker } from '../run/running-marker.js';
 

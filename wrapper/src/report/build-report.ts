@@ -1,9 +1,10 @@
 // Builds a report from runs: totals over the window, the breakdowns asked for, and optionally the
 // cost analysis. Pure: the same runs and options give the same report, ready for any format.
+
+import type { ReportRun } from '../ledger/report-run.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { analyzeCosts, type CostAnalysis } from './cost-analysis.js';
 import { type Dimension, keyOf } from './dimensions.js';
-import type { ReportRun } from './load-runs.js';
 import { addModelShare, addRun, type Totals, zeroTotals } from './totals.js';
 import type { TimeWindow } from './window.js';
 

@@ -1,7 +1,7 @@
 // A verdict on prompt caching per session, from the trend of its requests (turns when recorded,
 // else whole runs): healthy when the cache is read back steadily after the first request; warning
 // signs are no caching, writes never read back, a low or falling hit ratio, and frequent rewrites.
-import type { ReportRun, ReportTurn } from './load-runs.js';
+import type { ReportRun, ReportTurn } from '../ledger/report-run.js';
 
 /** Fewer input tokens than this cannot be cached at all (the API's minimum cacheable prompt). */
 export const MIN_CACHEABLE_TOKENS = 1024;

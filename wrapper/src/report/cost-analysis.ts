@@ -1,10 +1,11 @@
 // What caching did to the bill and where the money went: savings versus the same tokens uncached,
 // cost per turn and per run, the most expensive sessions and tools, and cache health per session.
+
+import type { ReportRun } from '../ledger/report-run.js';
 import type { PriceTable, Tier } from '../pricing/price-table.js';
 import { priceRequest, priceUncached } from '../pricing/price-usage.js';
 import { addTokens, type TokenCounts, zeroTokens } from '../usage/tokens.js';
 import { type CacheHealth, judgeSession } from './cache-health.js';
-import type { ReportRun } from './load-runs.js';
 
 export const TOP_N = 10;
 export const NO_TOOLS = '(no tool calls)';

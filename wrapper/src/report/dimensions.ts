@@ -1,6 +1,6 @@
 // The dimensions a report can be broken down by, and each run's key(s) in them. A run that used
 // two models counts under both (with each model's own tokens and cost), as in the metrics.
-import type { ReportRun } from './load-runs.js';
+import type { ReportRun } from '../ledger/report-run.js';
 import { localDay } from './window.js';
 
 export const DIMENSIONS = ['model', 'agent', 'operation', 'day', 'session', 'repository', 'branch'] as const;

@@ -53,6 +53,5 @@ function notes(report: Report): string[] {
   if (report.totals.imported > 0) {
     out.push(`Note: ${report.totals.imported} imported run(s) priced with the price table (no side calls).`);
   }
-  for (const w of report.warnings) out.push(`Warning: ${w}`);
   return out;
 }

@@ -4,6 +4,7 @@ import type { BreakdownRow, Report } from './build-report.js';
 import type { Dimension } from './dimensions.js';
 import { formatInt, formatPct, formatUsd } from './format-values.js';
 import type { Totals } from './totals.js';
+import { describeWindow } from './window.js';
 
 export interface Section {
   title: string;
@@ -42,7 +43,7 @@ const range = (from: number, to: number) => Array.from({ length: to - from }, (_
 export function reportSections(report: Report): Section[] {
   const sections: Section[] = [
     {
-      title: `Usage ${report.window.since} → ${report.window.until}`,
+      title: `Usage ${describeWindow({ since: new Date(report.window.since), until: new Date(report.window.until) })}`,
       header: ['', ...USAGE_HEADER, 'sessions', 'errors', 'imported'],
       rows: [
         [

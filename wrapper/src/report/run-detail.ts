@@ -4,6 +4,7 @@ import type { RunRecord } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { priceRequest } from '../pricing/price-usage.js';
 import { formatInt, formatUsd } from './format-values.js';
+import { localDateTime } from './local-time.js';
 
 export interface TurnDetail {
   n: number;
@@ -54,7 +55,7 @@ export function formatRunDetail(run: RunRecord, turns: TurnDetail[]): string {
     `run        ${run.run_id}`,
     `session    ${run.session_id ?? '-'}`,
     `operation  ${run.operation} (agent ${run.agent}, invocation ${run.invocation_id})`,
-    `started    ${run.started_at}  (${(run.duration_ms / 1000).toFixed(1)} s` +
+    `started    ${localDateTime(new Date(run.started_at))}  (${(run.duration_ms / 1000).toFixed(1)} s` +
       `${run.duration_api_ms === null ? '' : `, API ${(run.duration_api_ms / 1000).toFixed(1)} s`})`,
     `status     ${run.status} (${run.termination}${run.subtype ? `, ${run.subtype}` : ''})`,
     `cost       ${formatUsd(run.cost_usd)} (${run.cost_source})`,

@@ -1,8 +1,8 @@
 // Summed usage of a set of runs: run and turn counts, tokens by type, and cost. Always zero-filled,
 // so JSON consumers never meet a missing field.
 import { primaryModel } from '../export/metric-points.js';
+import type { ReportRun } from '../ledger/report-run.js';
 import { type TokenCounts, zeroTokens } from '../usage/tokens.js';
-import type { ReportRun } from './load-runs.js';
 
 export interface Totals {
   runs: number;

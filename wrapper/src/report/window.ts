@@ -1,6 +1,7 @@
 // Turns --since/--until into a time window. Days are local days (TZ), like the user's calendar:
 // a date alone means its start for --since and its end for --until; the default is today.
 import { usageError } from '../errors.js';
+import { localDate, localDateTime } from './local-time.js';
 
 export interface TimeWindow {
   since: Date;
@@ -49,7 +50,7 @@ export function resolveWindow(
   const since = parseTimeBound(options.since ?? 'today', 'start', now);
   const until = options.until ? parseTimeBound(options.until, 'end', now) : endOfDay(now);
   if (since.getTime() > until.getTime()) {
-    throw usageError(`--since (${since.toISOString()}) is after --until (${until.toISOString()})`);
+    throw usageError(`--since (${localDateTime(since)}) is after --until (${localDateTime(until)})`);
   }
   return { since, until };
 }
@@ -76,8 +77,17 @@ export function localDay(iso: string): string {
   return dayOf(new Date(iso));
 }
 
-function dayOf(d: Date): string {
-  const m = String(d.getMonth() + 1).padStart(2, '0');
-  const day = String(d.getDate()).padStart(2, '0');
-  return `${d.getFullYear()}-${m}-${day}`;
+const dayOf = localDate;
+
+/**
+ * The window as people read it, in local time: `2026-11-26` for one whole day,
+ * `2026-11-01 → 2026-11-30` for whole days, and date and clock time for a bound inside a day.
+ */
+export function describeWindow(window: TimeWindow): string {
+  const { since, until } = window;
+  const wholeSince = since.getTime() === startOfDay(since).getTime();
+  const wholeUntil = until.getTime() === endOfDay(until).getTime();
+  const from = wholeSince ? localDate(since) : localDateTime(since);
+  const to = wholeUntil ? localDate(until) : localDateTime(until);
+  return wholeSince && wholeUntil && from === to ? from : `${from} → ${to}`;
 }

@@ -4,7 +4,8 @@
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { EXIT } from '../errors.js';
+import fs from 'node:fs';
+import { ClaudeOtelError, EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import { assertLedgerWritable, newRunId } from '../ledger/store.js';
 import type { PriceTableLoader } from '../pricing/user-price-file.js';
@@ -24,6 +25,8 @@ export interface InteractiveOptions {
   table: PriceTableLoader;
   /** Called right after Claude Code is spawned (e.g. to start loading the exporter). */
   afterSpawn?: () => void;
+  /** Told when the session could not be recorded (its exit code still passes through). */
+  onLedgerError?: (error: ClaudeOtelError) => void;
 }
 
 export async function runInteractive(options: InteractiveOptions): Promise<number> {
@@ -107,7 +110,13 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   if (transcript) Object.assign(record, sessionUsage(transcript, table), { usage_source: 'transcript' });
   record.status = code === 0 ? 'success' : 'error';
   record.is_error = code !== 0;
-  appendRunRecord(record, options.env);
+  try {
+    appendRunRecord(record, options.env);
+  } catch (failure) {
+    options.onLedgerError?.(
+      failure instanceof ClaudeOtelError ? failure : new ClaudeOtelError(String(failure), { cause: failure }),
+    );
+  }
   if (error) return EXIT.notFound;
   return code ?? (signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
 }

@@ -1,5 +1,6 @@
 // What a swarm prints about itself: the `--json` document and the one-line usage summary.
 import type { RunRecord } from '../ledger/schema.js';
+import { formatUsd } from '../report/format-values.js';
 import { addTokens, cacheHitRatio, type TokenCounts, zeroTokens } from '../usage/tokens.js';
 
 export interface SwarmJson {
@@ -62,12 +63,6 @@ const fmt = {
     return numberFormat.format(n);
   },
 };
-
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0.00';
-  if (usd < 0.01) return `$${usd.toFixed(4)}`;
-  return `$${usd.toFixed(2)}`;
-}
 
 export function summaryLine(records: RunRecord[], note?: string): string {
   const { tokens, cost_usd } = totalsOf(records);

@@ -3,8 +3,8 @@
 // format; anything else gets a short pointer.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LedgerTail } from '../ledger/ledger-tail.js';
 import { LedgerMetrics } from './ledger-metrics.js';
-import { LedgerTail } from './ledger-tail.js';
 import { acceptsOpenMetrics, OPENMETRICS_CONTENT_TYPE, openMetricsText } from './openmetrics.js';
 
 export interface MetricsServer {
@@ -17,11 +17,14 @@ export async function startMetricsServer(options: {
   env: NodeJS.ProcessEnv;
   host: string;
   port: number;
+  /** Told about each damaged ledger line, once. */
+  onWarning?: (text: string) => void;
 }): Promise<MetricsServer> {
   const metrics = new LedgerMetrics();
   const tail = new LedgerTail(options.env);
   // Read the whole ledger before the first scrape, so a restart never shows lower totals.
-  tail.refresh((run) => metrics.add(run));
+  const add = (run: Parameters<LedgerMetrics['add']>[0]) => metrics.add(run);
+  tail.refresh(add, options.onWarning);
   const server = http.createServer((req, res) => {
     const url = (req.url ?? '/').split('?')[0];
     if (url !== '/metrics') {
@@ -31,7 +34,7 @@ export async function startMetricsServer(options: {
       return;
     }
     try {
-      tail.refresh((run) => metrics.add(run));
+      tail.refresh(add, options.onWarning);
     } catch (error) {
       res
         .writeHead(500, { 'content-type': 'text/plain' })

@@ -5,8 +5,8 @@
 // lines are folded by message id + request id and the largest figure wins. Used by import, by
 // interactive `run`, and by the per-turn figures of wrapped runs.
 import * as z from 'zod';
+import { forEachFileLine } from '../file-lines.js';
 import { SYNTHETIC_MODEL } from '../stream/schema.js';
-import { forEachFileLine } from './lines.js';
 
 const usageSchema = z.object({
   input_tokens: z.number().int().nonnegative().default(0),

@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importTranscripts } from '../../src/import/import-transcripts.js';
+import { loadReportRuns } from '../../src/ledger/load-runs.js';
 import { buildPriceTable } from '../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../src/pricing/price-table-data.js';
 import { buildReport } from '../../src/report/build-report.js';
-import { loadReportRuns } from '../../src/report/load-runs.js';
 import { runClaude, transcriptFiles } from '../fixtures/transcripts/record-transcripts.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 

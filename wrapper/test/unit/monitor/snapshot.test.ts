@@ -50,14 +50,14 @@ describe('monitor snapshot', () => {
     ]);
     expect(snap.active).toEqual([last.invocation_id, 'swarm-live'].sort());
     expect(snap.totals.runs).toBe(60); // running runs are not totals yet
-    const screen = renderSnapshot(snap, 'x');
+    const screen = renderSnapshot(snap, new Date(now));
     expect(screen).toContain('running (2)');
     expect(screen).toMatch(/swarm\s+coder\s+claude-sonnet-4-5\s+1m05s\s+2\s+1,200\s+\$0\.0123/);
   });
 
   it('renders a screen for a terminal and plain lines otherwise', () => {
     const snap = takeSnapshot(runs, now, [marker('run-a', 2_500, 42)]);
-    expect(renderSnapshot(snap, 'x')).toContain(`total $${snap.totals.cost_usd.toFixed(4)}`);
+    expect(renderSnapshot(snap, new Date(now))).toContain(`total $${snap.totals.cost_usd.toFixed(4)}`);
     const lines = snapshotLine(snap).trimEnd().split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain('runs=60 ');

@@ -5,14 +5,19 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { loadReportRuns } from '../../../src/ledger/load-runs.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
 import { buildReport } from '../../../src/report/build-report.js';
 import { DIMENSIONS } from '../../../src/report/dimensions.js';
-import { loadReportRuns } from '../../../src/report/load-runs.js';
 import { FORMATS, renderReport } from '../../../src/report/render.js';
 import { resolveWindow } from '../../../src/report/window.js';
-import { FIXTURE_FILE, FIXTURE_HOME, fixtureLedgerText } from '../../fixtures/ledger/generate-ledger.js';
+import {
+  FIXTURE_FILE,
+  FIXTURE_HOME,
+  fixtureLedgerText,
+  generateRuns,
+} from '../../fixtures/ledger/generate-ledger.js';
 import { parseCsv } from './csv.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -58,6 +63,30 @@ describe('report goldens', () => {
     const bad = JSON.parse(renderReport(fixtureReport(false), 'json'));
     delete bad.totals.tokens.cache_read;
     expect(validate(bad)).toBe(false);
+  });
+
+  it('JSON carries the stored cost; only text, markdown and CSV round it for display', () => {
+    const [run] = generateRuns(1, { start: '2026-11-10T08:00:00.000Z' });
+    const model = Object.keys(run!.models)[0]!;
+    const one = {
+      ...run!,
+      cost_usd: 0.0107715,
+      cost_source: 'claude' as const,
+      models: { [model]: { ...run!.models[model]!, cost_usd: 0.0107715, cost_source: 'claude' as const } },
+    };
+    const window = resolveWindow(
+      { since: '2026-11-10', until: '2026-11-10' },
+      new Date('2026-11-10T12:00:00Z'),
+    );
+    const table = buildPriceTable(BUILTIN_PRICE_TABLE);
+    const report = buildReport([one], { window, breakdown: ['model', 'day'], costAnalysis: false, table });
+    const json = JSON.parse(renderReport(report, 'json'));
+    expect(json.totals.cost_usd).toBe(0.0107715);
+    expect(json.breakdowns.model[0].cost_usd).toBe(0.0107715);
+    expect(json.breakdowns.day[0].cost_usd).toBe(0.0107715);
+    expect(parseCsv(renderReport(report, 'csv')).find((r) => r[0] === 'total')![11]).toBe('0.010772');
+    expect(renderReport(report, 'table')).toContain('$0.0108');
+    expect(renderReport(report, 'markdown')).toContain('$0.0108');
   });
 
   it('CSV parses back as CSV: one header, same width everywhere, totals equal the JSON', () => {

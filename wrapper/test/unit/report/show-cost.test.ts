@@ -1,9 +1,9 @@
 // `show` per-turn detail and `cost` session/today summaries.
 import { describe, expect, it } from 'vitest';
-import { summarizeCost } from '../../../src/cli/cost.js';
-import { findRun } from '../../../src/cli/show.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
+import { summarizeCost } from '../../../src/report/cost-summary.js';
+import { findRun } from '../../../src/report/find-run.js';
 import { formatRunDetail, turnDetails } from '../../../src/report/run-detail.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 

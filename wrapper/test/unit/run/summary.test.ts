@@ -2,7 +2,8 @@
 // summary, including what it says about models the price table does not know.
 import { describe, expect, it } from 'vitest';
 import { type RunRecord, runRecordSchema } from '../../../src/ledger/schema.js';
-import { formatUsd, summaryLine, swarmJson, totalsOf } from '../../../src/run/summary.js';
+import { formatUsd } from '../../../src/report/format-values.js';
+import { summaryLine, swarmJson, totalsOf } from '../../../src/run/summary.js';
 import { sampleRecord } from '../ledger/sample-record.js';
 
 function record(id: string, edit: (r: RunRecord) => void = () => {}): RunRecord {
@@ -111,7 +112,7 @@ describe('summaryLine', () => {
       x.cost_usd = 0;
     });
     expect(summaryLine([r], 'runs stay unsent')).toBe(
-      'claude-otel: 1 run · 0 tokens (prompt 0, completion 0, cache read 0, cache write 0) · cost $0.00 · cache hit 0.0% · runs stay unsent',
+      'claude-otel: 1 run · 0 tokens (prompt 0, completion 0, cache read 0, cache write 0) · cost $0.0000 · cache hit 0.0% · runs stay unsent',
     );
   });
 
@@ -137,13 +138,13 @@ describe('summaryLine', () => {
 
 describe('formatUsd', () => {
   it.each([
-    [0, '$0.00'],
+    [0, '$0.0000'],
     [0.00004, '$0.0000'],
     [0.0012345, '$0.0012'],
     [0.00999, '$0.0100'],
-    [0.01, '$0.01'],
-    [12.345, '$12.35'],
-    [1234.5, '$1234.50'],
+    [0.01, '$0.0100'],
+    [12.345, '$12.3450'],
+    [1234.5, '$1234.5000'],
   ])('%d → %s', (usd, text) => {
     expect(formatUsd(usd)).toBe(text);
   });

@@ -5,8 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { forEachFileLine } from '../../../src/file-lines.js';
 import { foldTranscript, foldTranscriptFiles } from '../../../src/transcript/fold.js';
-import { forEachFileLine } from '../../../src/transcript/lines.js';
 import { turnUsage } from '../../support/scripted-api/scenario.js';
 import { sessionWith } from './recorded.js';
 

@@ -3,8 +3,9 @@
 // record (turns, tool spans, prompt text) is cut off unless turns are wanted; a line that does not
 // fit the fast path is parsed whole, so speed never costs correctness.
 
-import { checkRunShape } from '../ledger/read.js';
-import type { ReportRun, ReportTurn } from './load-runs.js';
+import { checkRunShape } from './read.js';
+import type { ReportRun, ReportTurn } from './report-run.js';
+import { LEDGER_VERSION } from './schema.js';
 
 /** The runs of one month file (or of a part of it), in line order. */
 export interface FileRuns {
@@ -31,6 +32,11 @@ export function emptyFileRuns(): FileRuns {
 const TURNS_KEY = ',"turns":[';
 const SPANS_KEY = ',"tool_spans":[';
 const STARTED_KEY = '"started_at":"';
+// The last key the writer puts on every record (only optional fields follow it).
+const TAIL_KEY = ',"trace_id":';
+// How the writer starts a run record: found after the front, a second record merged into the
+// line (an old torn append). It starts with '{', rarer than '"', so the search skips fast.
+const KIND_KEY = `{"v":${LEDGER_VERSION},"kind":"run",`;
 
 /** The start time as the pre-filter reads it, without parsing the line. */
 export function startedAt(line: string): number | undefined {
@@ -55,7 +61,9 @@ export function scanLines(text: string, out: FileRuns, options: { withTurns: boo
     const lineNo = ++out.lineCount;
     const line = text.slice(start, end);
     start = end + 1;
-    if (line.length < 2) continue;
+    // Blank lines are skipped (two writers that both found a torn end leave one); a torn line
+    // of one byte is still damage.
+    if (line.length < 2 && line.trim() === '') continue;
     const pre = startedAt(line);
     const parsed = parseLine(line, options.withTurns);
     if (!parsed) {
@@ -90,6 +98,9 @@ function parseLine(
     } catch {
       // The cut assumed the writer's key order; a record written otherwise is parsed whole.
     }
+    // The front was parsed alone: unless the line provably ends its record (a torn line never
+    // does), it is parsed whole too.
+    if (front !== undefined && !wholeLine(line, cut)) front = undefined;
   }
   if (front === undefined) {
     let whole: unknown;
@@ -119,6 +130,22 @@ function parseLine(
       // Fine for totals, but damaged for anything that needs its turns.
       return { run, turns: false };
     }
+  }
+}
+
+/**
+ * True when a line whose front parsed ends its record: the part from the last top-level key on
+ * parses as an object (a proper prefix of an object never does), and no other record starts in
+ * the bulky middle. Damage inside the turns is left to the turns parse.
+ */
+function wholeLine(line: string, cut: number): boolean {
+  const tail = line.lastIndexOf(TAIL_KEY);
+  if (tail < cut || line.indexOf(KIND_KEY, cut) !== -1) return false;
+  try {
+    JSON.parse(`{${line.slice(tail + 1)}`);
+    return true;
+  } catch {
+    return false;
   }
 }
 

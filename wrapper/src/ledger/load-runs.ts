@@ -3,44 +3,10 @@
 // Damaged lines give the same warnings whether they were read now or when the cache was built.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ClaudeOtelError } from '../errors.js';
-import type { RunRecord } from '../ledger/schema.js';
-import { ledgerPaths } from '../ledger/store.js';
+import type { ReportRun } from './report-run.js';
 import { cachePath, REWRITE_AFTER_BYTES, readCache, writeCache } from './run-cache.js';
 import { emptyFileRuns, type FileRuns, scanLines } from './scan-lines.js';
-
-export { parseRun } from './scan-lines.js';
-
-/** What the cache-health trend uses of a turn; a full turn record is one too. */
-export type ReportTurn = Pick<
-  RunRecord['turns'][number],
-  'start_ms' | 'input' | 'cache_read' | 'cache_creation'
->;
-
-/** What reports use of a run record; a full RunRecord is one too. */
-export type ReportRun = Pick<
-  RunRecord,
-  | 'run_id'
-  | 'invocation_id'
-  | 'session_id'
-  | 'operation'
-  | 'agent'
-  | 'started_at'
-  | 'ended_at'
-  | 'duration_ms'
-  | 'cwd'
-  | 'git'
-  | 'ci'
-  | 'status'
-  | 'termination'
-  | 'num_turns'
-  | 'models'
-  | 'cost_usd'
-  | 'cost_source'
-  | 'usage_source'
-  | 'unknown_models'
-  | 'tool_calls'
-> & { turns?: ReportTurn[] };
+import { ledgerPaths, ledgerUnreadable, monthFiles } from './store.js';
 
 export interface LoadOptions {
   since?: Date | undefined;
@@ -117,7 +83,7 @@ function readMonthFile(
     fd = fs.openSync(file, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return emptyFileRuns();
-    throw unreadable(file, error);
+    throw ledgerUnreadable(file, error);
   }
   try {
     const stat = fs.fstatSync(fd);
@@ -144,31 +110,8 @@ function readMonthFile(
     scanLines(buf.toString('utf8', whole, read), out, { withTurns, complete: false });
     return out;
   } catch (error) {
-    throw unreadable(file, error);
+    throw ledgerUnreadable(file, error);
   } finally {
     fs.closeSync(fd);
   }
-}
-
-export function monthFiles(dir: string, since?: Date, until?: Date): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw unreadable(dir, error);
-  }
-  const from = since ? since.toISOString().slice(0, 7) : '0000-00';
-  const to = until ? until.toISOString().slice(0, 7) : '9999-99';
-  return names
-    .filter((n) => /^runs-\d{4}-\d{2}\.jsonl$/.test(n) && n.slice(5, 12) >= from && n.slice(5, 12) <= to)
-    .sort()
-    .map((n) => path.join(dir, n));
-}
-
-function unreadable(where: string, error: unknown): ClaudeOtelError {
-  return new ClaudeOtelError(`cannot read the ledger at ${where}: ${(error as Error).message}`, {
-    hint: 'check its permissions, or point CLAUDE_OTEL_HOME at a readable directory',
-    cause: error,
-  });
 }

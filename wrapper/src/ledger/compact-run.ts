@@ -2,7 +2,7 @@
 // strings and objects (agent, model, cwd, git, ci, ...) interned in tables, so reloading 100k runs
 // is one JSON.parse of flat arrays. A run of an unexpected shape is kept as the parsed object
 // itself, so decoding always gives back exactly what the ledger line parsed to.
-import type { ReportRun, ReportTurn } from './load-runs.js';
+import type { ReportRun, ReportTurn } from './report-run.js';
 
 export interface CompactRuns {
   n: number;

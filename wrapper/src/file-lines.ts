@@ -1,4 +1,4 @@
-// Reads a file line by line in fixed-size chunks, so memory stays at one chunk plus the longest
+// Reads a file line by line in fixed-size chunks (transcripts, ledger month files), so memory stays at one chunk plus the longest
 // line, however large the file (transcripts and ledgers grow to gigabytes over a history).
 import fs from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
@@ -6,8 +6,11 @@ import { StringDecoder } from 'node:string_decoder';
 const CHUNK_BYTES = 1 << 20;
 const NEWLINE = 0x0a;
 
-/** Calls onLine for every line of the file (without its newline; a last line without one too). */
-export function forEachFileLine(file: string, onLine: (line: string) => void): void {
+/**
+ * Calls onLine for every line of the file (without its newline; a last line without one too, with
+ * `complete` false: it may be a write still in progress).
+ */
+export function forEachFileLine(file: string, onLine: (line: string, complete: boolean) => void): void {
   const fd = fs.openSync(file, 'r');
   try {
     const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
@@ -27,9 +30,9 @@ export function forEachFileLine(file: string, onLine: (line: string) => void): v
           const line = carry + decoder.end(chunk.subarray(from, nl));
           carry = '';
           spanning = false;
-          onLine(line);
+          onLine(line, true);
         } else {
-          onLine(chunk.toString('utf8', from, nl));
+          onLine(chunk.toString('utf8', from, nl), true);
         }
         from = nl + 1;
       }
@@ -38,7 +41,7 @@ export function forEachFileLine(file: string, onLine: (line: string) => void): v
         spanning = true;
       }
     }
-    if (spanning) onLine(carry + decoder.end());
+    if (spanning) onLine(carry + decoder.end(), false);
   } finally {
     fs.closeSync(fd);
   }

@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type LoadOptions, loadReportRuns } from '../../../src/ledger/load-runs.js';
+import { cachePath, REWRITE_AFTER_BYTES, readCache } from '../../../src/ledger/run-cache.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
 import { buildReport } from '../../../src/report/build-report.js';
 import { DIMENSIONS } from '../../../src/report/dimensions.js';
-import { type LoadOptions, loadReportRuns } from '../../../src/report/load-runs.js';
 import { renderReport } from '../../../src/report/render.js';
-import { cachePath, REWRITE_AFTER_BYTES, readCache } from '../../../src/report/run-cache.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 
 const all = generateRuns(1000, { seed: 7 });
@@ -181,5 +181,23 @@ describe('report summary cache', () => {
       expectSameAsUncached();
       expect(cached()?.runs.runs).toHaveLength(201);
     }
+  });
+});
+
+describe('a cache from before torn lines were damage', () => {
+  it('(format 2, which could hold a torn line front as a run) is not trusted, and is rebuilt', () => {
+    load({ cache: true });
+    const cacheFile = cachePath(env(), file);
+    const text = fs.readFileSync(cacheFile);
+    const header = text.subarray(0, text.indexOf(10)).toString('utf8');
+    expect(JSON.parse(header).format).toBe(3);
+    const old = Buffer.concat([
+      Buffer.from(header.replace('"format":3', '"format":2')),
+      text.subarray(text.indexOf(10)),
+    ]);
+    fs.writeFileSync(cacheFile, old);
+    expect(cached()).toBeUndefined();
+    expectSameAsUncached();
+    expect(cached()?.runs.runs).toHaveLength(201);
   });
 });
