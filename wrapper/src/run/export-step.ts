@@ -1,7 +1,7 @@
 // The export around a run: started as soon as Claude Code is spawned (so OpenTelemetry loads and
 // the collector is probed while the run goes on), finished after the runs are in the ledger by
 // sending everything pending, bounded in time. It never throws and never changes exit codes.
-import type { CliContext } from '../cli/context.js';
+import type { Writable } from 'node:stream';
 import { resolveExportConfig } from '../export/config.js';
 import type { RunRecord } from '../ledger/schema.js';
 
@@ -13,7 +13,15 @@ export interface ExportStep {
   finish(records: RunRecord[]): Promise<string | undefined>;
 }
 
-export function beginExport(ctx: CliContext): ExportStep {
+/** What the export step needs from its caller (a command's context has all of it). */
+export interface ExportStepContext {
+  env: NodeJS.ProcessEnv;
+  /** Export warnings and errors are written here, with --debug only. */
+  stderr: Writable;
+  debug: boolean;
+}
+
+export function beginExport(ctx: ExportStepContext): ExportStep {
   const config = resolveExportConfig(ctx.env);
   if (!config.enabled) return { start: () => {}, finish: async () => 'export off' };
   const load = () =>
