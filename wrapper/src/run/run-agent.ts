@@ -6,6 +6,9 @@ import { LineSplitter } from '../stream/line-splitter.js';
 import type { StreamEvent } from '../stream/parse-line.js';
 import type { RunAccumulator } from '../stream/run-accumulator.js';
 
+/** The longest delay Node's setTimeout keeps (2^31-1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export type Termination = 'completed' | 'timeout' | 'interrupted' | 'budget' | 'spawn_error';
 
 export interface AgentProcessOptions {
@@ -79,8 +82,14 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
   };
 
   if (options.timeoutMs && options.timeoutMs > 0) {
-    timeoutTimer = setTimeout(() => cancel('timeout'), options.timeoutMs);
-    timeoutTimer.unref();
+    // Node fires a timer of more than 2^31-1 ms (24.8 days) at once: a longer limit is waited
+    // for in steps.
+    const arm = (remaining: number) => {
+      const step = Math.min(remaining, MAX_TIMER_MS);
+      timeoutTimer = setTimeout(() => (remaining > step ? arm(remaining - step) : cancel('timeout')), step);
+      timeoutTimer.unref();
+    };
+    arm(options.timeoutMs);
   }
 
   let spawnError: string | undefined;
