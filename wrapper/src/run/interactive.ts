@@ -68,7 +68,8 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   ]);
   const { code, signal, error } = await exited;
   const endedAt = Date.now();
-  const [{ appendRunRecord }, { RunAccumulator }, { buildRunRecord }, sessionUsage] = await modules;
+  const [{ appendRunRecord }, { RunAccumulator }, { buildRunRecord, processExitCode }, sessionUsage] =
+    await modules;
   const table = await options.table();
   const acc = new RunAccumulator(startedAt);
   if (sessionId) acc.sessionId = sessionId;
@@ -113,5 +114,5 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   record.is_error = code !== 0;
   appendRunRecord(record, options.env);
   if (error) return EXIT.notFound;
-  return code ?? (signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
+  return processExitCode(code, signal);
 }

@@ -1,0 +1,90 @@
+// The wrapper under process faults, with the real Claude Code CLI against the scripted endpoint:
+// Claude Code killed by a signal, stdout that cannot be written (a full disk, a closed pipe).
+// Whatever happens to the wrapper's own output, the run is recorded and its exit code kept.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLedger } from '../../src/ledger/read.js';
+import type { RunRecord } from '../../src/ledger/schema.js';
+import { CLI, makeSandbox, readAllFiles, type Sandbox, SECRET_API_KEY, startCli } from '../support/cli.js';
+import { childPids } from '../support/processes.js';
+import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
+import { waitFor } from '../support/wait-for.js';
+
+let api: ScriptedApi;
+const sandboxes: Sandbox[] = [];
+const outputs: string[] = [];
+
+function sandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
+  const s = makeSandbox(api.url, extra);
+  sandboxes.push(s);
+  return s;
+}
+
+function ledger(s: Sandbox): RunRecord[] {
+  const { runs, warnings } = readLedger({ env: s.env, strict: true });
+  expect(warnings).toEqual([]);
+  return runs;
+}
+
+/** Runs the CLI with its stdout going to `stdout` (a file descriptor) or to a pipe closed at once. */
+function runWithStdout(args: string[], s: Sandbox, stdout: number | 'closed-pipe') {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: s.workdir,
+    env: s.env,
+    stdio: ['ignore', stdout === 'closed-pipe' ? 'pipe' : stdout, 'pipe'],
+  });
+  if (stdout === 'closed-pipe') child.stdout?.destroy();
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+  });
+  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    child.once('close', (code) => {
+      outputs.push(stderr);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+beforeAll(async () => {
+  api = await startScriptedApi();
+});
+
+afterAll(async () => {
+  for (const s of sandboxes) {
+    for (const { file, text } of readAllFiles(s.otelHome))
+      expect(text.includes(SECRET_API_KEY), file).toBe(false);
+  }
+  for (const text of outputs) expect(text.includes(SECRET_API_KEY)).toBe(false);
+  await api.close();
+  for (const s of sandboxes) s.cleanup();
+});
+
+describe('Claude Code killed by a signal', () => {
+  it('exits 128 + the signal (137 for SIGKILL) and records the run with that code', async () => {
+    const s = sandbox();
+    const running = startCli(
+      [
+        'swarm',
+        'slow [[scenario:tools turns=4 delay=1500 tag=kill9child]]',
+        '--',
+        '--model',
+        'claude-sonnet-4-5',
+      ],
+      s,
+    );
+    await waitFor(() => api.requests.some((r) => r.params.tag === 'kill9child'), {
+      what: 'the first request',
+      timeoutMs: 30_000,
+    });
+    const claude = childPids(running.pid!).find((p) => p.command.includes('claude'));
+    expect(claude, 'the claude child').toBeDefined();
+    process.kill(claude!.pid, 'SIGKILL');
+    const r = await running.done;
+    outputs.push(r.stdout, r.stderr);
+    expect(r.code).toBe(137);
+    const [record] = ledger(s);
+    expect(record).toMatchObject({ exit_code: 137, signal: 'SIGKILL', status: 'error' });
+  });
+});
