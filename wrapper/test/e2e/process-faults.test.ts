@@ -88,3 +88,56 @@ describe('Claude Code killed by a signal', () => {
     expect(record).toMatchObject({ exit_code: 137, signal: 'SIGKILL', status: 'error' });
   });
 });
+
+describe('stdout that cannot be written', () => {
+  const oneLine = (stderr: string) => {
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).not.toContain('Node.js v');
+  };
+
+  it('report > /dev/full: one line naming the problem, exit 1', async () => {
+    const s = sandbox();
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = await runWithStdout(['report'], s, full);
+      oneLine(r.stderr);
+      expect(r.stderr).toMatch(/^claude-otel: cannot write the output: .*ENOSPC.*\n$/);
+      expect(r.code).toBe(1);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
+  it('swarm > /dev/full: the run is recorded and Claude Code exit code passes through', async () => {
+    const s = sandbox();
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = await runWithStdout(
+        ['swarm', 'hi [[scenario:hello tag=devfull]]', '--', '--model', 'claude-sonnet-4-5'],
+        s,
+        full,
+      );
+      oneLine(r.stderr);
+      expect(r.stderr).toMatch(/^claude-otel: cannot write the output: .*ENOSPC/m);
+      expect(r.code).toBe(0);
+      expect(ledger(s)).toHaveLength(1);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
+  it('report and swarm into a closed pipe: quiet, run recorded, exit code kept', async () => {
+    const s = sandbox();
+    const report = await runWithStdout(['report'], s, 'closed-pipe');
+    expect(report.stderr).toBe('');
+    expect(report.code).toBe(0);
+    const swarm = await runWithStdout(
+      ['swarm', 'hi [[scenario:hello tag=epipe]]', '--quiet', '--', '--model', 'claude-sonnet-4-5'],
+      s,
+      'closed-pipe',
+    );
+    expect(swarm.stderr).toBe('');
+    expect(swarm.code).toBe(0);
+    expect(ledger(s)).toHaveLength(1);
+  });
+});
