@@ -9,8 +9,10 @@ export interface ExportStep {
   /** Starts loading the exporter and probing the collector (call it once Claude Code is spawned:
    * the first dynamic import also starts Node's ESM loader). finish() starts it if nobody did. */
   start(): void;
-  /** Sends pending runs; returns a short note for the summary line when something stays unsent. */
-  finish(records: RunRecord[]): Promise<string | undefined>;
+  /** Sends pending runs within the export bound counted from `since` (default now: pass when
+   * Claude Code gave its result, so its own exporters' flush counts against the same bound);
+   * returns a short note for the summary line when something stays unsent. */
+  finish(records: RunRecord[], since?: number): Promise<string | undefined>;
 }
 
 /** What the export step needs from its caller (a command's context has all of it). */
@@ -45,14 +47,11 @@ export function beginExport(ctx: ExportStepContext): ExportStep {
   };
   return {
     start,
-    async finish(records) {
+    async finish(records, since = Date.now()) {
       try {
+        const deadline = Math.min(since, Date.now()) + config.timeoutMs;
         const { exportPendingWith, exporter } = await start();
-        const result = await exportPendingWith(exporter, {
-          env: ctx.env,
-          records,
-          deadline: Date.now() + config.timeoutMs,
-        });
+        const result = await exportPendingWith(exporter, { env: ctx.env, records, deadline });
         if (ctx.debug) {
           for (const w of result.warnings) ctx.stderr.write(`claude-otel: export: ${w}\n`);
           if (result.error) ctx.stderr.write(`claude-otel: export: ${result.error}\n`);

@@ -35,6 +35,8 @@ export interface AgentOutcome {
   termination: Termination;
   startedAt: number;
   endedAt: number;
+  /** When the result line arrived (Claude Code then flushes its own telemetry before it exits). */
+  resultAt?: number;
   spawnError?: string;
 }
 
@@ -105,8 +107,10 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
     async ([{ RunAccumulator }]) => {
       const runAcc = new RunAccumulator(startedAt);
       acc = runAcc;
+      let resultAt: number | undefined;
       const splitter = new LineSplitter((line) => {
         const event = runAcc.push(line);
+        if (event.kind === 'result') resultAt ??= Date.now();
         options.onEvent?.(event, line, runAcc);
       });
       for (const chunk of early.splice(0)) splitter.push(chunk);
@@ -125,6 +129,7 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
         termination,
         startedAt,
         endedAt: Date.now(),
+        ...(resultAt !== undefined ? { resultAt } : {}),
         ...(spawnError ? { spawnError } : {}),
       };
       return outcome;

@@ -61,10 +61,14 @@ export interface SwarmResult {
   skipped: AgentTask[];
   /** Set when a run could not be written to the ledger. */
   ledgerError?: ClaudeOtelError;
+  /** When the last Claude Code gave its result (or ended without one): the export bound counts
+   * from here, so the time Claude Code spends flushing its own telemetry is inside it. */
+  outputAt: number;
 }
 
 export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
   assertLedgerWritable(options.env);
+  const startedAt = Date.now();
   const invocationId = randomUUID();
   const ci = ciContext(options.env);
   // Set once loaded, for the live estimates (the loader shares one load between calls).
@@ -205,6 +209,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
     budgetExceeded,
     interrupted,
     skipped: queue,
+    outputAt: Math.max(startedAt, ...results.map((r) => r.outcome.resultAt ?? r.outcome.endedAt)),
     ...(ledgerError ? { ledgerError } : {}),
   };
 }

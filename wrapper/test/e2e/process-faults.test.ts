@@ -1,8 +1,10 @@
 // The wrapper under process faults, with the real Claude Code CLI against the scripted endpoint:
-// Claude Code killed by a signal, stdout that cannot be written (a full disk, a closed pipe).
-// Whatever happens to the wrapper's own output, the run is recorded and its exit code kept.
+// a hung collector, Claude Code killed by a signal, stdout that cannot be written (a full disk, a
+// closed pipe). Whatever happens, the output is not held back, the run is recorded and its exit
+// code kept.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
@@ -47,9 +49,41 @@ function runWithStdout(args: string[], s: Sandbox, stdout: number | 'closed-pipe
   });
 }
 
+/** A TCP server that accepts connections and never answers: a hung collector. */
+let hung: net.Server;
+const hungSockets: net.Socket[] = [];
+let hungEndpoint: string;
+
 beforeAll(async () => {
   api = await startScriptedApi();
+  hung = net.createServer((socket) => {
+    hungSockets.push(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+  hungEndpoint = `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}`;
 });
+
+/** A one-task swarm, timed: when its last request reached the endpoint, its first stdout byte, its exit. */
+async function timedSwarm(s: Sandbox, tag: string, onFirstOutput?: (pid: number) => void) {
+  const running = startCli(
+    ['swarm', `hi [[scenario:hello tag=${tag}]]`, '--quiet', '--', '--model', 'claude-sonnet-4-5'],
+    s,
+  );
+  let firstOutputAt: number | undefined;
+  const child = running.child;
+  child.stdout?.once('data', () => {
+    firstOutputAt = Date.now();
+    onFirstOutput?.(running.pid!);
+  });
+  const r = await running.done;
+  const exitedAt = Date.now();
+  outputs.push(r.stdout, r.stderr);
+  const served = api.requests.filter((q) => q.params.tag === tag).map((q) => q.at);
+  expect(served.length, r.stderr).toBeGreaterThan(0);
+  const lastRequestAt = Math.max(...served);
+  return { r, lastRequestAt, firstOutputAt: firstOutputAt ?? exitedAt, exitedAt };
+}
 
 afterAll(async () => {
   for (const s of sandboxes) {
@@ -58,7 +92,41 @@ afterAll(async () => {
   }
   for (const text of outputs) expect(text.includes(SECRET_API_KEY)).toBe(false);
   await api.close();
+  for (const socket of hungSockets) socket.destroy();
+  hung?.close();
   for (const s of sandboxes) s.cleanup();
+});
+
+describe('a hung collector', () => {
+  const BOUND_MS = 1000;
+
+  it("the result reaches stdout at once, and the bound covers Claude Code's own exporters too", async () => {
+    const env = { CLAUDE_OTEL_EXPORT_TIMEOUT_MS: String(BOUND_MS) };
+    // The same run against a collector that refuses connections (fails in milliseconds).
+    const control = await timedSwarm(sandbox(env), 'hung-control');
+    const s = sandbox({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: hungEndpoint });
+    const t = await timedSwarm(s, 'hung-run');
+    expect(t.r.code, t.r.stderr).toBe(0);
+    expect(t.r.stdout).toContain('Hello from the scripted endpoint');
+    // Before: the output waited for Claude Code's 2 s exporter flush and the wrapper's export.
+    expect(t.firstOutputAt - t.lastRequestAt).toBeLessThan(
+      control.firstOutputAt - control.lastRequestAt + 700,
+    );
+    // Time added by the hung collector, everything included, stays within the bound.
+    const added = t.exitedAt - t.lastRequestAt - (control.exitedAt - control.lastRequestAt);
+    expect(added).toBeLessThan(BOUND_MS + 500);
+    expect(ledger(s)).toHaveLength(1);
+  });
+
+  it('SIGTERM once the result is out keeps the output and the record', async () => {
+    const s = sandbox({ OTEL_EXPORTER_OTLP_ENDPOINT: hungEndpoint });
+    const t = await timedSwarm(s, 'hung-sigterm', (pid) => process.kill(pid, 'SIGTERM'));
+    expect(t.r.stdout).toContain('Hello from the scripted endpoint');
+    // The signal found the wrapper still at work (Claude Code flushing, or the export).
+    expect(t.r.code === 143 || t.r.signal === 'SIGTERM', `${t.r.code} ${t.r.signal}`).toBe(true);
+    const [record] = ledger(s);
+    expect(record?.models['claude-sonnet-4-5']?.total).toBe(390);
+  });
 });
 
 describe('Claude Code killed by a signal', () => {
