@@ -2,8 +2,8 @@
 // (no result line is printed interactively). Priced per request with the price table; the
 // message ids go on the record so a later `claude-otel import` does not count them again.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { claudeConfigDir } from '../config/paths.js';
 import { parseTranscript } from '../import/transcript.js';
 import type { RunRecordInput } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
@@ -11,9 +11,7 @@ import { priceRequest } from '../pricing/price-usage.js';
 import { emptyModelUsage } from '../usage/run-usage.js';
 import { addTokens, tokenCounts } from '../usage/tokens.js';
 
-export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.CLAUDE_CONFIG_DIR ?? path.join(env.HOME ?? os.homedir(), '.claude');
-}
+export { claudeConfigDir };
 
 /** `<config>/projects/<project>/<session>.jsonl`, whichever project directory holds it. */
 export function findSessionTranscript(env: NodeJS.ProcessEnv, sessionId: string): string | undefined {

@@ -5,11 +5,20 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
-import { CLI, makeSandbox, readAllFiles, type Sandbox, SECRET_API_KEY, startCli } from '../support/cli.js';
-import { childPids } from '../support/processes.js';
+import {
+  CLI,
+  makeSandbox,
+  readAllFiles,
+  runCli,
+  type Sandbox,
+  SECRET_API_KEY,
+  startCli,
+} from '../support/cli.js';
+import { childPids, isRunning } from '../support/processes.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -126,6 +135,110 @@ describe('a hung collector', () => {
     expect(t.r.code === 143 || t.r.signal === 'SIGTERM', `${t.r.code} ${t.r.signal}`).toBe(true);
     const [record] = ledger(s);
     expect(record?.models['claude-sonnet-4-5']?.total).toBe(390);
+  });
+});
+
+/** Token totals of a transcript, read independently: the last usage line of each message id. */
+function transcriptTotals(file: string) {
+  const last = new Map<string, Record<string, number>>();
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const entry = JSON.parse(line) as {
+      type?: string;
+      message?: { id?: string; usage?: Record<string, number> };
+    };
+    if (entry.type === 'assistant' && entry.message?.id && entry.message.usage)
+      last.set(entry.message.id, entry.message.usage);
+  }
+  let prompt = 0;
+  let completion = 0;
+  let cacheRead = 0;
+  let cacheCreation = 0;
+  for (const u of last.values()) {
+    prompt += u.input_tokens ?? 0;
+    completion += u.output_tokens ?? 0;
+    cacheRead += u.cache_read_input_tokens ?? 0;
+    cacheCreation += u.cache_creation_input_tokens ?? 0;
+  }
+  return { prompt, completion, cacheRead, cacheCreation, messages: last.size };
+}
+
+describe('kill -9 of the wrapper', () => {
+  it('ends Claude Code within ~2 s, and the next commands record the run once, from its transcript', async () => {
+    const s = sandbox();
+    const running = startCli(
+      ['swarm', 'slow [[scenario:tools turns=6 delay=1200 tag=kill9]]', '--', '--model', 'claude-sonnet-4-5'],
+      s,
+    );
+    const markers = path.join(s.otelHome, 'running');
+    // Killed once a turn was answered (there is usage to recover) and the next one is in flight.
+    await waitFor(() => api.requests.some((r) => r.params.tag === 'kill9' && r.turn === 1), {
+      what: 'the second request',
+      timeoutMs: 30_000,
+    });
+    const marker = await waitFor(
+      () => {
+        const names = fs.existsSync(markers)
+          ? fs.readdirSync(markers).filter((n) => n.endsWith('.json'))
+          : [];
+        const m = names[0] && JSON.parse(fs.readFileSync(path.join(markers, names[0]), 'utf8'));
+        return m?.session_id ? (m as { run_id: string; session_id: string }) : undefined;
+      },
+      { what: 'a running marker with the session id' },
+    );
+    const claude = childPids(running.pid!).find((p) => p.command.includes('claude'));
+    expect(claude, 'the claude child').toBeDefined();
+    const killedAt = Date.now();
+    running.kill('SIGKILL');
+    await running.done;
+    await waitFor(() => !isRunning(claude!.pid), {
+      what: 'claude to end',
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
+    const outlived = Date.now() - killedAt;
+    expect(outlived).toBeLessThan(2500);
+    expect(ledger(s)).toEqual([]);
+
+    // Two commands at once: the run is recorded by exactly one of them.
+    const [a, b] = await Promise.all([runCli(['report', '--json'], s), runCli(['report', '--json'], s)]);
+    outputs.push(a.stdout, a.stderr, b.stdout, b.stderr);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect([a.stderr, b.stderr].filter((e) => e.includes('whose wrapper was killed'))).toHaveLength(1);
+    const records = ledger(s);
+    expect(records).toHaveLength(1);
+    const [record] = records;
+    expect(record).toMatchObject({
+      run_id: marker.run_id,
+      session_id: marker.session_id,
+      termination: 'recovered',
+      usage_source: 'transcript',
+      status: 'error',
+    });
+    const projects = path.join(s.home, '.claude', 'projects');
+    const transcript = fs
+      .readdirSync(projects)
+      .map((d) => path.join(projects, d, `${marker.session_id}.jsonl`))
+      .find((f) => fs.existsSync(f));
+    const expected = transcriptTotals(transcript!);
+    expect(expected.messages).toBeGreaterThan(0);
+    expect(record!.models['claude-sonnet-4-5']).toMatchObject({
+      prompt: expected.prompt,
+      completion: expected.completion,
+      cache_read: expected.cacheRead,
+      cache_creation: expected.cacheCreation,
+    });
+    expect(record!.cost_usd).toBeGreaterThan(0);
+    // The report counts it, and running again adds nothing.
+    expect(
+      JSON.parse(a.stdout.length > 0 && a.stderr.includes('killed') ? a.stdout : b.stdout).totals.runs,
+    ).toBe(1);
+    const again = await runCli(['report', '--json'], s);
+    expect(again.stderr).toBe('');
+    expect(JSON.parse(again.stdout).totals.runs).toBe(1);
+    expect(ledger(s)).toHaveLength(1);
+    expect(fs.readdirSync(markers)).toEqual([]);
   });
 });
 
