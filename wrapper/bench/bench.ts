@@ -27,6 +27,8 @@ async function main(): Promise<number> {
   if (pipeline) suites.push({ name: 'pipeline', run: pipeline });
   const reports = await optional('./report-bench.js', 'benchReports');
   if (reports) suites.push({ name: 'reports', run: reports });
+  const processCost = await optional('./process-bench.js', 'benchProcess');
+  if (processCost) suites.push({ name: 'process', run: processCost });
 
   let missed = 0;
   for (const suite of suites) {
