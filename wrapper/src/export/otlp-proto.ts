@@ -20,16 +20,17 @@ class Message {
     this.push(varint(BigInt((field << 3) | wireType)));
   }
 
-  uint(field: number, value: number | bigint): this {
-    if (value === 0 || value === 0n) return this;
+  /** Zero is the default and is left out, unless `always` (a `oneof` member must be written). */
+  uint(field: number, value: number | bigint, always = false): this {
+    if (!always && (value === 0 || value === 0n)) return this;
     this.tag(field, 0);
     this.push(varint(BigInt(value)));
     return this;
   }
 
   /** int64 (two's complement for negatives, as protobuf varints do). */
-  int64(field: number, value: number): this {
-    if (value === 0) return this;
+  int64(field: number, value: number, always = false): this {
+    if (!always && value === 0) return this;
     this.tag(field, 0);
     this.push(varint(BigInt.asUintN(64, BigInt(value))));
     return this;
@@ -57,16 +58,16 @@ class Message {
     return this;
   }
 
-  bytes(field: number, value: Uint8Array): this {
-    if (value.length === 0) return this;
+  bytes(field: number, value: Uint8Array, always = false): this {
+    if (!always && value.length === 0) return this;
     this.tag(field, 2);
     this.push(varint(BigInt(value.length)));
     this.push(value);
     return this;
   }
 
-  string(field: number, value: string): this {
-    return this.bytes(field, Buffer.from(value, 'utf8'));
+  string(field: number, value: string, always = false): this {
+    return this.bytes(field, Buffer.from(value, 'utf8'), always);
   }
 
   /** A nested message, written even when empty (presence matters for `oneof` fields). */
@@ -124,9 +125,11 @@ function anyValue(value: AttributeValue): Message {
     for (const v of value) array.message(1, anyValue(v));
     return any.message(5, array);
   }
-  if (typeof value === 'string') any.string(1, value);
-  else if (typeof value === 'boolean') any.uint(2, value ? 1 : 0);
-  else if (Number.isInteger(value)) any.int64(3, value);
+  // Members of a `oneof` are written even when they hold the default (0, false, ''): left out,
+  // the value would read as unset.
+  if (typeof value === 'string') any.string(1, value, true);
+  else if (typeof value === 'boolean') any.uint(2, value ? 1 : 0, true);
+  else if (Number.isInteger(value)) any.int64(3, value, true);
   else any.double(4, value);
   return any;
 }
