@@ -29,6 +29,8 @@ async function main(): Promise<number> {
   if (reports) suites.push({ name: 'reports', run: reports });
   const imports = await optional('./import-bench.js', 'benchImport');
   if (imports) suites.push({ name: 'import', run: imports });
+  const processCost = await optional('./process-bench.js', 'benchProcess');
+  if (processCost) suites.push({ name: 'process', run: processCost });
 
   let missed = 0;
   for (const suite of suites) {

@@ -12,10 +12,22 @@ const path = require('node:path');
 // Node 22+: cache compiled code between runs.
 nodeModule.enableCompileCache?.();
 
-// A reader that stops early (`claude-otel report | head`) is not worth a stack trace: the rest of
-// the output is dropped and the command finishes normally (a run is recorded all the same).
+// stdout that cannot be written is never worth a stack trace: the rest of the output is dropped
+// and the command finishes (a run is recorded all the same). A reader that stops early
+// (`claude-otel report | head`) is normal and stays quiet; any other failure (a full disk) is told
+// in one line at the end, and fails a command whose output was its purpose (report, ...), while a
+// wrapped run keeps Claude Code's exit code.
+let stdoutError;
 process.stdout.on('error', (error) => {
-  if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+  stdoutError ??= error;
+});
+// At exit, because the error of the last write may be emitted after the command has returned.
+process.once('exit', (code) => {
+  if (!stdoutError || stdoutError.code === 'EPIPE' || stdoutError.code === 'ERR_STREAM_DESTROYED') return;
+  process.stderr.write(
+    `claude-otel: cannot write the output: ${stdoutError.message} (free space or send stdout elsewhere)\n`,
+  );
+  if (code === 0 && !HOT.includes(command)) process.exitCode = 1;
 });
 
 // The commands compiled into hot.cjs (HOT_COMMANDS in scripts/bundle.mjs), by every name they answer to.

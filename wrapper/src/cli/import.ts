@@ -1,10 +1,10 @@
 // `claude-otel import`: brings Claude Code's own session transcripts into the ledger, once.
 import path from 'node:path';
 import type { Command } from 'commander';
+import { claudeConfigDir } from '../config/paths.js';
 import { importTranscripts } from '../import/import-transcripts.js';
 import { loadPriceTable } from '../pricing/price-table.js';
 import { formatUsd } from '../report/format-values.js';
-import { claudeConfigDir } from '../transcript/locate.js';
 import type { CliContext } from './context.js';
 
 export function defaultTranscriptDir(env: NodeJS.ProcessEnv): string {

@@ -2,6 +2,7 @@
 // turns every failure into one line on stderr and a non-zero exit (a stack only with --debug).
 import { Command, CommanderError } from 'commander';
 import { ClaudeOtelError, EXIT } from '../errors.js';
+import { hasOrphanedMarkers } from '../run/running-marker.js';
 import { registerCommands } from './commands.js';
 import type { CliContext } from './context.js';
 
@@ -34,11 +35,9 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
       outputError: (s, write) =>
         write(`claude-otel: ${s.replace(/^error: /, '').trim()} (see claude-otel --help)\n`),
     });
-  await registerCommands(
-    program,
-    ctx,
-    own.find((a) => !a.startsWith('-')),
-  );
+  const command = own.find((a) => !a.startsWith('-'));
+  await registerCommands(program, ctx, command);
+  if (command !== undefined) await recoverKilled(ctx);
   try {
     await program.parseAsync(own, { from: 'user' });
     return ctx.exitCode;
@@ -63,4 +62,23 @@ function reportError(error: unknown, ctx: CliContext): number {
   ctx.stderr.write(`claude-otel: unexpected error: ${message} (run again with --debug and report it)\n`);
   if (ctx.debug && error instanceof Error && error.stack) ctx.stderr.write(`${error.stack}\n`);
   return EXIT.failure;
+}
+
+/**
+ * Runs whose wrapper was killed before recording them are recorded now, from Claude Code's
+ * transcripts (see run/recover-runs.ts). Costs one readdir when there is nothing to recover.
+ */
+async function recoverKilled(ctx: CliContext): Promise<void> {
+  if (!hasOrphanedMarkers(ctx.env)) return;
+  try {
+    const { recoverKilledRuns } = await import('../run/recover-runs.js');
+    const recovered = recoverKilledRuns(ctx.env);
+    if (recovered.length === 0) return;
+    const ids = recovered.map((r) => r.run_id);
+    ctx.stderr.write(
+      `claude-otel: recorded ${recovered.length} run(s) whose wrapper was killed, with usage from Claude Code's transcripts (${ids.slice(0, 3).join(', ')}${ids.length > 3 ? ', ...' : ''}; see claude-otel show <run id>)\n`,
+    );
+  } catch (error) {
+    if (ctx.debug) ctx.stderr.write(`claude-otel: recovering killed runs: ${(error as Error).message}\n`);
+  }
 }

@@ -21,6 +21,8 @@ export function parseDuration(value: string, flag: string): number {
   if (!m) throw usageError(`${flag} ${quote(value)} is not a duration`, 'use e.g. 90s, 5m, 1h or 1500ms');
   const ms = Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000));
   if (!(ms > 0)) throw usageError(`${flag} ${quote(value)} must be greater than zero`);
+  if (!Number.isSafeInteger(ms))
+    throw usageError(`${flag} ${quote(value)} is too long`, 'use e.g. 90s, 5m, 1h or 1500ms');
   return ms;
 }
 

@@ -92,7 +92,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
   });
   const run = result.results[0];
   const records = result.results.map((r) => r.record);
-  const exportNote = await exportStep.finish(records);
+  const exportNote = await exportStep.finish(records, result.outputAt);
   if (!flags.quiet && plan.format === 'text') ctx.stderr.write(`${summaryLine(records, exportNote)}\n`);
   if (result.ledgerError) ctx.stderr.write(`${result.ledgerError.toLine()}\n`);
   if (result.interrupted) return result.interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;

@@ -66,6 +66,10 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
 
   const exportStep = beginExport(ctx);
+  // One agent behaves like `claude -p`: its result text goes out the moment it arrives (Claude
+  // Code then still flushes its own telemetry). Several agents' results go out in task order.
+  const printLive = tasks.length === 1 && !flags.json;
+  let printed = false;
   const result = await runSwarm({
     tasks: tasks.map((prompt, i) => ({
       agent: names?.[i] ?? `agent-${i + 1}`,
@@ -84,15 +88,21 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     handleSignals: true,
     timeoutMs,
     budgetUsd,
+    onEvent: (_agent, event) => {
+      if (!printLive || event.kind !== 'result' || event.line.result === undefined) return;
+      printed = true;
+      const text = event.line.result;
+      ctx.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    },
   });
   const records = result.results.map((r) => r.record);
-  const exportNote = await exportStep.finish(records);
-
+  // The output never waits for the export.
   if (flags.json) {
     ctx.stdout.write(`${JSON.stringify(swarmJson(result.invocationId, records), null, 2)}\n`);
-  } else {
+  } else if (!printed) {
     writeResults(result, ctx);
   }
+  const exportNote = await exportStep.finish(records, result.outputAt);
   if (!flags.quiet && !flags.json) ctx.stderr.write(`${summaryLine(records, exportNote)}\n`);
   for (const r of result.results) {
     if (r.outcome.spawnError)

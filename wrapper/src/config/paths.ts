@@ -20,3 +20,8 @@ export function cacheHome(env: NodeJS.ProcessEnv = process.env): string {
 export function ledgerDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(dataHome(env), 'ledger');
 }
+
+/** Claude Code's own config directory, where it keeps session transcripts (`projects/`). */
+export function claudeConfigDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CLAUDE_CONFIG_DIR || path.join(env.HOME || os.homedir(), '.claude');
+}

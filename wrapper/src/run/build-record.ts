@@ -1,4 +1,5 @@
 // Turns a finished (or cut short) Claude Code run into its ledger record.
+import { constants } from 'node:os';
 import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor } from '../export/trace-ids.js';
 import { LEDGER_VERSION, type RunRecordInput } from '../ledger/schema.js';
@@ -25,10 +26,14 @@ export interface RunMeta {
 export function runExitCode(outcome: AgentOutcome): number {
   if (outcome.termination === 'timeout') return EXIT.timeout;
   if (outcome.termination === 'spawn_error') return EXIT.notFound;
-  if (outcome.exitCode !== null) return outcome.exitCode;
-  if (outcome.signal === 'SIGINT') return EXIT.sigint;
-  if (outcome.signal === 'SIGTERM') return EXIT.sigterm;
-  return EXIT.failure;
+  return processExitCode(outcome.exitCode, outcome.signal);
+}
+
+/** A process's exit code as a shell reports it: its own code, or 128 + the signal that killed it. */
+export function processExitCode(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  const number = signal ? constants.signals[signal] : undefined;
+  return number === undefined ? EXIT.failure : 128 + number;
 }
 
 /**

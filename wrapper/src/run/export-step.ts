@@ -1,7 +1,7 @@
 // The export around a run: started as soon as Claude Code is spawned (so OpenTelemetry loads and
 // the collector is probed while the run goes on), finished after the runs are in the ledger by
 // sending everything pending, bounded in time. It never throws and never changes exit codes.
-import type { CliContext } from '../cli/context.js';
+import type { Writable } from 'node:stream';
 import { resolveExportConfig } from '../export/config.js';
 import type { RunRecord } from '../ledger/schema.js';
 
@@ -9,11 +9,21 @@ export interface ExportStep {
   /** Starts loading the exporter and probing the collector (call it once Claude Code is spawned:
    * the first dynamic import also starts Node's ESM loader). finish() starts it if nobody did. */
   start(): void;
-  /** Sends pending runs; returns a short note for the summary line when something stays unsent. */
-  finish(records: RunRecord[]): Promise<string | undefined>;
+  /** Sends pending runs within the export bound counted from `since` (default now: pass when
+   * Claude Code gave its result, so its own exporters' flush counts against the same bound);
+   * returns a short note for the summary line when something stays unsent. */
+  finish(records: RunRecord[], since?: number): Promise<string | undefined>;
 }
 
-export function beginExport(ctx: CliContext): ExportStep {
+/** What the export step needs from its caller (a command's context has all of it). */
+export interface ExportStepContext {
+  env: NodeJS.ProcessEnv;
+  /** Export warnings and errors are written here, with --debug only. */
+  stderr: Writable;
+  debug: boolean;
+}
+
+export function beginExport(ctx: ExportStepContext): ExportStep {
   const config = resolveExportConfig(ctx.env);
   if (!config.enabled) return { start: () => {}, finish: async () => 'export off' };
   const load = () =>
@@ -37,14 +47,11 @@ export function beginExport(ctx: CliContext): ExportStep {
   };
   return {
     start,
-    async finish(records) {
+    async finish(records, since = Date.now()) {
       try {
+        const deadline = Math.min(since, Date.now()) + config.timeoutMs;
         const { exportPendingWith, exporter } = await start();
-        const result = await exportPendingWith(exporter, {
-          env: ctx.env,
-          records,
-          deadline: Date.now() + config.timeoutMs,
-        });
+        const result = await exportPendingWith(exporter, { env: ctx.env, records, deadline });
         if (ctx.debug) {
           for (const w of result.warnings) ctx.stderr.write(`claude-otel: export: ${w}\n`);
           if (result.error) ctx.stderr.write(`claude-otel: export: ${result.error}\n`);

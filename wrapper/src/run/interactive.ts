@@ -73,7 +73,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const [
     { appendRunRecord },
     { RunAccumulator },
-    { buildRunRecord },
+    { buildRunRecord, processExitCode },
     { sessionUsage, readInteractiveSession },
   ] = await modules;
   const table = await options.table();
@@ -118,5 +118,5 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     );
   }
   if (error) return EXIT.notFound;
-  return code ?? (signal === 'SIGINT' ? EXIT.sigint : EXIT.sigterm);
+  return processExitCode(code, signal);
 }

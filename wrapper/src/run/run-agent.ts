@@ -1,12 +1,24 @@
 // Runs one Claude Code process and follows its stream-json output as it arrives: every line goes
 // to the accumulator (and to an optional observer, e.g. for re-rendering or budget checks). Handles
 // the per-agent timeout and cancellation: SIGTERM first, SIGKILL if Claude Code does not exit.
-import { spawn } from 'node:child_process';
+// Claude Code runs in its own process group, watched by a tiny shell that ends the group if the
+// wrapper dies without cleaning up (kill -9): nothing keeps spending after the wrapper is gone.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { LineSplitter } from '../stream/line-splitter.js';
 import type { StreamEvent } from '../stream/parse-line.js';
 import type { RunAccumulator } from '../stream/run-accumulator.js';
 
-export type Termination = 'completed' | 'timeout' | 'interrupted' | 'budget' | 'spawn_error';
+/** The longest delay Node's setTimeout keeps (2^31-1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+export type Termination =
+  | 'completed'
+  | 'timeout'
+  | 'interrupted'
+  | 'budget'
+  | 'spawn_error'
+  /** The wrapper was killed before it recorded the run; recovered later from the transcript. */
+  | 'recovered';
 
 export interface AgentProcessOptions {
   bin: string;
@@ -32,6 +44,8 @@ export interface AgentOutcome {
   termination: Termination;
   startedAt: number;
   endedAt: number;
+  /** When the result line arrived (Claude Code then flushes its own telemetry before it exits). */
+  resultAt?: number;
   spawnError?: string;
 }
 
@@ -39,7 +53,10 @@ export interface AgentProcess {
   /** Resolves when the process has exited and its output is fully read. */
   done: Promise<AgentOutcome>;
   /** Stops the run (SIGTERM, then SIGKILL after the grace period), recording why. */
-  cancel(reason: Exclude<Termination, 'completed' | 'spawn_error'>, signal?: NodeJS.Signals): void;
+  cancel(
+    reason: Exclude<Termination, 'completed' | 'spawn_error' | 'recovered'>,
+    signal?: NodeJS.Signals,
+  ): void;
   pid: number | undefined;
   /** What the stream has shown so far (for live estimates); undefined until the parser is loaded. */
   readonly acc: RunAccumulator | undefined;
@@ -57,7 +74,10 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
     env: options.env,
     stdio: [options.stdin, 'pipe', 'inherit'],
     windowsHide: true,
+    // Its own process group (and session): signals reach it, and its tools, only through us.
+    detached: process.platform !== 'win32',
   });
+  const watchdog = startWatchdog(child);
   // Claude Code is spawned before the stream parser is loaded: loading its schemas takes tens of
   // milliseconds that now overlap Claude Code's own start-up. Output that arrives meanwhile is
   // kept here (a stream without a reader is not enough: Node drains an unread stdout on exit).
@@ -71,16 +91,22 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
   const cancel: AgentProcess['cancel'] = (reason, signal = 'SIGTERM') => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     if (termination === 'completed') termination = reason;
-    child.kill(signal);
+    signalGroup(child, signal);
     if (!killTimer) {
-      killTimer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 5000);
+      killTimer = setTimeout(() => signalGroup(child, 'SIGKILL'), options.killAfterMs ?? 5000);
       killTimer.unref();
     }
   };
 
   if (options.timeoutMs && options.timeoutMs > 0) {
-    timeoutTimer = setTimeout(() => cancel('timeout'), options.timeoutMs);
-    timeoutTimer.unref();
+    // Node fires a timer of more than 2^31-1 ms (24.8 days) at once: a longer limit is waited
+    // for in steps.
+    const arm = (remaining: number) => {
+      const step = Math.min(remaining, MAX_TIMER_MS);
+      timeoutTimer = setTimeout(() => (remaining > step ? arm(remaining - step) : cancel('timeout')), step);
+      timeoutTimer.unref();
+    };
+    arm(options.timeoutMs);
   }
 
   let spawnError: string | undefined;
@@ -89,15 +115,20 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
     termination = 'spawn_error';
   });
   const closed = new Promise<[number | null, NodeJS.Signals | null]>((resolve) => {
-    child.once('close', (code, signal) => resolve([code, signal]));
+    child.once('close', (code, signal) => {
+      watchdog?.kill('SIGKILL');
+      resolve([code, signal]);
+    });
   });
 
   const done = Promise.all([parser, options.waitFor?.()]).then(
     async ([{ RunAccumulator }]) => {
       const runAcc = new RunAccumulator(startedAt);
       acc = runAcc;
+      let resultAt: number | undefined;
       const splitter = new LineSplitter((line) => {
         const event = runAcc.push(line);
+        if (event.kind === 'result') resultAt ??= Date.now();
         options.onEvent?.(event, line, runAcc);
       });
       for (const chunk of early.splice(0)) splitter.push(chunk);
@@ -116,13 +147,14 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
         termination,
         startedAt,
         endedAt: Date.now(),
+        ...(resultAt !== undefined ? { resultAt } : {}),
         ...(spawnError ? { spawnError } : {}),
       };
       return outcome;
     },
     (error: unknown) => {
       // Only a broken installation gets here: do not leave Claude Code running unobserved.
-      child.kill('SIGKILL');
+      signalGroup(child, 'SIGKILL');
       throw error;
     },
   );
@@ -135,4 +167,43 @@ export function startAgentProcess(options: AgentProcessOptions): AgentProcess {
       return acc;
     },
   };
+}
+
+/** Seconds the watchdog gives Claude Code between SIGTERM and SIGKILL once the wrapper is gone. */
+const WATCHDOG_GRACE_S = 1;
+
+// Waits for EOF on stdin, whose write end only the wrapper holds (Node's pipes are close-on-exec,
+// so Claude Code never inherits it): the wrapper has exited or been killed. Then it ends Claude
+// Code's process group, TERM first. It ignores the terminal's signals; the wrapper SIGKILLs it
+// when Claude Code ends normally, so it never signals a group id that was reused.
+const WATCHDOG_SCRIPT = `trap '' INT TERM HUP QUIT; read _; kill -TERM -"$0" 2>/dev/null || exit 0; sleep ${WATCHDOG_GRACE_S}; kill -KILL -"$0" 2>/dev/null`;
+
+function startWatchdog(child: ChildProcess): ChildProcess | undefined {
+  if (process.platform === 'win32' || child.pid === undefined) return undefined;
+  try {
+    const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, String(child.pid)], {
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    watchdog.on('error', () => {});
+    watchdog.stdin?.on('error', () => {});
+    // It must not keep the wrapper alive.
+    watchdog.unref();
+    (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    return watchdog;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Signals Claude Code's process group (its tools too), or the process alone where there is none. */
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid !== undefined && process.platform !== 'win32') {
+    try {
+      process.kill(-child.pid, signal);
+      return;
+    } catch {
+      // The group is gone (or was never made): fall through to the process itself.
+    }
+  }
+  child.kill(signal);
 }

@@ -1,12 +1,14 @@
 // A small file per run in progress (`<CLAUDE_OTEL_HOME>/running/<run_id>.json`) with its live
 // token and cost estimate, so `claude-otel monitor` in another terminal can show running runs.
 // Written atomically (temp file + rename), at most every UPDATE_EVERY_MS, removed when the run's
-// ledger record is written. A marker whose pid is gone is stale and ignored by readers.
+// ledger record is written. A marker whose pid is gone is stale and ignored by readers: its run
+// was killed before it was recorded, and the marker holds what recovering it takes (the session
+// id, where Claude Code keeps its transcripts, Claude Code's pid); see recover-runs.ts.
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataHome } from '../config/paths.js';
 import type { PriceTable } from '../pricing/price-table.js';
-import { isProcessAlive } from '../process-alive.js';
+import { isProcessAlive, isProcessRunning } from '../process-alive.js';
 import type { RunAccumulator } from '../stream/run-accumulator.js';
 import { addTokens, type TokenCounts, tokenCounts, zeroTokens } from '../usage/tokens.js';
 
@@ -25,7 +27,16 @@ export interface RunningMarker {
   /** As streamed so far (output counts lag until the result arrives). */
   tokens: TokenCounts;
   cost_usd_estimate: number;
+  /** For recovery: known once Claude Code's init line arrived. */
+  session_id?: string;
+  cwd?: string;
+  /** Claude Code's config directory, which holds the session's transcript. */
+  claude_config_dir?: string;
+  claude_pid?: number;
 }
+
+type MarkerBase = Pick<RunningMarker, 'run_id' | 'invocation_id' | 'operation' | 'agent' | 'started_at'> &
+  Pick<RunningMarker, 'session_id' | 'cwd' | 'claude_config_dir' | 'claude_pid'>;
 
 export function runningDir(env: NodeJS.ProcessEnv): string {
   return path.join(dataHome(env), 'running');
@@ -37,12 +48,14 @@ export class RunningMarkerWriter {
 
   constructor(
     env: NodeJS.ProcessEnv,
-    private readonly base: Pick<
-      RunningMarker,
-      'run_id' | 'invocation_id' | 'operation' | 'agent' | 'started_at'
-    >,
+    private base: MarkerBase,
   ) {
     this.file = path.join(runningDir(env), `${base.run_id}.json`);
+  }
+
+  /** Adds what became known (Claude Code's pid, the session id); written with the next update. */
+  set(extra: Pick<MarkerBase, 'session_id' | 'claude_pid'>): void {
+    this.base = { ...this.base, ...extra };
   }
 
   /** Writes the marker; without an accumulator (the stream not read yet) it shows no usage. */
@@ -78,6 +91,35 @@ export class RunningMarkerWriter {
   remove(): void {
     fs.rmSync(this.file, { force: true });
   }
+}
+
+/**
+ * Whether a marker or a recovery claim was left by a wrapper that is gone: a cheap check (one
+ * readdir, usually of an empty directory) that every command makes before loading recovery.
+ */
+export function hasOrphanedMarkers(env: NodeJS.ProcessEnv): boolean {
+  const dir = runningDir(env);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return false;
+  }
+  for (const name of names) {
+    const claim = /\.claimed-(\d+)$/.exec(name);
+    if (claim) {
+      if (!isProcessRunning(Number(claim[1]))) return true;
+      continue;
+    }
+    if (!name.endsWith('.json')) continue;
+    try {
+      const marker = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as RunningMarker;
+      if (!isProcessRunning(marker.pid)) return true;
+    } catch {
+      // Removed between readdir and read: skip.
+    }
+  }
+  return false;
 }
 
 /** Markers of runs still in progress (their wrapper process is alive). */

@@ -6,6 +6,7 @@
 // Code runs before it is spawned: the stream parser, the price table, the record writer (all of
 // which load zod schemas) and the git context load while Claude Code starts.
 import { randomUUID } from 'node:crypto';
+import { claudeConfigDir } from '../config/paths.js';
 import type { ClaudeOtelError } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import type { RunRecord } from '../ledger/schema.js';
@@ -61,10 +62,14 @@ export interface SwarmResult {
   skipped: AgentTask[];
   /** Set when a run could not be written to the ledger. */
   ledgerError?: ClaudeOtelError;
+  /** When the last Claude Code gave its result (or ended without one): the export bound counts
+   * from here, so the time Claude Code spends flushing its own telemetry is inside it. */
+  outputAt: number;
 }
 
 export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
   assertLedgerWritable(options.env);
+  const startedAt = Date.now();
   const invocationId = randomUUID();
   const ci = ciContext(options.env);
   // Set once loaded, for the live estimates (the loader shares one load between calls).
@@ -121,6 +126,8 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       operation: options.operation,
       agent: task.agent,
       started_at: new Date().toISOString(),
+      cwd: options.cwd,
+      claude_config_dir: claudeConfigDir(env),
     });
     const proc = startAgentProcess({
       bin: options.claudeBin,
@@ -133,6 +140,11 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       waitFor: loadTable,
       onEvent: (event, raw, acc) => {
         options.onEvent?.(task.agent, event, raw);
+        if (event.kind === 'init' && acc.sessionId) {
+          // A killed wrapper's run is recovered from this session's transcript.
+          marker.set({ session_id: acc.sessionId });
+          marker.update(acc, table, true);
+        }
         if (table && (event.kind === 'assistant' || event.kind === 'result')) {
           checkBudget();
           marker.update(acc, table);
@@ -148,6 +160,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       proc,
       estimate: () => (proc.acc && table ? proc.acc.estimateCostUsd(table) : 0),
     });
+    if (proc.pid !== undefined) marker.set({ claude_pid: proc.pid });
     marker.update(undefined, undefined, true);
     const outcome = await proc.done;
     running.delete(runId);
@@ -205,6 +218,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
     budgetExceeded,
     interrupted,
     skipped: queue,
+    outputAt: Math.max(startedAt, ...results.map((r) => r.outcome.resultAt ?? r.outcome.endedAt)),
     ...(ledgerError ? { ledgerError } : {}),
   };
 }

@@ -1,7 +1,7 @@
 // The environment Claude Code runs with: its OpenTelemetry switches turned on, pointed at the
 // collector, with delta temporality and per-session ids kept out of metric attributes. Anything
 // the user already set wins; the user's prompts reach telemetry only with --store-prompts.
-import { DEFAULT_OTLP_ENDPOINT } from '../export/config.js';
+import { DEFAULT_OTLP_ENDPOINT, resolveExportConfig } from '../export/config.js';
 
 export interface TelemetryEnvOptions {
   storePrompts: boolean;
@@ -23,10 +23,23 @@ export function telemetryDefaults(options: TelemetryEnvOptions): Record<string, 
   return defaults;
 }
 
+/**
+ * How long Claude Code may wait for its own exporters when it exits: half the export bound. The
+ * wrapper's export gets what is left of the bound, counted from Claude Code's result, so a hung
+ * collector adds at most the bound in all (Claude Code's default, 2 s, came on top of it).
+ */
+export function claudeShutdownTimeoutMs(env: NodeJS.ProcessEnv): number {
+  return Math.max(1, Math.floor(resolveExportConfig(env).timeoutMs / 2));
+}
+
 /** The child's environment: the user's, plus every telemetry default the user did not set. */
 export function claudeEnv(base: NodeJS.ProcessEnv, options: TelemetryEnvOptions): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
-  for (const [key, value] of Object.entries(telemetryDefaults(options))) {
+  const defaults = {
+    ...telemetryDefaults(options),
+    CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS: String(claudeShutdownTimeoutMs(base)),
+  };
+  for (const [key, value] of Object.entries(defaults)) {
     if (env[key] === undefined || env[key] === '') env[key] = value;
   }
   if (options.traceparent && !base.TRACEPARENT) env.TRACEPARENT = options.traceparent;

@@ -3,12 +3,8 @@
 // $CLAUDE_CONFIG_DIR or ~/.claude of the environment Claude Code ran with; <project> is the
 // working directory with every character other than a letter or digit turned into '-'.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-
-export function claudeConfigDir(env: NodeJS.ProcessEnv): string {
-  return env.CLAUDE_CONFIG_DIR || path.join(env.HOME || os.homedir(), '.claude');
-}
+import { claudeConfigDir } from '../config/paths.js';
 
 /** The project directory name Claude Code uses for a working directory (short paths). */
 export function projectDirName(cwd: string): string {

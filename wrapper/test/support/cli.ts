@@ -60,6 +60,7 @@ export interface CliResult {
 
 export interface RunningCli {
   pid: number | undefined;
+  child: import('node:child_process').ChildProcess;
   done: Promise<CliResult>;
   kill(signal: NodeJS.Signals): void;
 }
@@ -90,7 +91,7 @@ export function startCli(
       resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
     });
   });
-  return { pid: child.pid, done, kill: (s) => child.kill(s) };
+  return { pid: child.pid, child, done, kill: (s) => child.kill(s) };
 }
 
 export function runCli(args: string[], sandbox: Pick<Sandbox, 'env' | 'workdir'>, timeoutMs?: number) {

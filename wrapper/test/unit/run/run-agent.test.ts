@@ -103,3 +103,32 @@ describe('startAgentProcess', () => {
     expect(outcome.acc.turns.size).toBe(0);
   });
 });
+
+describe('the per-agent timeout', () => {
+  it('a limit past the 2^31-1 ms a Node timer holds does not fire at once (600h)', async () => {
+    const proc = startAgentProcess({
+      bin: process.execPath,
+      args: ['-e', 'setTimeout(() => {}, 300)'],
+      env: { PATH: '/usr/bin:/bin' },
+      cwd: tmp,
+      stdin: 'ignore',
+      timeoutMs: 600 * 3_600_000,
+    });
+    const outcome = await proc.done;
+    expect(outcome.termination).toBe('completed');
+    expect(outcome.exitCode).toBe(0);
+  });
+
+  it('a short limit still stops the run', async () => {
+    const proc = startAgentProcess({
+      bin: process.execPath,
+      args: ['-e', 'setTimeout(() => {}, 30_000)'],
+      env: { PATH: '/usr/bin:/bin' },
+      cwd: tmp,
+      stdin: 'ignore',
+      timeoutMs: 200,
+    });
+    const outcome = await proc.done;
+    expect(outcome.termination).toBe('timeout');
+  });
+});

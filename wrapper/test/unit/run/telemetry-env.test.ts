@@ -17,6 +17,7 @@ describe('claudeEnv', () => {
       OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE: 'delta',
       OTEL_METRICS_INCLUDE_SESSION_ID: 'false',
       OTEL_METRICS_INCLUDE_ACCOUNT_UUID: 'false',
+      CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS: '1000',
     });
     expect(DEFAULT_OTLP_ENDPOINT).toBe('http://localhost:4317');
   });
@@ -34,6 +35,14 @@ describe('claudeEnv', () => {
     expect(env.OTEL_METRICS_INCLUDE_SESSION_ID).toBe('true');
     expect(env.OTEL_LOGS_EXPORTER).toBe('otlp');
     expect(base.OTEL_LOGS_EXPORTER).toBe('');
+  });
+
+  it("bounds Claude Code's own exporter flush at exit by half the export bound, unless the user set it", () => {
+    expect(claudeEnv({ CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '500' }, { storePrompts: false })).toMatchObject({
+      CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS: '250',
+    });
+    const own = { CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS: '5000' };
+    expect(claudeEnv(own, { storePrompts: false }).CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS).toBe('5000');
   });
 
   it('logs prompts only with storePrompts', () => {

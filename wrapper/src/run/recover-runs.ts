@@ -1,0 +1,139 @@
+// Runs whose wrapper was killed (kill -9, a crash) before it recorded them leave their running
+// marker behind. The next claude-otel command turns each into a ledger record, its usage read
+// from Claude Code's transcript of the session and marked as recovered (termination `recovered`),
+// so nothing is lost; the record is then exported like any run. Exactly once under concurrency:
+// a marker is claimed by renaming it (only one process wins), and the ledger is checked for the
+// run first (a wrapper killed between writing the record and removing the marker, or a recoverer
+// that died itself, leaves a marker for a recorded run).
+import fs from 'node:fs';
+import path from 'node:path';
+import { appendRunRecord } from '../ledger/append.js';
+import { ledgerPaths, runFileName } from '../ledger/store.js';
+import { loadPriceTable, type PriceTable } from '../pricing/price-table.js';
+import { isProcessRunning } from '../process-alive.js';
+import { RunAccumulator } from '../stream/run-accumulator.js';
+import { readSessionTranscript } from '../transcript/session.js';
+import { buildRunRecord } from './build-record.js';
+import { ciContext } from './context.js';
+import { type RunningMarker, runningDir } from './running-marker.js';
+
+export interface RecoveredRun {
+  run_id: string;
+  agent: string;
+  /** False when the session's transcript was not found: the record then carries no usage. */
+  fromTranscript: boolean;
+}
+
+/** Records every run whose wrapper is gone; returns what was recovered. Never throws. */
+export function recoverKilledRuns(env: NodeJS.ProcessEnv, table?: PriceTable): RecoveredRun[] {
+  const dir = runningDir(env);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const recovered: RecoveredRun[] = [];
+  const monthFiles = new Map<string, string>();
+  for (const name of names) {
+    const claimed = claim(dir, name);
+    if (!claimed) continue;
+    try {
+      const marker = JSON.parse(fs.readFileSync(claimed.file, 'utf8')) as RunningMarker;
+      if (inLedger(env, marker, monthFiles)) {
+        fs.rmSync(claimed.file, { force: true });
+        continue;
+      }
+      table ??= loadPriceTable(env);
+      recovered.push(recordRecovered(env, marker, table));
+      fs.rmSync(claimed.file, { force: true });
+    } catch {
+      // Left claimed: a later command (once this process is gone) tries again.
+    }
+  }
+  return recovered;
+}
+
+/**
+ * Claims a marker of a dead wrapper by renaming it to `<name>.claimed-<our pid>`; undefined when
+ * the marker is live, not a marker, or another process claimed it first.
+ */
+function claim(dir: string, name: string): { file: string } | undefined {
+  const file = path.join(dir, name);
+  const ours = (base: string) => path.join(dir, `${base}.claimed-${process.pid}`);
+  const previous = /^(.*\.json)\.claimed-(\d+)$/.exec(name);
+  if (previous) {
+    // A recoverer that died mid-way: it may have written the record already.
+    if (isProcessRunning(Number(previous[2]))) return undefined;
+    return renamed(file, ours(previous[1]!));
+  }
+  if (!name.endsWith('.json')) return undefined;
+  let marker: RunningMarker;
+  try {
+    marker = JSON.parse(fs.readFileSync(file, 'utf8')) as RunningMarker;
+  } catch {
+    return undefined;
+  }
+  if (isProcessRunning(marker.pid)) return undefined;
+  // The wrapper is gone, but its watchdog gives Claude Code a moment to stop: wait for it, so the
+  // transcript is complete.
+  if (marker.claude_pid !== undefined && isProcessRunning(marker.claude_pid)) return undefined;
+  return renamed(file, ours(name));
+}
+
+function renamed(from: string, to: string): { file: string } | undefined {
+  try {
+    fs.renameSync(from, to);
+    return { file: to };
+  } catch {
+    return undefined; // someone else claimed it first
+  }
+}
+
+/** Whether the run's month file holds it already (each file read once per recovery). */
+function inLedger(env: NodeJS.ProcessEnv, marker: RunningMarker, cache: Map<string, string>): boolean {
+  const file = path.join(ledgerPaths(env).dir, runFileName(marker.started_at));
+  if (!cache.has(file)) {
+    let text = '';
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      // No month file yet: the run is not in it.
+    }
+    cache.set(file, text);
+  }
+  return cache.get(file)!.includes(`"run_id":${JSON.stringify(marker.run_id)}`);
+}
+
+function recordRecovered(env: NodeJS.ProcessEnv, marker: RunningMarker, table: PriceTable): RecoveredRun {
+  const startedAt = Date.parse(marker.started_at);
+  // The transcript is where the run's Claude Code kept it, whatever this process's env says.
+  const claudeEnv = marker.claude_config_dir ? { CLAUDE_CONFIG_DIR: marker.claude_config_dir } : env;
+  // Main thread and subagents, through the one transcript fold; only what this run wrote.
+  const transcript = marker.session_id
+    ? readSessionTranscript(claudeEnv, marker.session_id, { cwd: marker.cwd, from: startedAt })
+    : undefined;
+  let endedAt = Math.max(startedAt, Date.parse(marker.updated_at) || startedAt);
+  for (const m of transcript?.messages ?? []) endedAt = Math.max(endedAt, m.at);
+  const acc = new RunAccumulator(startedAt);
+  if (marker.session_id) acc.sessionId = marker.session_id;
+  const record = buildRunRecord(
+    { acc, exitCode: null, signal: null, termination: 'recovered', startedAt, endedAt },
+    {
+      runId: marker.run_id,
+      invocationId: marker.invocation_id,
+      operation: marker.operation,
+      agent: marker.agent,
+      cwd: marker.cwd ?? '',
+      git: null,
+      ci: ciContext(env),
+      storePrompts: false,
+    },
+    table,
+    transcript,
+  );
+  // The wrapper never saw how Claude Code ended.
+  record.exit_code = null;
+  appendRunRecord(record, env);
+  return { run_id: marker.run_id, agent: marker.agent, fromTranscript: transcript !== undefined };
+}

@@ -1,0 +1,324 @@
+// The wrapper under process faults, with the real Claude Code CLI against the scripted endpoint:
+// a hung collector, Claude Code killed by a signal, stdout that cannot be written (a full disk, a
+// closed pipe). Whatever happens, the output is not held back, the run is recorded and its exit
+// code kept.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLedger } from '../../src/ledger/read.js';
+import type { RunRecord } from '../../src/ledger/schema.js';
+import {
+  CLI,
+  makeSandbox,
+  readAllFiles,
+  runCli,
+  type Sandbox,
+  SECRET_API_KEY,
+  startCli,
+} from '../support/cli.js';
+import { childPids, isRunning } from '../support/processes.js';
+import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
+import { waitFor } from '../support/wait-for.js';
+
+let api: ScriptedApi;
+const sandboxes: Sandbox[] = [];
+const outputs: string[] = [];
+
+function sandbox(extra: NodeJS.ProcessEnv = {}): Sandbox {
+  const s = makeSandbox(api.url, extra);
+  sandboxes.push(s);
+  return s;
+}
+
+function ledger(s: Sandbox): RunRecord[] {
+  const { runs, warnings } = readLedger({ env: s.env, strict: true });
+  expect(warnings).toEqual([]);
+  return runs;
+}
+
+/** Runs the CLI with its stdout going to `stdout` (a file descriptor) or to a pipe closed at once. */
+function runWithStdout(args: string[], s: Sandbox, stdout: number | 'closed-pipe') {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: s.workdir,
+    env: s.env,
+    stdio: ['ignore', stdout === 'closed-pipe' ? 'pipe' : stdout, 'pipe'],
+  });
+  if (stdout === 'closed-pipe') child.stdout?.destroy();
+  let stderr = '';
+  child.stderr?.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+  });
+  return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    child.once('close', (code) => {
+      outputs.push(stderr);
+      resolve({ code, stderr });
+    });
+  });
+}
+
+/** A TCP server that accepts connections and never answers: a hung collector. */
+let hung: net.Server;
+const hungSockets: net.Socket[] = [];
+let hungEndpoint: string;
+
+beforeAll(async () => {
+  api = await startScriptedApi();
+  hung = net.createServer((socket) => {
+    hungSockets.push(socket);
+    socket.on('error', () => {});
+  });
+  await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+  hungEndpoint = `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}`;
+});
+
+/** A one-task swarm, timed: when its last request reached the endpoint, its first stdout byte, its exit. */
+async function timedSwarm(s: Sandbox, tag: string, onFirstOutput?: (pid: number) => void) {
+  const running = startCli(
+    ['swarm', `hi [[scenario:hello tag=${tag}]]`, '--quiet', '--', '--model', 'claude-sonnet-4-5'],
+    s,
+  );
+  let firstOutputAt: number | undefined;
+  const child = running.child;
+  child.stdout?.once('data', () => {
+    firstOutputAt = Date.now();
+    onFirstOutput?.(running.pid!);
+  });
+  const r = await running.done;
+  const exitedAt = Date.now();
+  outputs.push(r.stdout, r.stderr);
+  const served = api.requests.filter((q) => q.params.tag === tag).map((q) => q.at);
+  expect(served.length, r.stderr).toBeGreaterThan(0);
+  const lastRequestAt = Math.max(...served);
+  return { r, lastRequestAt, firstOutputAt: firstOutputAt ?? exitedAt, exitedAt };
+}
+
+afterAll(async () => {
+  for (const s of sandboxes) {
+    for (const { file, text } of readAllFiles(s.otelHome))
+      expect(text.includes(SECRET_API_KEY), file).toBe(false);
+  }
+  for (const text of outputs) expect(text.includes(SECRET_API_KEY)).toBe(false);
+  await api.close();
+  for (const socket of hungSockets) socket.destroy();
+  hung?.close();
+  for (const s of sandboxes) s.cleanup();
+});
+
+describe('a hung collector', () => {
+  const BOUND_MS = 1000;
+
+  it("the result reaches stdout at once, and the bound covers Claude Code's own exporters too", async () => {
+    const env = { CLAUDE_OTEL_EXPORT_TIMEOUT_MS: String(BOUND_MS) };
+    // The same run against a collector that refuses connections (fails in milliseconds).
+    const control = await timedSwarm(sandbox(env), 'hung-control');
+    const s = sandbox({ ...env, OTEL_EXPORTER_OTLP_ENDPOINT: hungEndpoint });
+    const t = await timedSwarm(s, 'hung-run');
+    expect(t.r.code, t.r.stderr).toBe(0);
+    expect(t.r.stdout).toContain('Hello from the scripted endpoint');
+    // Before: the output waited for Claude Code's 2 s exporter flush and the wrapper's export.
+    expect(t.firstOutputAt - t.lastRequestAt).toBeLessThan(
+      control.firstOutputAt - control.lastRequestAt + 700,
+    );
+    // Time added by the hung collector, everything included, stays within the bound.
+    const added = t.exitedAt - t.lastRequestAt - (control.exitedAt - control.lastRequestAt);
+    expect(added).toBeLessThan(BOUND_MS + 500);
+    expect(ledger(s)).toHaveLength(1);
+  });
+
+  it('SIGTERM once the result is out keeps the output and the record', async () => {
+    const s = sandbox({ OTEL_EXPORTER_OTLP_ENDPOINT: hungEndpoint });
+    const t = await timedSwarm(s, 'hung-sigterm', (pid) => process.kill(pid, 'SIGTERM'));
+    expect(t.r.stdout).toContain('Hello from the scripted endpoint');
+    // The signal found the wrapper still at work (Claude Code flushing, or the export).
+    expect(t.r.code === 143 || t.r.signal === 'SIGTERM', `${t.r.code} ${t.r.signal}`).toBe(true);
+    const [record] = ledger(s);
+    expect(record?.models['claude-sonnet-4-5']?.total).toBe(390);
+  });
+});
+
+/** Token totals of a transcript, read independently: the last usage line of each message id. */
+function transcriptTotals(file: string) {
+  const last = new Map<string, Record<string, number>>();
+  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const entry = JSON.parse(line) as {
+      type?: string;
+      message?: { id?: string; usage?: Record<string, number> };
+    };
+    if (entry.type === 'assistant' && entry.message?.id && entry.message.usage)
+      last.set(entry.message.id, entry.message.usage);
+  }
+  let prompt = 0;
+  let completion = 0;
+  let cacheRead = 0;
+  let cacheCreation = 0;
+  for (const u of last.values()) {
+    prompt += u.input_tokens ?? 0;
+    completion += u.output_tokens ?? 0;
+    cacheRead += u.cache_read_input_tokens ?? 0;
+    cacheCreation += u.cache_creation_input_tokens ?? 0;
+  }
+  return { prompt, completion, cacheRead, cacheCreation, messages: last.size };
+}
+
+describe('kill -9 of the wrapper', () => {
+  it('ends Claude Code within ~2 s, and the next commands record the run once, from its transcript', async () => {
+    const s = sandbox();
+    const running = startCli(
+      ['swarm', 'slow [[scenario:tools turns=6 delay=1200 tag=kill9]]', '--', '--model', 'claude-sonnet-4-5'],
+      s,
+    );
+    const markers = path.join(s.otelHome, 'running');
+    // Killed once a turn was answered (there is usage to recover) and the next one is in flight.
+    await waitFor(() => api.requests.some((r) => r.params.tag === 'kill9' && r.turn === 1), {
+      what: 'the second request',
+      timeoutMs: 30_000,
+    });
+    const marker = await waitFor(
+      () => {
+        const names = fs.existsSync(markers)
+          ? fs.readdirSync(markers).filter((n) => n.endsWith('.json'))
+          : [];
+        const m = names[0] && JSON.parse(fs.readFileSync(path.join(markers, names[0]), 'utf8'));
+        return m?.session_id ? (m as { run_id: string; session_id: string }) : undefined;
+      },
+      { what: 'a running marker with the session id' },
+    );
+    const claude = childPids(running.pid!).find((p) => p.command.includes('claude'));
+    expect(claude, 'the claude child').toBeDefined();
+    const killedAt = Date.now();
+    running.kill('SIGKILL');
+    await running.done;
+    await waitFor(() => !isRunning(claude!.pid), {
+      what: 'claude to end',
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
+    const outlived = Date.now() - killedAt;
+    expect(outlived).toBeLessThan(2500);
+    expect(ledger(s)).toEqual([]);
+
+    // Two commands at once: the run is recorded by exactly one of them.
+    const [a, b] = await Promise.all([runCli(['report', '--json'], s), runCli(['report', '--json'], s)]);
+    outputs.push(a.stdout, a.stderr, b.stdout, b.stderr);
+    expect(a.code).toBe(0);
+    expect(b.code).toBe(0);
+    expect([a.stderr, b.stderr].filter((e) => e.includes('whose wrapper was killed'))).toHaveLength(1);
+    const records = ledger(s);
+    expect(records).toHaveLength(1);
+    const [record] = records;
+    expect(record).toMatchObject({
+      run_id: marker.run_id,
+      session_id: marker.session_id,
+      termination: 'recovered',
+      usage_source: 'transcript',
+      status: 'error',
+    });
+    const projects = path.join(s.home, '.claude', 'projects');
+    const transcript = fs
+      .readdirSync(projects)
+      .map((d) => path.join(projects, d, `${marker.session_id}.jsonl`))
+      .find((f) => fs.existsSync(f));
+    const expected = transcriptTotals(transcript!);
+    expect(expected.messages).toBeGreaterThan(0);
+    expect(record!.models['claude-sonnet-4-5']).toMatchObject({
+      prompt: expected.prompt,
+      completion: expected.completion,
+      cache_read: expected.cacheRead,
+      cache_creation: expected.cacheCreation,
+    });
+    expect(record!.cost_usd).toBeGreaterThan(0);
+    // The report counts it, and running again adds nothing.
+    expect(
+      JSON.parse(a.stdout.length > 0 && a.stderr.includes('killed') ? a.stdout : b.stdout).totals.runs,
+    ).toBe(1);
+    const again = await runCli(['report', '--json'], s);
+    expect(again.stderr).toBe('');
+    expect(JSON.parse(again.stdout).totals.runs).toBe(1);
+    expect(ledger(s)).toHaveLength(1);
+    expect(fs.readdirSync(markers)).toEqual([]);
+  });
+});
+
+describe('Claude Code killed by a signal', () => {
+  it('exits 128 + the signal (137 for SIGKILL) and records the run with that code', async () => {
+    const s = sandbox();
+    const running = startCli(
+      [
+        'swarm',
+        'slow [[scenario:tools turns=4 delay=1500 tag=kill9child]]',
+        '--',
+        '--model',
+        'claude-sonnet-4-5',
+      ],
+      s,
+    );
+    await waitFor(() => api.requests.some((r) => r.params.tag === 'kill9child'), {
+      what: 'the first request',
+      timeoutMs: 30_000,
+    });
+    const claude = childPids(running.pid!).find((p) => p.command.includes('claude'));
+    expect(claude, 'the claude child').toBeDefined();
+    process.kill(claude!.pid, 'SIGKILL');
+    const r = await running.done;
+    outputs.push(r.stdout, r.stderr);
+    expect(r.code).toBe(137);
+    const [record] = ledger(s);
+    expect(record).toMatchObject({ exit_code: 137, signal: 'SIGKILL', status: 'error' });
+  });
+});
+
+describe('stdout that cannot be written', () => {
+  const oneLine = (stderr: string) => {
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).not.toContain('Node.js v');
+  };
+
+  it('report > /dev/full: one line naming the problem, exit 1', async () => {
+    const s = sandbox();
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = await runWithStdout(['report'], s, full);
+      oneLine(r.stderr);
+      expect(r.stderr).toMatch(/^claude-otel: cannot write the output: .*ENOSPC.*\n$/);
+      expect(r.code).toBe(1);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
+  it('swarm > /dev/full: the run is recorded and Claude Code exit code passes through', async () => {
+    const s = sandbox();
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const r = await runWithStdout(
+        ['swarm', 'hi [[scenario:hello tag=devfull]]', '--', '--model', 'claude-sonnet-4-5'],
+        s,
+        full,
+      );
+      oneLine(r.stderr);
+      expect(r.stderr).toMatch(/^claude-otel: cannot write the output: .*ENOSPC/m);
+      expect(r.code).toBe(0);
+      expect(ledger(s)).toHaveLength(1);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
+  it('report and swarm into a closed pipe: quiet, run recorded, exit code kept', async () => {
+    const s = sandbox();
+    const report = await runWithStdout(['report'], s, 'closed-pipe');
+    expect(report.stderr).toBe('');
+    expect(report.code).toBe(0);
+    const swarm = await runWithStdout(
+      ['swarm', 'hi [[scenario:hello tag=epipe]]', '--quiet', '--', '--model', 'claude-sonnet-4-5'],
+      s,
+      'closed-pipe',
+    );
+    expect(swarm.stderr).toBe('');
+    expect(swarm.code).toBe(0);
+    expect(ledger(s)).toHaveLength(1);
+  });
+});
