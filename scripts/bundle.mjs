@@ -37,7 +37,6 @@ const common = {
   keepNames: true,
   platform: 'node',
   target: 'node20',
-  external: ['@opentelemetry/*', '@grpc/*'],
   logLevel: 'warning',
   legalComments: 'none',
   metafile: true,

@@ -2,6 +2,7 @@
 // step summary and step outputs, and with --comment the pull request's sticky cost comment.
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { parseUsd, parseWholeNumber } from '../config/options.js';
 import { ClaudeOtelError, EXIT } from '../errors.js';
 import { decideGate } from '../gate/decide.js';
 import { annotation, stepOutputs, stepSummary, warningAnnotation } from '../gate/github.js';
@@ -10,7 +11,6 @@ import { parseScope } from '../gate/scope.js';
 import { loadReportRuns } from '../ledger/load-runs.js';
 import { formatUsd } from '../report/format-values.js';
 import { type CliContext, warn } from './context.js';
-import { parseUsd, parseWholeNumber } from './options.js';
 
 interface GateFlags {
   maxUsd: string;

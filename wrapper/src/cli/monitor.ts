@@ -2,6 +2,7 @@
 // finished runs (the ledger), with the burn rate, refreshed every --interval; it works while a
 // swarm runs in another terminal. Redraws on a TTY; plain key=value lines otherwise.
 import type { Command } from 'commander';
+import { parseDuration, parsePositiveInt } from '../config/options.js';
 import { usageError } from '../errors.js';
 import { loadReportRuns } from '../ledger/load-runs.js';
 import { finishedLines, renderSnapshot, snapshotLine } from '../monitor/render.js';
@@ -9,7 +10,6 @@ import { takeSnapshot } from '../monitor/snapshot.js';
 import { parseTimeBound } from '../report/window.js';
 import { readRunningMarkers } from '../run/running-marker.js';
 import { type CliContext, warn } from './context.js';
-import { parseDuration, parsePositiveInt } from './options.js';
 
 interface MonitorFlags {
   interval: string;

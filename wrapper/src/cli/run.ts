@@ -2,6 +2,7 @@
 // re-renders the output format the user chose; without -p it hands the terminal to Claude Code
 // untouched (telemetry env set) and records the session's duration and exit code.
 import type { Command } from 'commander';
+import { parseDuration, parseLabel } from '../config/options.js';
 import { EXIT } from '../errors.js';
 import { priceTableLoader } from '../pricing/user-price-file.js';
 import { beginExport } from '../run/export-step.js';
@@ -11,7 +12,6 @@ import { planPassthrough } from '../run/passthrough-args.js';
 import { summaryLine } from '../run/summary.js';
 import { runSwarm } from '../run/swarm.js';
 import type { CliContext } from './context.js';
-import { parseDuration, parseLabel } from './options.js';
 
 interface RunFlags {
   quiet?: boolean;

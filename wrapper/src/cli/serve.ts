@@ -1,10 +1,10 @@
 // `claude-otel serve`: a Prometheus exporter over the ledger (imported history included), for
 // setups without a collector. Never scrape it and the collector at once: totals would double.
 import type { Command } from 'commander';
+import { parsePort } from '../config/options.js';
 import { ClaudeOtelError } from '../errors.js';
 import { startMetricsServer } from '../serve/server.js';
 import type { CliContext } from './context.js';
-import { parsePort } from './options.js';
 
 export function registerServe(program: Command, ctx: CliContext): void {
   program

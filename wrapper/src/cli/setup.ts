@@ -4,11 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { parseHttpUrl } from '../config/options.js';
 import { ClaudeOtelError, usageError } from '../errors.js';
 import { resolveExportConfig } from '../export/config.js';
 import { planSettings, type Settings } from '../stack/claude-settings.js';
 import type { CliContext } from './context.js';
-import { parseHttpUrl } from './options.js';
 
 export function settingsFile(scope: string, ctx: CliContext): string {
   if (scope === 'user') return path.join(ctx.env.HOME ?? os.homedir(), '.claude', 'settings.json');

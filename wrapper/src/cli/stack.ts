@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { parsePort } from '../config/options.js';
 import { ClaudeOtelError, EXIT, usageError } from '../errors.js';
 import {
   DEFAULT_PORTS,
@@ -14,7 +15,6 @@ import {
 } from '../stack/native-stack.js';
 import { packageRoot } from '../stack/tools.js';
 import type { CliContext } from './context.js';
-import { parsePort } from './options.js';
 
 const ACTIONS = ['up', 'down', 'status'] as const;
 type Action = (typeof ACTIONS)[number];

@@ -2,6 +2,7 @@
 // Claude Code agent. With one task it behaves like `claude -p "task"`: the result text on stdout
 // and Claude Code's exit code as ours.
 import type { Command } from 'commander';
+import { parseDuration, parseLabel, parseNameList, parsePositiveInt, parseUsd } from '../config/options.js';
 import { EXIT, usageError } from '../errors.js';
 import { priceTableLoader } from '../pricing/user-price-file.js';
 import { formatUsd } from '../report/format-values.js';
@@ -10,7 +11,6 @@ import { findClaude } from '../run/find-claude.js';
 import { summaryLine, swarmJson, totalsOf } from '../run/summary.js';
 import { runSwarm, type SwarmResult } from '../run/swarm.js';
 import type { CliContext } from './context.js';
-import { parseDuration, parseLabel, parseNameList, parsePositiveInt, parseUsd } from './options.js';
 
 interface SwarmFlags {
   parallel: string;

@@ -1,11 +1,11 @@
 // `claude-otel sync`: sends the runs the ledger holds as unsent (collector was down, export was
 // off, a run was killed) to the collector, each exactly once.
 import type { Command } from 'commander';
+import { parseDuration } from '../config/options.js';
 import { EXIT } from '../errors.js';
 import { resolveExportConfig } from '../export/config.js';
 import { DEFAULT_SYNC_TIMEOUT_MS, syncPending } from '../export/export-pending.js';
 import type { CliContext } from './context.js';
-import { parseDuration } from './options.js';
 
 export function registerSync(program: Command, ctx: CliContext): void {
   program

@@ -1,7 +1,7 @@
 // Where and whether runs are exported: the standard OTLP environment variables, read once.
 // `CLAUDE_OTEL_EXPORT=off` keeps everything in the ledger (unsent) and sends nothing. Values are
-// checked by the same parsers as command-line options (cli/options.ts, a leaf module).
-import { parseHttpUrl, parsePositiveInt } from '../cli/options.js';
+// checked by the same parsers as command-line options (config/options.ts, a leaf module).
+import { parseHttpUrl, parsePositiveInt } from '../config/options.js';
 
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
 /** Wall time an export may add to a run when the collector is down or hung. */

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseHttpUrl } from '../cli/options.js';
+import { parseHttpUrl } from '../config/options.js';
 import { resolveExportConfig } from '../export/config.js';
 import { primaryModel } from '../export/metric-points.js';
 import { probeOtlpExport } from '../export/otlp-probe.js';

@@ -10,7 +10,7 @@ import {
   parsePositiveInt,
   parseUsd,
   parseWholeNumber,
-} from '../../../src/cli/options.js';
+} from '../../../src/config/options.js';
 import { ClaudeOtelError, EXIT } from '../../../src/errors.js';
 import { resolveExportConfig } from '../../../src/export/config.js';
 
