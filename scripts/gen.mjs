@@ -10,6 +10,8 @@ const steps = [
   ['npx', ['tsx', 'grafana/gen.ts', ...process.argv.slice(2)]],
   // Re-records the stream-json fixtures with the pinned Claude Code (a few seconds, loopback only).
   ['npx', ['tsx', 'wrapper/test/fixtures/record-streams.ts']],
+  // Re-records what Claude Code pipes to a statusLine command (interactive, under a pty).
+  ['npx', ['tsx', 'wrapper/test/fixtures/record-statusline.ts']],
 ];
 
 for (const [cmd, args] of steps) {
