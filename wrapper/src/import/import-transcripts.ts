@@ -5,9 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
 import { appendLine } from '../ledger/append.js';
-import { runRecordSchema } from '../ledger/schema.js';
+import { type RunRecord, runRecordSchema } from '../ledger/schema.js';
 import { ledgerPaths, runFileName } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
+import { indexRuns } from '../statusline/ledger-figures.js';
 import { type KnownUsage, recordsFromMessages } from './to-records.js';
 import { parseTranscript } from './transcript.js';
 
@@ -110,6 +111,7 @@ export function importTranscripts(
   const unknown = new Set<string>();
   const byMonth = new Map<string, string[]>();
   const runIds: [string, string][] = [];
+  const imported: RunRecord[] = [];
   for (const file of files) {
     const parsed = parseTranscript(fs.readFileSync(file, 'utf8'));
     result.messages += parsed.messages.length;
@@ -135,6 +137,7 @@ export function importTranscripts(
       lines.push(JSON.stringify(record));
       byMonth.set(month, lines);
       runIds.push([record.run_id, month]);
+      imported.push(record);
     }
   }
   result.unknown_models = [...unknown].sort();
@@ -144,5 +147,6 @@ export function importTranscripts(
   // Pending markers first, as appendRunRecord does: a record is never written without being queued.
   for (const [id, month] of runIds) fs.writeFileSync(path.join(paths.pending, id), month);
   for (const [month, lines] of byMonth) appendLine(path.join(paths.dir, month), lines.join('\n'));
+  indexRuns(imported, env);
   return result;
 }

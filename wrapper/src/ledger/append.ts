@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
+import { indexRuns } from '../statusline/ledger-figures.js';
 import {
   type ExportRecord,
   LEDGER_VERSION,
@@ -39,6 +40,7 @@ export function appendRunRecord(input: RunRecordInput, env: NodeJS.ProcessEnv = 
   fs.mkdirSync(paths.pending, { recursive: true });
   fs.writeFileSync(path.join(paths.pending, record.run_id), fileName);
   appendLine(path.join(paths.dir, fileName), JSON.stringify(record));
+  indexRuns([record], env);
   return record;
 }
 
