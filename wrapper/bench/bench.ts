@@ -27,6 +27,8 @@ async function main(): Promise<number> {
   if (pipeline) suites.push({ name: 'pipeline', run: pipeline });
   const reports = await optional('./report-bench.js', 'benchReports');
   if (reports) suites.push({ name: 'reports', run: reports });
+  const statusline = await optional('./statusline-bench.js', 'benchStatusline');
+  if (statusline) suites.push({ name: 'statusline', run: statusline });
 
   let missed = 0;
   for (const suite of suites) {
