@@ -12,6 +12,7 @@ import {
   type RunPoints,
   runPoints,
 } from './metric-points.js';
+import { PLAN_INSTRUMENTS, type PlanGauge } from './plan-gauges.js';
 import { type SpanSpec, spansFor } from './span-model.js';
 
 /** What every claude-otel process reports as: no instance id, pid or host (see DESIGN). */
@@ -199,3 +200,38 @@ export async function sendRecords(
 
 /** Keeps each span request well under gRPC's default 4 MiB message limit. */
 const SPANS_PER_REQUEST = 2000;
+
+/** Sends the plan gauges (one metrics request); resolves with an error message or undefined. */
+export async function sendPlanGauges(
+  m: OtelModules,
+  target: SendTarget,
+  gauges: PlanGauge[],
+  deadline: number,
+): Promise<string | undefined> {
+  const { MeterProvider, MetricReader } = m.sdkMetrics;
+  class OneShotReader extends MetricReader {
+    protected async onForceFlush(): Promise<void> {}
+    protected async onShutdown(): Promise<void> {}
+  }
+  const reader = new OneShotReader();
+  const provider = new MeterProvider({
+    resource: m.resources.resourceFromAttributes({ 'service.name': SERVICE_NAME }),
+    readers: [reader],
+  });
+  const meter = provider.getMeter(SCOPE);
+  const used = meter.createGauge(PLAN_INSTRUMENTS.used.name, PLAN_INSTRUMENTS.used);
+  const resetsAt = meter.createGauge(PLAN_INSTRUMENTS.resetsAt.name, PLAN_INSTRUMENTS.resetsAt);
+  for (const g of gauges) {
+    used.record(g.used_percent, { window: g.window });
+    resetsAt.record(g.resets_at, { window: g.window });
+  }
+  const { resourceMetrics } = await reader.collect();
+  void provider.shutdown().catch(() => {});
+  const timeoutMillis = Math.max(1, deadline - Date.now());
+  const exporter = new m.metricsGrpc.OTLPMetricExporter({
+    url: target.endpoint,
+    timeoutMillis,
+    metadata: metadataFor(m, target.headers),
+  });
+  return sendOnce(exporter, resourceMetrics, deadline);
+}
