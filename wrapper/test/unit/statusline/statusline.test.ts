@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { importTranscripts } from '../../../src/import/import-transcripts.js';
 import { appendRunRecord } from '../../../src/ledger/append.js';
+import { readLedger } from '../../../src/ledger/read.js';
+import { buildPriceTable } from '../../../src/pricing/price-table.js';
+import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
 import { indexRuns, readLedgerFigures } from '../../../src/statusline/ledger-figures.js';
 import { statusLineFor } from '../../../src/statusline/main.js';
 import { parseStatusPayload } from '../../../src/statusline/payload.js';
@@ -134,6 +138,21 @@ describe('ledger figures', () => {
     const start = new Date(Date.now() - 60_000).toISOString();
     appendRunRecord({ ...sampleRecord('x', start), cost_usd: 0.75 }, env);
     expect(readLedgerFigures(env).last_hour_usd).toBe(0.75);
+  });
+
+  it('import indexes the runs it writes, once each', () => {
+    const projects = path.resolve(__dirname, '../../fixtures/transcripts/projects');
+    const result = importTranscripts(projects, buildPriceTable(BUILTIN_PRICE_TABLE), env);
+    expect(result.records).toBeGreaterThan(0);
+    const day = new Date().toISOString().slice(0, 10);
+    const rows = fs
+      .readFileSync(path.join(home, 'statusline', 'days', `${day}.jsonl`), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; usd: number });
+    const ledger = readLedger({ env }).runs;
+    expect(rows.map((r) => r.id).sort()).toEqual(ledger.map((r) => r.run_id).sort());
+    expect(rows.reduce((a, r) => a + r.usd, 0)).toBeCloseTo(result.cost_usd, 12);
   });
 
   it('today follows the local day', () => {
