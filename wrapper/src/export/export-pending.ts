@@ -123,8 +123,10 @@ async function exportSelected(
     }
     refresh();
   }
-  // Plan readings queued by the status line ride along (under the same lock, so once).
-  const planError = exporter.exportPlan && (await exportQueuedPlan(exporter.exportPlan, env, deadline));
+  // Plan readings queued by the status line ride along (under the same lock, so once); not when
+  // the collector just failed: they stay queued for the next export.
+  const planError =
+    !error && exporter.exportPlan && (await exportQueuedPlan(exporter.exportPlan, env, deadline));
   if (planError) warnings.push(planError);
   const sentSet = new Set(sent);
   const failed = [...all.map((r) => r.run_id), ...missing].filter((id) => !sentSet.has(id));
