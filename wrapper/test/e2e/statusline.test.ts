@@ -65,4 +65,10 @@ describe('setup --statusline', () => {
       expect(b).toEqual({ code: 0, stdout: 'claude-otel: no status\n', stderr: '' });
     }
   });
+
+  it('statusline --help is the CLI help, not a status line', async () => {
+    const r = await runCli(['statusline', '--help'], sandbox());
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: claude-otel statusline');
+  });
 });
