@@ -21,6 +21,8 @@ export interface LedgerFigures {
 }
 
 const HOUR_MS = 3_600_000;
+/** Index files older than this many days are removed when a new day's file starts. */
+const KEEP_DAYS = 3;
 
 export function dayIndexDir(env: NodeJS.ProcessEnv): string {
   return path.join(dataHome(env), 'statusline', 'days');
@@ -43,10 +45,23 @@ export function indexRuns(
     const lines = runs.map((r) =>
       JSON.stringify({ id: r.run_id, s: r.started_at, e: r.ended_at, usd: r.cost_usd }),
     );
+    const file = path.join(dir, `${utcDay(now)}.jsonl`);
+    const first = !fs.existsSync(file);
     // One O_APPEND write: concurrent writers never interleave.
-    fs.appendFileSync(path.join(dir, `${utcDay(now)}.jsonl`), `${lines.join('\n')}\n`, { mode: 0o600 });
+    fs.appendFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    if (first) pruneIndex(dir, now);
   } catch {
     // The ledger line is written; only the status line's shortcut misses this run.
+  }
+}
+
+/** The status line reads at most today's and yesterday's files: older ones only take space. */
+function pruneIndex(dir: string, now: number): void {
+  const oldest = utcDay(now - KEEP_DAYS * 86_400_000);
+  for (const name of fs.readdirSync(dir)) {
+    if (/^\d{4}-\d{2}-\d{2}\.jsonl$/.test(name) && name.slice(0, 10) < oldest) {
+      fs.rmSync(path.join(dir, name), { force: true });
+    }
   }
 }
 

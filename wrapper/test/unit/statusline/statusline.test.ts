@@ -155,6 +155,19 @@ describe('ledger figures', () => {
     expect(rows.reduce((a, r) => a + r.usd, 0)).toBeCloseTo(result.cost_usd, 12);
   });
 
+  it('drops index files older than three days when a new day starts', () => {
+    const day = (d: number) => Date.parse(`2026-11-${d}T12:00:00Z`);
+    for (const d of [20, 22, 23, 24, 25])
+      indexRuns([rec(`r${d}`, new Date(day(d)).toISOString(), 1)], env, day(d));
+    indexRuns([rec('r26', new Date(day(26)).toISOString(), 1)], env, day(26));
+    expect(fs.readdirSync(path.join(home, 'statusline', 'days')).sort()).toEqual([
+      '2026-11-23.jsonl',
+      '2026-11-24.jsonl',
+      '2026-11-25.jsonl',
+      '2026-11-26.jsonl',
+    ]);
+  });
+
   it('today follows the local day', () => {
     indexRuns([rec('early', '2026-11-26T03:00:00.000Z', 5)], env, Date.parse('2026-11-26T03:01:00Z'));
     expect(readLedgerFigures(env, NOW).today_usd).toBe(5);
