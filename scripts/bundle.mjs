@@ -7,6 +7,8 @@
 // - bundle/hot.cjs: what `swarm` and `run` need before they spawn Claude Code, as one CommonJS file
 //   (no ESM loader, no per-chunk resolution on the way to the spawn). It loads bundle/heavy/*
 //   afterwards, while Claude Code starts.
+// - bundle/statusline.cjs: `claude-otel statusline`, run at every render of Claude Code's UI, as
+//   one small CommonJS file with no dependency at all (the launcher loads it directly).
 // OpenTelemetry and gRPC stay external: they are loaded lazily, only when exporting.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -103,3 +105,13 @@ const hot = await build({
 const inputs = Object.keys(hot.metafile.inputs);
 const unwanted = inputs.filter((f) => /node_modules\/(zod|yaml|prom-client)\//.test(f));
 if (unwanted.length > 0) throw new Error(`hot.cjs must not bundle ${unwanted[0]}: load it lazily instead`);
+
+// The status line is timed against `node -e 0`: it must bundle nothing but its own few modules.
+const statusline = await build({
+  ...common,
+  entryPoints: [`${DIST}/statusline/main.js`],
+  outfile: `${OUT}/statusline.cjs`,
+  format: 'cjs',
+});
+const foreign = Object.keys(statusline.metafile.inputs).filter((f) => f.includes('node_modules/'));
+if (foreign.length > 0) throw new Error(`statusline.cjs must not bundle ${foreign[0]}`);

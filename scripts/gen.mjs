@@ -19,6 +19,8 @@ const steps = [
   ['npx', ['tsx', 'wrapper/test/fixtures/record-streams.ts']],
   // Re-records the transcript fixtures (main and subagent transcripts, and each run's stream).
   ['npx', ['tsx', 'wrapper/test/fixtures/transcripts/record-transcripts.ts']],
+  // Re-records what Claude Code pipes to a statusLine command (interactive, under a pty).
+  ['npx', ['tsx', 'wrapper/test/fixtures/record-statusline.ts']],
   // The GitHub Action's one-file CLI (dist/claude-otel.mjs), rebuilt from the sources.
   ['node', ['scripts/bundle-action.mjs']],
 ];

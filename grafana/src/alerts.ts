@@ -60,6 +60,25 @@ export function alertSpecs(cfg: Config): AlertSpec[] {
     return `(sum(increase(${read}[${range}] anchored${o})) / sum(increase(${input}[${range}] anchored${o})))`;
   };
   const monthsOfWindow = (30 * 86400) / seconds(t.burnRateWindow);
+  // A window's last reading, while the window has not reset (after a reset the reading is stale).
+  const planUsed = `max by (window) (${m.planUsed}) and on (window) (max by (window) (${m.planResetsAt}) > time())`;
+  const planAlert = (
+    name: string,
+    severity: AlertSpec['severity'],
+    thresholdKey: 'planWarnPercent' | 'planCriticalPercent',
+  ): AlertSpec => ({
+    name,
+    severity,
+    valueExpr: planUsed,
+    op: '>',
+    threshold: t[thresholdKey],
+    thresholdKey,
+    for: '1m',
+    format: 'number',
+    summary: `A Claude plan window is over ${t[thresholdKey]}% used.`,
+    description: (v) =>
+      `The {{ $labels.window }} plan window is ${v}% used (limit ${t[thresholdKey]}%), as Claude Code's status line last reported it. Requests are refused at 100% until the window resets.`,
+  });
 
   return [
     {
@@ -154,6 +173,8 @@ export function alertSpecs(cfg: Config): AlertSpec[] {
       description: (v) =>
         `The last hour's cache hit ratio is ${v} of the previous day's (limit ${t.cacheReadDropFactor * 100}%). Each request now pays for more uncached input.`,
     },
+    planAlert('ClaudeOtelPlanWindowHigh', 'warning', 'planWarnPercent'),
+    planAlert('ClaudeOtelPlanWindowNearLimit', 'critical', 'planCriticalPercent'),
   ];
 }
 

@@ -21,6 +21,8 @@ export const UNITS = {
   ms: 'ms',
   seconds: 's',
   ratio: 'percentunit',
+  /** 0-100 */
+  percent: 'percent',
   count: 'short',
   perHour: 'count:/h',
 } as const;

@@ -27,7 +27,12 @@ export const defaultConfig = {
     ccCommits: 'claude_code_commit_count_total',
     ccPullRequests: 'claude_code_pull_request_count_total',
     ccActiveTime: 'claude_code_active_time_seconds_total',
+    /** Plan windows as the status line saw them (gauges, label `window`: five_hour | seven_day). */
+    planUsed: 'claude_otel_plan_used_percent',
+    planResetsAt: 'claude_otel_plan_resets_at_seconds',
   },
+  /** Length of each plan window in seconds, by its `window` label. */
+  planWindowSeconds: { five_hour: 5 * 3600, seven_day: 7 * 86400 },
   /** `openai_token_cost_total` counts US cents; dashboards and alerts speak dollars. */
   centsPerUsd: 100,
   /** Input-side token types: prompt is uncached input; the sum is everything the model read. */
@@ -58,6 +63,9 @@ export const defaultConfig = {
     cacheCreationFor: '3h',
     /** The last hour's cache hit ratio divided by the previous day's; below this it is falling. */
     cacheReadDropFactor: 0.5,
+    /** A plan window's used percentage (0-100) above which to warn, and to page. */
+    planWarnPercent: 80,
+    planCriticalPercent: 95,
   },
   /** Where each alert's runbook section lives; `%s` becomes the lower-cased alert name. */
   runbookUrlPattern: 'docs/runbook.md#%s',
@@ -90,6 +98,8 @@ export const overrideSchema = z
         cacheCreationShare: z.number().gt(0).lte(1),
         cacheCreationFor: duration,
         cacheReadDropFactor: z.number().gt(0).lt(1),
+        planWarnPercent: z.number().gt(0).lte(100),
+        planCriticalPercent: z.number().gt(0).lte(100),
       })
       .partial()
       .strict(),

@@ -74,6 +74,7 @@ beforeAll(async () => {
       stepSeconds: 120,
       codeActivity: true,
       errors: true,
+      plan: true,
     });
     running.push(day);
     fullUrl = day.url;
@@ -104,10 +105,10 @@ describe('queries against a real Prometheus', () => {
     const alerts = listAlertExpressions();
     const expected = listPanelQueries().length + alerts.length + alerts.filter((a) => a.condition).length;
     expect(full.length).toBe(expected);
-    // 3 dashboards' worth of panels and 7 alerts twice (Prometheus, Grafana) plus 4 recording rules.
+    // 3 dashboards' worth of panels and 9 alerts twice (Prometheus, Grafana) plus 4 recording rules.
     expect(listPanelQueries().length).toBeGreaterThanOrEqual(40);
-    expect(alerts.filter((a) => a.source === 'prometheus-alert')).toHaveLength(7);
-    expect(alerts.filter((a) => a.source === 'grafana-alert')).toHaveLength(7);
+    expect(alerts.filter((a) => a.source === 'prometheus-alert')).toHaveLength(9);
+    expect(alerts.filter((a) => a.source === 'grafana-alert')).toHaveLength(9);
     expect(alerts.filter((a) => a.source === 'prometheus-recording')).toHaveLength(4);
   });
 
@@ -142,7 +143,7 @@ describe('queries against a real Prometheus', () => {
     const res = await fetch(`${fullUrl}/api/v1/rules`);
     const body = (await res.json()) as { data: { groups: Array<{ name: string; rules: unknown[] }> } };
     const groups = Object.fromEntries(body.data.groups.map((g) => [g.name, g.rules.length]));
-    expect(groups).toEqual({ 'claude-otel.alerts': 7, 'claude-otel.rules': 4 });
+    expect(groups).toEqual({ 'claude-otel.alerts': 9, 'claude-otel.rules': 4 });
   });
 
   test('window totals are exact: spend over the full-day data equals the generated counters', async () => {

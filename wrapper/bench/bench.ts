@@ -31,6 +31,8 @@ async function main(): Promise<number> {
   if (imports) suites.push({ name: 'import', run: imports });
   const processCost = await optional('./process-bench.js', 'benchProcess');
   if (processCost) suites.push({ name: 'process', run: processCost });
+  const statusline = await optional('./statusline-bench.js', 'benchStatusline');
+  if (statusline) suites.push({ name: 'statusline', run: statusline });
 
   let missed = 0;
   for (const suite of suites) {

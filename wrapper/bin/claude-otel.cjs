@@ -39,6 +39,11 @@ const command = (split === -1 ? args : args.slice(0, split)).find((a) => !a.star
 
 function loadMain() {
   // Only a missing build falls through: a bundle that fails to load is a bug to see.
+  // The status line runs at every render of Claude Code's UI: its own small bundle, no CLI parser.
+  const statusline = path.join(__dirname, '../dist/bundle/statusline.cjs');
+  const help = args.includes('--help') || args.includes('-h');
+  if (command === 'statusline' && !help && fs.existsSync(statusline))
+    return Promise.resolve(require(statusline));
   const hot = path.join(__dirname, '../dist/bundle/hot.cjs');
   if (HOT.includes(command) && fs.existsSync(hot)) return Promise.resolve(require(hot));
   if (fs.existsSync(path.join(__dirname, '../dist/bundle/claude-otel.js'))) {

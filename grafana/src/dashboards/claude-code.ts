@@ -5,6 +5,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { barPanel, buildDashboard, seriesPanel, statPanel, UNITS, variables } from '../common.js';
 import type { Config } from '../config.js';
 import { selector, varsFor, windowIncrease } from '../promql.js';
+import { planRow } from './plan-row.js';
 
 export const CLAUDE_CODE_UID = 'claude-otel-claude-code';
 
@@ -157,13 +158,14 @@ export function claudeCodeDashboard(cfg: Config): dashboard.Dashboard {
     uid: CLAUDE_CODE_UID,
     title: 'Claude OTel / Claude Code activity',
     description:
-      "Claude Code's own telemetry: sessions, active time, code changes, commits, pull requests, cost and tokens.",
+      "Claude Code's own telemetry: sessions, active time, code changes, commits, pull requests, cost and tokens; and plan windows as claude-otel's status line saw them.",
     variables: variables(cfg.datasources.prometheusUid, m.ccTokens, ['model']),
     timeFrom: 'now-7d',
     rows: [
       { title: 'Activity', panels: activity },
       { title: 'Cost and tokens', panels: costTokens },
       { title: 'Over time', panels: overTime },
+      planRow(cfg),
     ],
   });
 }

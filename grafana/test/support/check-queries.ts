@@ -40,6 +40,19 @@ export interface CheckOptions extends Partial<VariableValues> {
  * Anything not listed must return data after such a run. `where` is as in QueryCheck.
  */
 export const EXPECTED_EMPTY: ReadonlyArray<{ where: string; reason: string }> = [
+  ...[
+    'Claude OTel / Claude Code activity / Plan window used / A',
+    'Claude OTel / Claude Code activity / Plan window time gone (pace) / A',
+    'Claude OTel / Claude Code activity / Plan window time gone (pace) / B',
+    'Claude OTel / Claude Code activity / Projected time to the limit / A',
+    'prometheus-alert / ClaudeOtelPlanWindowHigh',
+    'prometheus-alert / ClaudeOtelPlanWindowNearLimit',
+    'grafana-alert / ClaudeOtelPlanWindowHigh',
+    'grafana-alert / ClaudeOtelPlanWindowNearLimit',
+  ].map((where) => ({
+    where,
+    reason: "claude_otel_plan_* exist only after a Pro/Max subscriber's status line reported a plan window",
+  })),
   {
     where: 'Claude OTel / Cache efficiency / Cache reads versus a day earlier / A',
     reason: 'compares with the same time a day earlier (offset 1d): a fresh Prometheus has no data that old',

@@ -12,6 +12,8 @@ export interface SeriesOptions {
   readonly codeActivity: boolean;
   /** Include runs that ended with status="error". */
   readonly errors: boolean;
+  /** Include plan-window gauges (a subscriber's status line was running). */
+  readonly plan?: boolean;
 }
 
 const MODELS = ['claude-sonnet-4-5-20250929', 'claude-haiku-4-5-20251001'];
@@ -25,9 +27,9 @@ const DURATION_BUCKETS_MS = [
 
 interface Family {
   readonly name: string;
-  readonly type: 'counter' | 'histogram';
-  /** Sample name, labels and per-step increment. */
-  readonly series: Array<{ sample: string; labels: Record<string, string>; step: number }>;
+  readonly type: 'counter' | 'histogram' | 'gauge';
+  /** Sample name, labels and per-step increment (from `base`, default 0). */
+  readonly series: Array<{ sample: string; labels: Record<string, string>; step: number; base?: number }>;
 }
 
 function labelText(labels: Record<string, string>): string {
@@ -148,17 +150,46 @@ function families(codeActivity: boolean, errors: boolean): Family[] {
   return out;
 }
 
+/** Plan gauges: five_hour used rises 5% -> 85% over the data, seven_day 20% -> 40%; neither resets before `end`. */
+function planFamilies(end: number, steps: number): Family[] {
+  const series = (window: string, from: number, to: number) => ({
+    sample: 'claude_otel_plan_used_percent',
+    labels: { window },
+    base: from,
+    step: (to - from) / Math.max(1, steps),
+  });
+  const resets = (window: string, at: number) => ({
+    sample: 'claude_otel_plan_resets_at_seconds',
+    labels: { window },
+    base: at,
+    step: 0,
+  });
+  return [
+    {
+      name: 'claude_otel_plan_used_percent',
+      type: 'gauge',
+      series: [series('five_hour', 5, 85), series('seven_day', 20, 40)],
+    },
+    {
+      name: 'claude_otel_plan_resets_at_seconds',
+      type: 'gauge',
+      series: [resets('five_hour', end + 3600), resets('seven_day', end + 3 * 86400)],
+    },
+  ];
+}
+
 /** The OpenMetrics text: one family after another, each series' samples in time order. */
 export function contractOpenMetrics(o: SeriesOptions): string {
   const steps = Math.floor(o.spanSeconds / o.stepSeconds);
   const start = o.end - steps * o.stepSeconds;
   const lines: string[] = [];
-  for (const f of families(o.codeActivity, o.errors)) {
+  const plan = o.plan ? planFamilies(o.end, steps) : [];
+  for (const f of [...families(o.codeActivity, o.errors), ...plan]) {
     lines.push(`# TYPE ${f.name} ${f.type}`);
     for (const s of f.series) {
       const name = `${s.sample}{${labelText(s.labels)}}`;
       for (let i = 0; i <= steps; i++) {
-        lines.push(`${name} ${Number((s.step * i).toFixed(6))} ${start + i * o.stepSeconds}`);
+        lines.push(`${name} ${Number(((s.base ?? 0) + s.step * i).toFixed(6))} ${start + i * o.stepSeconds}`);
       }
     }
   }

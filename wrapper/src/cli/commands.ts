@@ -20,6 +20,8 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['stack'], load: async () => (await import('./stack.js')).registerStack },
   { names: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
   { names: ['setup'], load: async () => (await import('./setup.js')).registerSetup },
+  { names: ['blocks'], load: async () => (await import('./blocks.js')).registerBlocks },
+  { names: ['statusline'], load: async () => (await import('./statusline.js')).registerStatusline },
 ];
 
 /** Registers the command named by `first` (the first argument), or every command when unknown. */

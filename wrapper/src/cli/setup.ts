@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { parseHttpUrl } from '../config/options.js';
 import { ClaudeOtelError, usageError } from '../errors.js';
 import { resolveExportConfig } from '../export/config.js';
-import { planSettings, type Settings } from '../stack/claude-settings.js';
+import { planSettings, planStatusLine, type Settings } from '../stack/claude-settings.js';
 import type { CliContext } from './context.js';
 
 export function settingsFile(scope: string, ctx: CliContext): string {
@@ -35,6 +35,14 @@ function readSettings(file: string): Settings {
   }
 }
 
+interface SetupFlags {
+  scope: string;
+  endpoint?: string;
+  statusline?: boolean;
+  yes?: boolean;
+  dryRun?: boolean;
+}
+
 export function registerSetup(program: Command, ctx: CliContext): void {
   program
     .command('setup')
@@ -48,24 +56,37 @@ export function registerSetup(program: Command, ctx: CliContext): void {
       '--endpoint <url>',
       'OTLP gRPC endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4317)',
     )
+    .option(
+      '--statusline',
+      "install `claude-otel statusline` as Claude Code's status line (instead of telemetry)",
+    )
     .option('--yes', 'write without asking (required when stdin is not a terminal)')
     .option('--dry-run', 'only show the change')
-    .action(async (flags: { scope: string; endpoint?: string; yes?: boolean; dryRun?: boolean }) => {
+    .action(async (flags: SetupFlags) => {
       const file = settingsFile(flags.scope, ctx);
       const endpoint =
         flags.endpoint === undefined
           ? resolveExportConfig(ctx.env).endpoint
           : parseHttpUrl(flags.endpoint, '--endpoint');
       const existing = readSettings(file);
-      const { next, changes } = planSettings(existing, endpoint);
+      // The launcher that runs this command is what the status line should run.
+      const launcher = path.resolve(process.argv[1] ?? 'claude-otel');
+      const { next, changes } = flags.statusline
+        ? planStatusLine(existing, launcher)
+        : planSettings(existing, endpoint);
       if (changes.length === 0) {
-        ctx.stderr.write(`${file} already exports telemetry to ${endpoint}\n`);
+        ctx.stderr.write(
+          flags.statusline
+            ? `${file} already runs claude-otel statusline\n`
+            : `${file} already exports telemetry to ${endpoint}\n`,
+        );
         return;
       }
-      ctx.stderr.write(`${file}: env changes\n`);
+      ctx.stderr.write(`${file}: ${flags.statusline ? 'status line' : 'env'} changes\n`);
+      const show = (v: string, json?: true) => (json ? v : JSON.stringify(v));
       for (const c of changes)
         ctx.stderr.write(
-          `  ${c.key}: ${c.from === undefined ? '(unset)' : JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}\n`,
+          `  ${c.key}: ${c.from === undefined ? '(unset)' : show(c.from, c.json)} -> ${show(c.to, c.json)}\n`,
         );
       if (flags.dryRun) return;
       if (!flags.yes && !(await confirm(ctx))) {

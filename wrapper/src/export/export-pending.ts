@@ -9,6 +9,7 @@ import { ledgerPaths } from '../ledger/store.js';
 import { resolveExportConfig } from './config.js';
 import { acquireExportLock } from './export-lock.js';
 import { type RunExporter, startExporter } from './exporter.js';
+import { exportQueuedPlan } from './plan-gauges.js';
 
 export const DEFAULT_BATCH_SIZE = 200;
 export const DEFAULT_SYNC_TIMEOUT_MS = 60_000;
@@ -122,6 +123,11 @@ async function exportSelected(
     }
     refresh();
   }
+  // Plan readings queued by the status line ride along (under the same lock, so once); not when
+  // the collector just failed: they stay queued for the next export.
+  const planError =
+    !error && exporter.exportPlan && (await exportQueuedPlan(exporter.exportPlan, env, deadline));
+  if (planError) warnings.push(planError);
   const sentSet = new Set(sent);
   const failed = [...all.map((r) => r.run_id), ...missing].filter((id) => !sentSet.has(id));
   return { sent, failed, warnings, ...(error ? { error } : {}) };

@@ -3,7 +3,8 @@
 // It never throws and never adds more than its timeout to the run, collector up, down or hung.
 import type { RunRecord } from '../ledger/schema.js';
 import { DEFAULT_EXPORT_TIMEOUT_MS, normalizeEndpoint } from './config.js';
-import { loadOtelModules, type OtelModules, sendRecords } from './otel-send.js';
+import { loadOtelModules, type OtelModules, sendPlanGauges, sendRecords } from './otel-send.js';
+import type { PlanGauge } from './plan-gauges.js';
 import { probeEndpoint } from './probe.js';
 
 export interface ExportResult {
@@ -17,6 +18,8 @@ export interface ExportResult {
 export interface RunExporter {
   readonly endpoint: string;
   exportRuns(records: RunRecord[], options?: { deadline?: number }): Promise<ExportResult>;
+  /** Sends plan-window gauges; resolves with an error message or undefined. */
+  exportPlan?(gauges: PlanGauge[], deadline: number): Promise<string | undefined>;
 }
 
 export interface ExporterOptions {
@@ -62,6 +65,18 @@ export function startExporter(options: ExporterOptions): RunExporter {
         };
       } catch (error) {
         return { sent: [], error: `export failed: ${(error as Error).message}` };
+      }
+    },
+    async exportPlan(gauges, deadline) {
+      try {
+        const ready = await beforeDeadline(Promise.all([loaded, reachable]), deadline);
+        if (!ready) return 'timed out';
+        const [mods, probeError] = ready;
+        if (!mods.ok) return mods.error;
+        if (probeError) return `collector unreachable: ${probeError}`;
+        return await sendPlanGauges(mods.modules, { endpoint, headers }, gauges, deadline);
+      } catch (error) {
+        return (error as Error).message;
       }
     },
   };

@@ -13,6 +13,7 @@ import {
   runPoints,
 } from './metric-points.js';
 import { encodeMetricsRequest, encodeTraceRequest } from './otlp-proto.js';
+import { PLAN_INSTRUMENTS, type PlanGauge } from './plan-gauges.js';
 import { spansFor } from './span-model.js';
 
 /** What every claude-otel process reports as: no instance id, pid or host (see DESIGN). */
@@ -96,3 +97,41 @@ export async function sendRecords(
 
 /** Keeps each span request well under gRPC's default 4 MiB message limit. */
 const SPANS_PER_REQUEST = 2000;
+
+/** The plan gauges as one metrics request: each window's last reading. */
+export function planRequest(gauges: PlanGauge[], now = Date.now()): Uint8Array {
+  return encodeMetricsRequest({
+    serviceName: SERVICE_NAME,
+    scope: SCOPE,
+    startMs: now,
+    endMs: now,
+    counters: [],
+    histograms: [],
+    gauges: [
+      {
+        instrument: PLAN_INSTRUMENTS.used,
+        points: gauges.map((g) => ({ labels: { window: g.window }, value: g.used_percent })),
+      },
+      {
+        instrument: PLAN_INSTRUMENTS.resetsAt,
+        points: gauges.map((g) => ({ labels: { window: g.window }, value: g.resets_at })),
+      },
+    ],
+  });
+}
+
+/** Sends the plan gauges (one metrics request); resolves with an error message or undefined. */
+export function sendPlanGauges(
+  _modules: OtelModules,
+  target: SendTarget,
+  gauges: PlanGauge[],
+  deadline: number,
+): Promise<string | undefined> {
+  return grpcUnary({
+    endpoint: target.endpoint,
+    path: METRICS_PATH,
+    message: planRequest(gauges),
+    headers: target.headers,
+    deadline,
+  });
+}

@@ -168,6 +168,8 @@ export interface MetricsBatch {
   endMs: number;
   counters: { instrument: InstrumentInfo; points: Point[] }[];
   histograms: { instrument: InstrumentInfo; bounds: readonly number[]; points: Point[] }[];
+  /** Last values (plan usage): one data point per label set, stamped at endMs. */
+  gauges?: { instrument: InstrumentInfo; points: Point[] }[];
 }
 
 /** Points with equal labels are one series: summed, as a delta collection would aggregate them. */
@@ -182,7 +184,7 @@ function bySeries(points: Point[]): { labels: Labels; values: number[] }[] {
   return [...series.values()];
 }
 
-/** ExportMetricsServiceRequest: one resource, one scope, a Sum per counter, a Histogram per histogram. */
+/** ExportMetricsServiceRequest: one resource, one scope, a Sum per counter, a Histogram per histogram, a Gauge per gauge. */
 export function encodeMetricsRequest(batch: MetricsBatch): Uint8Array {
   const start = unixNanos(batch.startMs);
   const end = unixNanos(batch.endMs);
@@ -230,6 +232,16 @@ export function encodeMetricsRequest(batch: MetricsBatch): Uint8Array {
     }
     histogram.uint(2, DELTA);
     scope.message(2, metricHeader(instrument).message(9, histogram));
+  }
+  for (const { instrument, points } of batch.gauges ?? []) {
+    if (points.length === 0) continue;
+    const gauge = new Message();
+    for (const p of points) {
+      // NumberDataPoint { time 3, as_double 4, attributes 7 }: a gauge has no start.
+      gauge.message(1, withAttributes(new Message().fixed64(3, end).double(4, p.value), 7, p.labels));
+    }
+    // Metric { gauge = 5 }
+    scope.message(2, metricHeader(instrument).message(5, gauge));
   }
   const resourceMetrics = new Message().message(1, resource(batch.serviceName)).message(2, scope);
   return new Message().message(1, resourceMetrics).finish();

@@ -8,9 +8,10 @@ import { ClaudeOtelError } from '../errors.js';
 import { forEachFileLine } from '../file-lines.js';
 import { appendLine, dropMarkers, ledgerWriteError } from '../ledger/append.js';
 import { forEachLine } from '../ledger/read.js';
-import { runRecordSchema } from '../ledger/schema.js';
+import { type RunRecord, runRecordSchema } from '../ledger/schema.js';
 import { ledgerPaths, monthFiles, runFileName } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
+import { indexRuns } from '../statusline/ledger-figures.js';
 import { TranscriptFold } from '../transcript/fold.js';
 import { CompactIdSet } from './id-set.js';
 import { type KnownUsage, recordsFromMessages } from './to-records.js';
@@ -130,6 +131,7 @@ export function importTranscripts(
   const paths = ledgerPaths(env);
   let batch = new Map<string, string[]>();
   let batchIds: [string, string][] = [];
+  let batchRecords: RunRecord[] = [];
   let batchBytes = 0;
   const flush = () => {
     if (options.dryRun || batchIds.length === 0) return;
@@ -153,8 +155,10 @@ export function importTranscripts(
       dropMarkers(markers.filter((m) => !written.has(m.month)).map((m) => m.file));
       throw error;
     }
+    indexRuns(batchRecords, env);
     batch = new Map();
     batchIds = [];
+    batchRecords = [];
     batchBytes = 0;
   };
   for (const file of files) {
@@ -189,6 +193,7 @@ export function importTranscripts(
       batch.set(month, lines);
       batchIds.push([record.run_id, month]);
       batchBytes += line.length;
+      batchRecords.push(record);
     }
     if (batchBytes >= FLUSH_BYTES) flush();
   }

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
+import { indexRuns } from '../statusline/ledger-figures.js';
 import {
   type ExportRecord,
   LEDGER_VERSION,
@@ -98,6 +99,7 @@ export function appendRunRecord(input: RunRecordInput, env: NodeJS.ProcessEnv = 
     dropMarkers([marker]);
     throw error;
   }
+  indexRuns([record], env);
   return record;
 }
 

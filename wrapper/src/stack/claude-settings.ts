@@ -1,5 +1,6 @@
 // What `claude-otel setup` writes into Claude Code's settings so plain `claude` sessions export
-// to the stack: telemetry switches in the settings' `env`, merged into what is there (pure).
+// to the stack: telemetry switches in the settings' `env`, merged into what is there; with
+// --statusline, the `statusLine` command instead (pure).
 export type Settings = Record<string, unknown> & { env?: Record<string, string> };
 
 export function telemetryEnv(endpoint: string): Record<string, string> {
@@ -22,6 +23,8 @@ export interface SettingsChange {
   key: string;
   from: string | undefined;
   to: string;
+  /** from/to are JSON already (an object setting), shown as they are. */
+  json?: true;
 }
 
 export function planSettings(
@@ -35,4 +38,23 @@ export function planSettings(
     env[key] = to;
   }
   return { next: { ...existing, env }, changes };
+}
+
+/** Claude Code's statusLine setting that runs `claude-otel statusline` through the given launcher. */
+export function statusLineSetting(launcher: string): Record<string, unknown> {
+  const quoted = /^[\w./@+-]+$/.test(launcher) ? launcher : `'${launcher.replace(/'/g, "'\\''")}'`;
+  return { type: 'command', command: `${quoted} statusline`, padding: 0 };
+}
+
+export function planStatusLine(
+  existing: Settings,
+  launcher: string,
+): { next: Settings; changes: SettingsChange[] } {
+  const to = statusLineSetting(launcher);
+  const from = existing.statusLine === undefined ? undefined : JSON.stringify(existing.statusLine);
+  if (from === JSON.stringify(to)) return { next: existing, changes: [] };
+  return {
+    next: { ...existing, statusLine: to },
+    changes: [{ key: 'statusLine', from, to: JSON.stringify(to), json: true }],
+  };
 }
