@@ -18,6 +18,10 @@ export const OTLP_PROBE_TIMEOUT_MS = 2000;
 export const MAX_SCRAPE_WAIT_MS = 16_000;
 /** Time the collector may take from receiving a run to exposing it (its batch timeout is 200 ms). */
 const COLLECTOR_LAG_MS = 1000;
+/** Prometheus' own default scrape interval, for targets that do not say theirs. */
+const DEFAULT_SCRAPE_INTERVAL_MS = 15_000;
+/** How long a scrape that has started may take to make its samples queryable. */
+const SCRAPE_SETTLE_MS = 3000;
 
 export interface Check {
   name: string;
@@ -123,10 +127,11 @@ async function collectorScrape(base: string): Promise<ScrapeState | undefined> {
   const all = body.data?.activeTargets ?? [];
   const ours = all.filter((t) => t.scrapePool === COLLECTOR_JOB);
   const targets = ours.length > 0 ? ours : all;
-  if (targets.length === 0) return undefined;
+  // No target yet (discovery still running, or none configured): nothing has been scraped.
+  if (targets.length === 0) return { lastMs: 0, intervalMs: DEFAULT_SCRAPE_INTERVAL_MS };
   return {
     lastMs: Math.max(...targets.map((t) => Date.parse(t.lastScrape ?? '') || 0)),
-    intervalMs: Math.max(...targets.map((t) => durationMs(t.scrapeInterval) ?? 15_000)),
+    intervalMs: Math.max(...targets.map((t) => durationMs(t.scrapeInterval) ?? DEFAULT_SCRAPE_INTERVAL_MS)),
   };
 }
 
@@ -140,7 +145,7 @@ async function awaitScrapeAfter(
 ): Promise<{ scraped: boolean; intervalMs: number }> {
   const first = await collectorScrape(base).catch(() => undefined);
   // Without target information, the query's answer is all there is to go by.
-  if (!first) return { scraped: true, intervalMs: 15_000 };
+  if (!first) return { scraped: true, intervalMs: DEFAULT_SCRAPE_INTERVAL_MS };
   const done = (s: ScrapeState | undefined) => s !== undefined && s.lastMs >= sentMs + COLLECTOR_LAG_MS;
   if (done(first)) return { scraped: true, intervalMs: first.intervalMs };
   const until = Date.now() + Math.min(first.intervalMs + COLLECTOR_LAG_MS, MAX_SCRAPE_WAIT_MS);
@@ -177,7 +182,13 @@ async function lastRunCheck(base: string, last: LedgerRun, env: NodeJS.ProcessEn
             fix: 'check the otel-collector target at <prometheus>/targets and that the collector runs (claude-otel stack status)',
           };
     }
-    count = await query(base, expr).catch(() => undefined);
+    // A target's lastScrape is when the scrape started: its samples land a moment later.
+    const settle = Date.now() + SCRAPE_SETTLE_MS;
+    do {
+      count = await query(base, expr).catch(() => undefined);
+      if (count && count > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    } while (Date.now() < settle);
   }
   return count && count > 0
     ? {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { childPids, isRunning } from '../support/processes.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -57,7 +58,22 @@ describe('status line in Claude Code', () => {
       });
       expect(plain()).not.toContain('claude-otel:nostatus');
     } finally {
+      // Kill Claude Code itself (script's child, in its own session) before the sandbox goes:
+      // killing only `script` leaves it writing into the sandbox for a moment.
+      const tree = child.pid ? childPids(child.pid) : [];
+      for (const p of tree) for (const c of childPids(p.pid)) tree.push(c);
+      for (const p of [...tree].reverse()) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
       child.kill('SIGKILL');
+      await waitFor(() => tree.every((p) => !isRunning(p.pid)), {
+        timeoutMs: 10_000,
+        what: 'claude under script to exit',
+      });
     }
   });
 });

@@ -46,7 +46,7 @@ export function makeSandbox(apiUrl: string, extra: NodeJS.ProcessEnv = {}): Sand
     otelHome,
     workdir,
     env,
-    cleanup: () => fs.rmSync(dir, { recursive: true, force: true }),
+    cleanup: () => fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 }),
   };
 }
 
