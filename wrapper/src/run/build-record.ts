@@ -8,7 +8,7 @@ import type { FoldedTranscript } from '../transcript/fold.js';
 import { usageFromMessages } from '../transcript/usage.js';
 import { type RunUsage, usageFromStream } from '../usage/run-usage.js';
 import type { AgentOutcome } from './run-agent.js';
-import { turnsFromTranscript } from './transcript-turns.js';
+import { streamedTurn, turnsFromTranscript } from './transcript-turns.js';
 
 export interface RunMeta {
   runId: string;
@@ -100,21 +100,7 @@ export function buildRunRecord(
     usage_source: usage.usage_source,
     unknown_models: usage.unknown_models,
     tool_calls: tools,
-    turns:
-      perTurn?.turns ??
-      [...acc.turns.values()].map((t) => ({
-        message_id: t.message_id,
-        model: t.model,
-        start_ms: t.started_at,
-        end_ms: t.ended_at,
-        input: t.input,
-        output: t.output,
-        cache_read: t.cache_read,
-        cache_creation: t.cache_creation,
-        cache_creation_1h: t.cache_creation_1h,
-        tool_uses: t.tool_uses,
-        subagent: t.subagent,
-      })),
+    turns: perTurn?.turns ?? [...acc.turns.values()].map(streamedTurn),
     tool_spans: [...acc.toolCalls.values()].map((c) => ({
       id: c.id,
       name: c.name,

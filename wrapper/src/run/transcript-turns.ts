@@ -11,6 +11,23 @@ type TurnRecord = RunRecordInput['turns'][number];
 
 /** Prefix of the message id of a side-call turn (not a real message id: never in message_ids). */
 export const SIDE_CALLS_ID = 'side-calls:';
+/** A turn as the stream showed it (output is the message's start value: see DESIGN). */
+export function streamedTurn(t: Turn): TurnRecord {
+  return {
+    message_id: t.message_id,
+    model: t.model,
+    start_ms: t.started_at,
+    end_ms: t.ended_at,
+    input: t.input,
+    output: t.output,
+    cache_read: t.cache_read,
+    cache_creation: t.cache_creation,
+    cache_creation_1h: t.cache_creation_1h,
+    tool_uses: t.tool_uses,
+    subagent: t.subagent,
+  };
+}
+
 /** At most this many turns are kept in a record (all message ids are kept). */
 export const MAX_TURNS = 5000;
 
@@ -51,19 +68,7 @@ export function turnsFromTranscript(
   for (const t of streamTurns.values()) {
     if (seen.has(t.message_id)) continue;
     ids.push(t.message_id);
-    turns.push({
-      message_id: t.message_id,
-      model: t.model,
-      start_ms: t.started_at,
-      end_ms: t.ended_at,
-      input: t.input,
-      output: t.output,
-      cache_read: t.cache_read,
-      cache_creation: t.cache_creation,
-      cache_creation_1h: t.cache_creation_1h,
-      tool_uses: t.tool_uses,
-      subagent: t.subagent,
-    });
+    turns.push(streamedTurn(t));
   }
   turns.sort((a, b) => a.start_ms - b.start_ms);
   const kept = turns.slice(0, MAX_TURNS);
