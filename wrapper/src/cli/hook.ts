@@ -11,6 +11,7 @@ interface HookFlags {
   session?: string;
   transcript?: string;
   cwd?: string;
+  marker?: string;
 }
 
 export function registerHook(program: Command, ctx: CliContext): void {
@@ -24,6 +25,7 @@ export function registerHook(program: Command, ctx: CliContext): void {
     .option('--session <id>', 'with --record: the session id')
     .option('--transcript <file>', "with --record: the session's main transcript")
     .option('--cwd <dir>', 'with --record: the directory the session ran in')
+    .option('--marker <name>', "with --record: the hook's in-flight marker, removed when done")
     .action(async (flags: HookFlags) => {
       ctx.exitCode = 0;
       if (!flags.record) {
@@ -43,6 +45,7 @@ export function registerHook(program: Command, ctx: CliContext): void {
         sessionId: flags.session,
         transcriptPath: flags.transcript,
         cwd: flags.cwd,
+        marker: flags.marker,
       });
     });
 }

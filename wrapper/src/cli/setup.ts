@@ -81,7 +81,7 @@ export function registerSetup(program: Command, ctx: CliContext): void {
       const { next, changes } = flags.statusline
         ? planStatusLine(existing, launcher)
         : flags.hooks
-          ? planHooks(existing, launcher)
+          ? planHooks(existing, launcher, !isExecutable(launcher))
           : planSettings(existing, endpoint);
       if (changes.length === 0) {
         ctx.stderr.write(
@@ -114,6 +114,15 @@ export function registerSetup(program: Command, ctx: CliContext): void {
         `wrote ${file}${fs.existsSync(`${file}.bak`) ? ` (previous version in ${file}.bak)` : ''}\n`,
       );
     });
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function confirm(ctx: CliContext): Promise<boolean> {

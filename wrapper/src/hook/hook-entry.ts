@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { dataHome } from '../config/paths.js';
 import { logHookDebug, logHookProblem } from './hook-log.js';
+import { markRecording, unmarkRecording } from './in-flight.js';
 
 /** The environment variable the wrapper sets for its Claude Code child: the wrapper's run id. */
 export const WRAPPED_ENV = 'CLAUDE_OTEL_WRAPPED';
@@ -65,8 +66,9 @@ export function isWrappedSession(env: NodeJS.ProcessEnv, sessionId: string): boo
 }
 
 /** The detached recorder's arguments. */
-export function recordArgs(p: HookPayload): string[] {
+export function recordArgs(p: HookPayload, marker?: string): string[] {
   const args = ['hook', '--record', '--event', p.event, '--session', p.session_id];
+  if (marker) args.push('--marker', marker);
   if (p.transcript_path) args.push('--transcript', p.transcript_path);
   if (p.cwd) args.push('--cwd', p.cwd);
   return args;
@@ -84,13 +86,17 @@ export function handleHook(input: string, env: NodeJS.ProcessEnv, launcher: stri
       logHookDebug(env, `${payload.event} ${payload.session_id}: left to the wrapper (${env[WRAPPED_ENV]})`);
       return;
     }
-    const child = spawn(process.execPath, [launcher, ...recordArgs(payload)], {
+    const marker = markRecording(env, payload.session_id);
+    const child = spawn(process.execPath, [launcher, ...recordArgs(payload, marker)], {
       detached: true,
       stdio: 'ignore',
       env,
       cwd: payload.cwd && fs.existsSync(payload.cwd) ? payload.cwd : undefined,
     });
-    child.on('error', (error) => logHookProblem(env, `cannot start the recorder: ${error.message}`));
+    child.on('error', (error) => {
+      unmarkRecording(env, marker);
+      logHookProblem(env, `cannot start the recorder: ${error.message}`);
+    });
     child.unref();
   } catch (error) {
     logHookProblem(env, `hook failed: ${(error as Error).message}`);

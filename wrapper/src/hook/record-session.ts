@@ -15,6 +15,7 @@ import { beginExport } from '../run/export-step.js';
 import { sessionTranscriptFiles, subagentTranscripts } from '../transcript/locate.js';
 import type { RecordingEvent } from './hook-entry.js';
 import { logHookDebug, logHookProblem } from './hook-log.js';
+import { unmarkRecording } from './in-flight.js';
 
 /** The operation of records written by the hook. */
 export const HOOK_OPERATION = 'hook';
@@ -26,6 +27,8 @@ export interface RecordRequest {
   sessionId: string;
   transcriptPath?: string;
   cwd?: string;
+  /** The hook's in-flight marker (in-flight.ts), removed when the recording is done. */
+  marker?: string;
 }
 
 export function importLockPath(env: NodeJS.ProcessEnv): string {
@@ -85,5 +88,11 @@ export async function recordSession(env: NodeJS.ProcessEnv, r: RecordRequest): P
     );
   } catch (error) {
     logHookProblem(env, `${r.event} ${r.sessionId}: ${(error as Error).message}`);
+  } finally {
+    try {
+      unmarkRecording(env, r.marker);
+    } catch (error) {
+      logHookProblem(env, `${r.sessionId}: ${(error as Error).message}`);
+    }
   }
 }

@@ -62,10 +62,11 @@ export function planStatusLine(
 /** The Claude Code hook events `setup --hooks` installs `claude-otel hook` for. */
 export const HOOK_EVENTS = ['SessionEnd', 'Stop'] as const;
 
-/** The hook command that runs `claude-otel hook` through the given launcher. */
-export function hookCommand(launcher: string): string {
+/** The hook command that runs `claude-otel hook` through the given launcher (through `node` when
+ * the launcher is not executable itself, as the GitHub Action's dist/claude-otel.mjs). */
+export function hookCommand(launcher: string, viaNode = false): string {
   const quoted = /^[\w./@+-]+$/.test(launcher) ? launcher : `'${launcher.replace(/'/g, "'\\''")}'`;
-  return `${quoted} hook`;
+  return `${viaNode ? 'node ' : ''}${quoted} hook`;
 }
 
 type HookEntry = { matcher?: string; hooks?: { type?: string; command?: string }[] };
@@ -82,8 +83,9 @@ function isOurHook(command: unknown): boolean {
 export function planHooks(
   existing: Settings,
   launcher: string,
+  viaNode = false,
 ): { next: Settings; changes: SettingsChange[] } {
-  const command = hookCommand(launcher);
+  const command = hookCommand(launcher, viaNode);
   const hooks = { ...((existing.hooks as Record<string, HookEntry[]> | undefined) ?? {}) };
   const changes: SettingsChange[] = [];
   for (const event of HOOK_EVENTS) {
