@@ -230,7 +230,8 @@ describe('the GitHub Action, run as the runner runs it', () => {
     expect(gate.outputs.tokens).toBe(String(servedTokens('act7')));
 
     // Gate mode without a budget, or an unknown mode: one error annotation, exit 2.
-    for (const inputs of [{}, { mode: 'hook', 'max-usd': '1' }]) {
+    const bads: Record<string, string>[] = [{}, { mode: 'hook', 'max-usd': '1' }];
+    for (const inputs of bads) {
       const bad = await workflowRun('702', inputs);
       expect(bad.exitCode).toBe(2);
       expect(bad.annotations.map((a) => a.level)).toEqual(['error']);
