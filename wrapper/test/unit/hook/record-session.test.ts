@@ -119,6 +119,28 @@ describe('session-scoped import', () => {
     expect(runs.flatMap((x) => x.message_ids).length).toBe(first!.messages);
   });
 
+  it('Stop records the main thread so far, SessionEnd adds the subagents: the same total as one end', async () => {
+    const tokens = (e: NodeJS.ProcessEnv) =>
+      readLedger({ env: e }).runs.reduce(
+        (n, x) => n + Object.values(x.models).reduce((m, u) => m + u.total, 0),
+        0,
+      );
+    const stop = await importSession(env, { event: 'Stop', sessionId: SESSION, transcriptPath: TRANSCRIPT });
+    expect(stop!.files).toBe(1);
+    expect(readLedger({ env }).runs.every((x) => x.turns.every((t) => !t.subagent))).toBe(true);
+    const end = await importSession(env, {
+      event: 'SessionEnd',
+      sessionId: SESSION,
+      transcriptPath: TRANSCRIPT,
+    });
+    expect(end!.known).toBe(stop!.messages);
+    expect(end!.records).toBeGreaterThan(0);
+    const once = { ...env, CLAUDE_OTEL_HOME: path.join(dir, 'once') };
+    await importSession(once, { event: 'SessionEnd', sessionId: SESSION, transcriptPath: TRANSCRIPT });
+    expect(tokens(env)).toBe(tokens(once));
+    expect(tokens(env)).toBeGreaterThan(0);
+  });
+
   it('carries the CI run it belongs to', async () => {
     const ci = { ...env, GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1', GITHUB_REPOSITORY: 'o/r' };
     await importSession(ci, { event: 'SessionEnd', sessionId: SESSION, transcriptPath: TRANSCRIPT });
