@@ -9,6 +9,7 @@
 //   afterwards, while Claude Code starts.
 // - bundle/statusline.cjs: `claude-otel statusline`, run at every render of Claude Code's UI, as
 //   one small CommonJS file with no dependency at all (the launcher loads it directly).
+// - bundle/hook.cjs: `claude-otel hook` (Claude Code's session hook), likewise.
 // OpenTelemetry and gRPC stay external: they are loaded lazily, only when exporting.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -115,3 +116,13 @@ const statusline = await build({
 });
 const foreign = Object.keys(statusline.metafile.inputs).filter((f) => f.includes('node_modules/'));
 if (foreign.length > 0) throw new Error(`statusline.cjs must not bundle ${foreign[0]}`);
+
+// The session hook runs at the end of every Claude Code session (and after every turn): the same.
+const hook = await build({
+  ...common,
+  entryPoints: [`${DIST}/hook/hook-entry.js`],
+  outfile: `${OUT}/hook.cjs`,
+  format: 'cjs',
+});
+const hookForeign = Object.keys(hook.metafile.inputs).filter((f) => f.includes('node_modules/'));
+if (hookForeign.length > 0) throw new Error(`hook.cjs must not bundle ${hookForeign[0]}`);

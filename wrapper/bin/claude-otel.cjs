@@ -44,6 +44,9 @@ function loadMain() {
   const help = args.includes('--help') || args.includes('-h');
   if (command === 'statusline' && !help && fs.existsSync(statusline))
     return Promise.resolve(require(statusline));
+  // The session hook adds its start-up to the end of every Claude Code session: its own bundle too.
+  const hook = path.join(__dirname, '../dist/bundle/hook.cjs');
+  if (command === 'hook' && args.length === 1 && fs.existsSync(hook)) return Promise.resolve(require(hook));
   const hot = path.join(__dirname, '../dist/bundle/hot.cjs');
   if (HOT.includes(command) && fs.existsSync(hot)) return Promise.resolve(require(hot));
   if (fs.existsSync(path.join(__dirname, '../dist/bundle/claude-otel.js'))) {

@@ -21,6 +21,7 @@ const COMMANDS: { names: string[]; load: () => Promise<Register> }[] = [
   { names: ['doctor'], load: async () => (await import('./doctor.js')).registerDoctor },
   { names: ['setup'], load: async () => (await import('./setup.js')).registerSetup },
   { names: ['blocks'], load: async () => (await import('./blocks.js')).registerBlocks },
+  { names: ['hook'], load: async () => (await import('./hook.js')).registerHook },
   { names: ['statusline'], load: async () => (await import('./statusline.js')).registerStatusline },
 ];
 

@@ -8,6 +8,7 @@ import { decideGate } from '../gate/decide.js';
 import { annotation, stepOutputs, stepSummary, warningAnnotation } from '../gate/github.js';
 import { postPrComment } from '../gate/post-comment.js';
 import { parseScope } from '../gate/scope.js';
+import { awaitRecordings } from '../hook/in-flight.js';
 import { loadReportRuns } from '../ledger/load-runs.js';
 import { formatUsd } from '../report/format-values.js';
 import { type CliContext, warn } from './context.js';
@@ -29,6 +30,9 @@ function appendTo(file: string | undefined, text: string): void {
   }
 }
 
+/** Longest the gate waits for the session hook's recordings in flight. */
+const HOOK_WAIT_MS = 30_000;
+
 export function registerGate(program: Command, ctx: CliContext): void {
   program
     .command('gate')
@@ -46,6 +50,10 @@ export function registerGate(program: Command, ctx: CliContext): void {
       const maxTokens =
         flags.maxTokens === undefined ? undefined : parseWholeNumber(flags.maxTokens, '--max-tokens');
       const scope = parseScope(flags.scope, ctx.env);
+      // Sessions that just ended (a `claude -p` step before this one) may still be being recorded
+      // by the session hook (setup --hooks): count them too.
+      const left = await awaitRecordings(ctx.env, HOOK_WAIT_MS);
+      if (left > 0) warn(ctx, `warning: ${left} session recording(s) still running: not counted`);
       const since = scope.kind === 'since' ? scope.since : undefined;
       const { runs, warnings } = loadReportRuns({ since, env: ctx.env });
       for (const w of warnings) warn(ctx, `warning: ${w}`);

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { parseHttpUrl } from '../config/options.js';
 import { ClaudeOtelError, usageError } from '../errors.js';
 import { resolveExportConfig } from '../export/config.js';
-import { planSettings, planStatusLine, type Settings } from '../stack/claude-settings.js';
+import { planHooks, planSettings, planStatusLine, type Settings } from '../stack/claude-settings.js';
 import type { CliContext } from './context.js';
 
 export function settingsFile(scope: string, ctx: CliContext): string {
@@ -39,6 +39,7 @@ interface SetupFlags {
   scope: string;
   endpoint?: string;
   statusline?: boolean;
+  hooks?: boolean;
   yes?: boolean;
   dryRun?: boolean;
 }
@@ -60,6 +61,10 @@ export function registerSetup(program: Command, ctx: CliContext): void {
       '--statusline',
       "install `claude-otel statusline` as Claude Code's status line (instead of telemetry)",
     )
+    .option(
+      '--hooks',
+      "install `claude-otel hook` as Claude Code's SessionEnd and Stop hooks: every plain `claude` session lands in the ledger (instead of telemetry)",
+    )
     .option('--yes', 'write without asking (required when stdin is not a terminal)')
     .option('--dry-run', 'only show the change')
     .action(async (flags: SetupFlags) => {
@@ -68,21 +73,28 @@ export function registerSetup(program: Command, ctx: CliContext): void {
         flags.endpoint === undefined
           ? resolveExportConfig(ctx.env).endpoint
           : parseHttpUrl(flags.endpoint, '--endpoint');
+      if (flags.statusline && flags.hooks)
+        throw usageError('--statusline and --hooks are separate changes', 'run setup once for each');
       const existing = readSettings(file);
       // The launcher that runs this command is what the status line should run.
       const launcher = path.resolve(process.argv[1] ?? 'claude-otel');
       const { next, changes } = flags.statusline
         ? planStatusLine(existing, launcher)
-        : planSettings(existing, endpoint);
+        : flags.hooks
+          ? planHooks(existing, launcher, !isExecutable(launcher))
+          : planSettings(existing, endpoint);
       if (changes.length === 0) {
         ctx.stderr.write(
           flags.statusline
             ? `${file} already runs claude-otel statusline\n`
-            : `${file} already exports telemetry to ${endpoint}\n`,
+            : flags.hooks
+              ? `${file} already runs claude-otel hook at SessionEnd and Stop\n`
+              : `${file} already exports telemetry to ${endpoint}\n`,
         );
         return;
       }
-      ctx.stderr.write(`${file}: ${flags.statusline ? 'status line' : 'env'} changes\n`);
+      const what = flags.statusline ? 'status line' : flags.hooks ? 'hooks' : 'env';
+      ctx.stderr.write(`${file}: ${what} changes\n`);
       const show = (v: string, json?: true) => (json ? v : JSON.stringify(v));
       for (const c of changes)
         ctx.stderr.write(
@@ -102,6 +114,15 @@ export function registerSetup(program: Command, ctx: CliContext): void {
         `wrote ${file}${fs.existsSync(`${file}.bak`) ? ` (previous version in ${file}.bak)` : ''}\n`,
       );
     });
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function confirm(ctx: CliContext): Promise<boolean> {

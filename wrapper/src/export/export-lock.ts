@@ -1,6 +1,7 @@
 // An exclusive lock around "select pending runs → export → mark exported", so two processes
-// (a sync and a run, or concurrent runs) never send the same run twice. The lock is a file
-// created with O_EXCL in the ledger directory; a lock left by a dead or stuck process is broken.
+// (a sync and a run, or concurrent runs) never send the same run twice; the session hook takes the
+// same kind of lock around its import. The lock is a file created with O_EXCL in the ledger
+// directory; a lock left by a dead or stuck process is broken.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,9 +29,13 @@ export function lockPath(ledgerDir: string): string {
 }
 
 /** Tries until the deadline; undefined when another holder keeps it. */
-export async function acquireExportLock(ledgerDir: string, deadline: number): Promise<HeldLock | undefined> {
-  const file = lockPath(ledgerDir);
-  fs.mkdirSync(ledgerDir, { recursive: true });
+export function acquireExportLock(ledgerDir: string, deadline: number): Promise<HeldLock | undefined> {
+  return acquireFileLock(lockPath(ledgerDir), deadline);
+}
+
+/** The same lock on another file (the session hook's import lock). */
+export async function acquireFileLock(file: string, deadline: number): Promise<HeldLock | undefined> {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   let wait = 5;
   for (;;) {
     const held = tryCreate(file);

@@ -107,12 +107,29 @@ export function importTranscripts(
   from: string,
   table: PriceTable,
   env: NodeJS.ProcessEnv,
-  options: { dryRun?: boolean } = {},
+  options: ImportOptions = {},
 ): ImportResult {
-  const files = findTranscripts(from);
+  return importTranscriptFiles(findTranscripts(from), table, env, options);
+}
+
+export interface ImportOptions {
+  dryRun?: boolean;
+  /** What the records are (default `import`; the session hook writes `hook`). */
+  operation?: string;
+  /** The CI run the records belong to (the session hook passes its environment's). */
+  ci?: RunRecord['ci'];
+}
+
+/** Imports the given transcript files (a session's, for the hook), exactly as importTranscripts. */
+export function importTranscriptFiles(
+  files: string[],
+  table: PriceTable,
+  env: NodeJS.ProcessEnv,
+  options: ImportOptions = {},
+): ImportResult {
   const warnings: string[] = [];
   const known = knownUsage(env, warnings);
-  const invocationId = `import-${randomUUID()}`;
+  const invocationId = `${options.operation ?? 'import'}-${randomUUID()}`;
   const result: ImportResult = {
     files: files.length,
     messages: 0,
@@ -175,6 +192,8 @@ export function importTranscripts(
       invocationId,
       known,
       toolErrors: parsed.toolErrors,
+      operation: options.operation,
+      ci: options.ci,
     });
     result.known += k;
     for (const input of records) {

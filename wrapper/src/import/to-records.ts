@@ -47,6 +47,9 @@ export interface ToRecordsOptions {
   invocationId: string;
   known: KnownUsage;
   toolErrors: Set<string>;
+  /** Default IMPORT_OPERATION. */
+  operation?: string;
+  ci?: RunRecordInput['ci'];
 }
 
 export function recordsFromMessages(
@@ -95,7 +98,7 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInp
     run_id: runId,
     invocation_id: o.invocationId,
     session_id: first.sessionId,
-    operation: IMPORT_OPERATION,
+    operation: o.operation ?? IMPORT_OPERATION,
     agent: IMPORT_AGENT,
     started_at: new Date(first.at).toISOString(),
     ended_at: new Date(last.at).toISOString(),
@@ -106,7 +109,7 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInp
       first.gitBranch && first.gitBranch !== 'HEAD'
         ? { repo: null, branch: first.gitBranch, commit: null }
         : null,
-    ci: null,
+    ci: o.ci ?? null,
     claude_version: last.version,
     status: 'success',
     subtype: null,

@@ -42,6 +42,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
   const env = claudeEnv(options.env, {
     storePrompts: options.storePrompts,
     traceparent: traceparent(traceIdFor(invocationId), runSpanIdFor(runId)),
+    runId,
   });
   const startedAt = Date.now();
   const ignore = () => {};

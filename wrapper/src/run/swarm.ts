@@ -119,6 +119,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
     const env = claudeEnv(options.env, {
       storePrompts: options.storePrompts,
       traceparent: traceparent(traceIdFor(invocationId), runSpanIdFor(runId)),
+      runId,
     });
     const marker = new RunningMarkerWriter(options.env, {
       run_id: runId,

@@ -2,10 +2,14 @@
 // collector, with delta temporality and per-session ids kept out of metric attributes. Anything
 // the user already set wins; the user's prompts reach telemetry only with --store-prompts.
 import { DEFAULT_OTLP_ENDPOINT, resolveExportConfig } from '../export/config.js';
+import { WRAPPED_ENV } from '../hook/hook-entry.js';
 
 export interface TelemetryEnvOptions {
   storePrompts: boolean;
   traceparent?: string;
+  /** The wrapper's run id: tells claude-otel's session hook (run by this Claude Code) that the
+   * wrapper records this session itself. */
+  runId?: string;
 }
 
 export function telemetryDefaults(options: TelemetryEnvOptions): Record<string, string> {
@@ -43,5 +47,6 @@ export function claudeEnv(base: NodeJS.ProcessEnv, options: TelemetryEnvOptions)
     if (env[key] === undefined || env[key] === '') env[key] = value;
   }
   if (options.traceparent && !base.TRACEPARENT) env.TRACEPARENT = options.traceparent;
+  if (options.runId) env[WRAPPED_ENV] = options.runId;
   return env;
 }

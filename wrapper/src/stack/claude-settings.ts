@@ -1,6 +1,6 @@
 // What `claude-otel setup` writes into Claude Code's settings so plain `claude` sessions export
 // to the stack: telemetry switches in the settings' `env`, merged into what is there; with
-// --statusline, the `statusLine` command instead (pure).
+// --statusline, the `statusLine` command instead; with --hooks, the session hooks (pure).
 export type Settings = Record<string, unknown> & { env?: Record<string, string> };
 
 export function telemetryEnv(endpoint: string): Record<string, string> {
@@ -57,4 +57,52 @@ export function planStatusLine(
     next: { ...existing, statusLine: to },
     changes: [{ key: 'statusLine', from, to: JSON.stringify(to), json: true }],
   };
+}
+
+/** The Claude Code hook events `setup --hooks` installs `claude-otel hook` for. */
+export const HOOK_EVENTS = ['SessionEnd', 'Stop'] as const;
+
+/** The hook command that runs `claude-otel hook` through the given launcher (through `node` when
+ * the launcher is not executable itself, as the GitHub Action's dist/claude-otel.mjs). */
+export function hookCommand(launcher: string, viaNode = false): string {
+  const quoted = /^[\w./@+-]+$/.test(launcher) ? launcher : `'${launcher.replace(/'/g, "'\\''")}'`;
+  return `${viaNode ? 'node ' : ''}${quoted} hook`;
+}
+
+type HookEntry = { matcher?: string; hooks?: { type?: string; command?: string }[] };
+
+/** A command that runs claude-otel's session hook (any launcher path: an older install's too). */
+function isOurHook(command: unknown): boolean {
+  return typeof command === 'string' && /claude-otel[\w.-]*'? hook$/.test(command);
+}
+
+/**
+ * Adds `claude-otel hook` to each event in HOOK_EVENTS, keeping every other hook there is; a
+ * claude-otel hook with another launcher is replaced, one already in place is left as it is.
+ */
+export function planHooks(
+  existing: Settings,
+  launcher: string,
+  viaNode = false,
+): { next: Settings; changes: SettingsChange[] } {
+  const command = hookCommand(launcher, viaNode);
+  const hooks = { ...((existing.hooks as Record<string, HookEntry[]> | undefined) ?? {}) };
+  const changes: SettingsChange[] = [];
+  for (const event of HOOK_EVENTS) {
+    const entries = Array.isArray(hooks[event]) ? hooks[event] : [];
+    const ours = entries.flatMap((e) => e.hooks ?? []).filter((h) => isOurHook(h.command));
+    if (ours.length === 1 && ours[0]!.command === command) continue;
+    const kept = entries
+      .map((e) => ({ ...e, hooks: (e.hooks ?? []).filter((h) => !isOurHook(h.command)) }))
+      .filter((e) => e.hooks.length > 0);
+    const next = [...kept, { hooks: [{ type: 'command', command }] }];
+    changes.push({
+      key: `hooks.${event}`,
+      from: entries.length === 0 ? undefined : JSON.stringify(entries),
+      to: JSON.stringify(next),
+      json: true,
+    });
+    hooks[event] = next;
+  }
+  return { next: changes.length === 0 ? existing : { ...existing, hooks }, changes };
 }

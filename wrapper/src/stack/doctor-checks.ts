@@ -1,6 +1,6 @@
-// The checks behind `claude-otel doctor`: the claude binary, the telemetry settings, a real OTLP
-// export to the collector, Prometheus, and whether the last run is visible there (waiting for one
-// scrape when it was sent since the last one); each failure with its fix.
+// The checks behind `claude-otel doctor`: the claude binary, the telemetry settings, the session
+// hook's log, a real OTLP export to the collector, Prometheus, and whether the last run is visible
+// there (waiting for one scrape when it was sent since the last one); each failure with its fix.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,6 +9,7 @@ import { parseHttpUrl } from '../config/options.js';
 import { resolveExportConfig } from '../export/config.js';
 import { primaryModel } from '../export/metric-points.js';
 import { probeOtlpExport } from '../export/otlp-probe.js';
+import { hookLogPath, readHookProblems } from '../hook/hook-log.js';
 import { exportedAt, type LedgerRun, pendingRunIds, readLedger } from '../ledger/read.js';
 import { COLLECTOR_JOB } from './prometheus-config.js';
 
@@ -246,10 +247,22 @@ async function checkPrometheus(env: NodeJS.ProcessEnv): Promise<Check[]> {
   return checks;
 }
 
+/** Problems the session hook (`setup --hooks`) logged: it can show them nowhere else. */
+export function checkHookLog(env: NodeJS.ProcessEnv): Check {
+  const problems = readHookProblems(env);
+  if (problems.length === 0) return { name: 'session hook', ok: true, detail: 'no problems logged' };
+  return {
+    name: 'session hook',
+    ok: false,
+    detail: `${problems.length} problem(s) logged, the last: ${problems.at(-1)}`,
+    fix: `read ${hookLogPath(env)}, fix the cause, run claude-otel import (records what was missed), then delete the log`,
+  };
+}
+
 export async function runDoctor(env: NodeJS.ProcessEnv, cwd: string): Promise<Check[]> {
   // Bad settings are usage errors, raised before any probe starts.
   resolveExportConfig(env);
   prometheusUrl(env);
   const [otlp, prom] = await Promise.all([checkOtlp(env), checkPrometheus(env)]);
-  return [checkClaude(env), checkTelemetryEnv(env, cwd), otlp, ...prom];
+  return [checkClaude(env), checkTelemetryEnv(env, cwd), checkHookLog(env), otlp, ...prom];
 }

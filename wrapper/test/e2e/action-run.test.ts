@@ -3,7 +3,7 @@
 // from the committed dist/claude-otel.mjs), with real wrapped Claude Code runs against the scripted
 // endpoint and a GitHub REST API stand-in. Claude Code itself is the pinned local one
 // (claude-code-version: preinstalled + CLAUDE_OTEL_CLAUDE_BIN): no registry in tests.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { parsePrData, prTotal } from '../../src/gate/pr-comment.js';
 import { loadPriceTable } from '../../src/pricing/price-table.js';
 import { roundUsd } from '../../src/report/format-values.js';
 import { type ActionRun, copyTrackedFiles, runAction } from '../support/action-runner.js';
-import { CLAUDE_BIN, makeSandbox, REPO_ROOT, SECRET_API_KEY } from '../support/cli.js';
+import { CLAUDE_BIN, makeSandbox, REPO_ROOT, type Sandbox, SECRET_API_KEY } from '../support/cli.js';
 import { servedUsage } from '../support/expected-usage.js';
 import { type GithubStandIn, startGithubStandIn } from '../support/github-api.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
@@ -42,10 +42,18 @@ describe('the GitHub Action, run as the runner runs it', () => {
     for (const c of cleanups) c();
   });
 
-  /** One workflow run on its own fresh runner (its own HOME and ledger). */
-  async function workflowRun(runId: string, inputs: Record<string, string>): Promise<ActionRun> {
+  function newRunner(): Sandbox {
     const s = makeSandbox(api.url);
     cleanups.push(s.cleanup);
+    return s;
+  }
+
+  /** One workflow run on its own fresh runner (its own HOME and ledger), or on the one given. */
+  async function workflowRun(
+    runId: string,
+    inputs: Record<string, string>,
+    s: Sandbox = newRunner(),
+  ): Promise<ActionRun> {
     return runAction({
       actionPath,
       workspace: s.workdir,
@@ -89,6 +97,7 @@ describe('the GitHub Action, run as the runner runs it', () => {
     expect(first.steps.map((s) => [s.name, s.ran])).toEqual([
       ['Set up Node.js', false],
       ['Install claude-otel and Claude Code', true],
+      ['Install the Claude Code session hooks', false],
       ['Run the task through claude-otel', true],
       ['Enforce the cost gate', true],
     ]);
@@ -145,7 +154,7 @@ describe('the GitHub Action, run as the runner runs it', () => {
     try {
       // No task: the run step is skipped by its `if:`, and the gate passes on nothing spent.
       const within = await workflowRun('601', { 'max-usd': '1', comment: 'true' });
-      expect(within.steps[2]).toMatchObject({ name: 'Run the task through claude-otel', ran: false });
+      expect(within.steps[3]).toMatchObject({ name: 'Run the task through claude-otel', ran: false });
       expect(within.exitCode).toBe(0);
       expect(within.outputs.within_budget).toBe('true');
       expect(within.annotations).toHaveLength(1);
@@ -166,6 +175,67 @@ describe('the GitHub Action, run as the runner runs it', () => {
       expect(Number(over.outputs.cost_usd)).toBeCloseTo(servedCost('act3'), 6);
     } finally {
       gh.mode = 'ok';
+    }
+  });
+
+  it('mode hooks: a plain claude -p step of the job is recorded and counted by the gate', async () => {
+    const runner = newRunner();
+    const hooks = await workflowRun('701', { mode: 'hooks' }, runner);
+    const detail = hooks.steps.map((x) => `${x.name}: ${x.code}\n${x.stdout}${x.stderr}`).join('\n');
+    expect(hooks.exitCode, detail).toBe(0);
+    expect(hooks.steps.map((x) => [x.name, x.ran])).toEqual([
+      ['Set up Node.js', false],
+      ['Install claude-otel and Claude Code', true],
+      ['Install the Claude Code session hooks', true],
+      ['Run the task through claude-otel', false],
+      ['Enforce the cost gate', false],
+    ]);
+    // A step of the workflow that runs Claude Code itself (as anthropics/claude-code-action does).
+    // (Not spawnSync: the scripted endpoint answers from this process.)
+    const step = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+      const child = spawn(
+        CLAUDE_BIN,
+        ['-p', 'plain [[scenario:tools turns=2 tag=act7]]', '--model', 'claude-sonnet-4-5'],
+        {
+          cwd: runner.workdir,
+          env: {
+            ...runner.env,
+            PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
+            CI: 'true',
+            GITHUB_ACTIONS: 'true',
+            GITHUB_RUN_ID: '701',
+            GITHUB_RUN_ATTEMPT: '1',
+            GITHUB_REPOSITORY: gh.repository,
+          },
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c: Buffer) => {
+        stderr += c.toString('utf8');
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
+      child.once('error', reject);
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stderr });
+      });
+    });
+    expect(step.code, step.stderr).toBe(0);
+    // The gate, right after (the recording may still be running: the gate waits for it).
+    const gate = await workflowRun('701', { 'max-usd': '5' }, runner);
+    expect(gate.exitCode, gate.steps.map((x) => `${x.stdout}${x.stderr}`).join('\n')).toBe(0);
+    expect(gate.outputs.runs).toBe('1');
+    expect(Number(gate.outputs.cost_usd)).toBeCloseTo(servedCost('act7'), 6);
+    expect(gate.outputs.tokens).toBe(String(servedTokens('act7')));
+
+    // Gate mode without a budget, or an unknown mode: one error annotation, exit 2.
+    const bads: Record<string, string>[] = [{}, { mode: 'hook', 'max-usd': '1' }];
+    for (const inputs of bads) {
+      const bad = await workflowRun('702', inputs);
+      expect(bad.exitCode).toBe(2);
+      expect(bad.annotations.map((a) => a.level)).toEqual(['error']);
+      expect(bad.annotations[0]!.message).toMatch(/max-usd is required|unknown mode 'hook'/);
     }
   });
 });

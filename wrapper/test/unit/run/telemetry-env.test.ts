@@ -61,4 +61,13 @@ describe('claudeEnv', () => {
     );
     expect(claudeEnv({}, { storePrompts: false })).not.toHaveProperty('TRACEPARENT');
   });
+
+  it("tells claude-otel's session hook that the wrapper records this session (its run id)", () => {
+    expect(claudeEnv({}, { storePrompts: false, runId: 'run-9' }).CLAUDE_OTEL_WRAPPED).toBe('run-9');
+    // A wrapped run inside a wrapped session's tool gets its own id, not the outer one.
+    expect(
+      claudeEnv({ CLAUDE_OTEL_WRAPPED: 'outer' }, { storePrompts: false, runId: 'inner' })
+        .CLAUDE_OTEL_WRAPPED,
+    ).toBe('inner');
+  });
 });
