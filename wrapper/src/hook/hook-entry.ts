@@ -6,11 +6,11 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataHome } from '../config/paths.js';
+import { WRAPPED_ENV } from '../config/wrapped-env.js';
+import { readStdin } from '../read-stdin.js';
 import { logHookDebug, logHookProblem } from './hook-log.js';
 import { markRecording, unmarkRecording } from './in-flight.js';
 
-/** The environment variable the wrapper sets for its Claude Code child: the wrapper's run id. */
-export const WRAPPED_ENV = 'CLAUDE_OTEL_WRAPPED';
 /** The hook events that record (others are ignored). */
 export const RECORDING_EVENTS = ['SessionEnd', 'Stop'] as const;
 export type RecordingEvent = (typeof RECORDING_EVENTS)[number];
@@ -103,21 +103,9 @@ export function handleHook(input: string, env: NodeJS.ProcessEnv, launcher: stri
   }
 }
 
-function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return Promise.resolve('');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const done = () => resolve(Buffer.concat(chunks).toString('utf8'));
-    setTimeout(done, STDIN_TIMEOUT_MS).unref();
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', done);
-    process.stdin.on('error', done);
-  });
-}
-
 /** The launcher's entry (bundle/hook.cjs); always 0. */
 export async function main(): Promise<number> {
-  const input = await readStdin();
+  const input = await readStdin(STDIN_TIMEOUT_MS);
   handleHook(input, process.env, path.resolve(process.argv[1] ?? 'claude-otel'));
   process.stdin.destroy();
   return 0;

@@ -1,8 +1,9 @@
 // The environment Claude Code runs with: its OpenTelemetry switches turned on, pointed at the
 // collector, with delta temporality and per-session ids kept out of metric attributes. Anything
 // the user already set wins; the user's prompts reach telemetry only with --store-prompts.
+
+import { WRAPPED_ENV } from '../config/wrapped-env.js';
 import { DEFAULT_OTLP_ENDPOINT, resolveExportConfig } from '../export/config.js';
-import { WRAPPED_ENV } from '../hook/hook-entry.js';
 
 export interface TelemetryEnvOptions {
   storePrompts: boolean;

@@ -1,6 +1,8 @@
 // `claude-otel statusline`: Claude Code's statusLine command. Reads the render's JSON on stdin,
 // prints one line, always exits 0. Built into its own small CommonJS bundle (bundle/statusline.cjs)
 // that the launcher loads directly: no CLI parser, no schema library, no ledger scan.
+
+import { readStdin } from '../read-stdin.js';
 import { type LedgerFigures, readLedgerFigures } from './ledger-figures.js';
 import { parseStatusPayload } from './payload.js';
 import { recordPlanReadings } from './plan-observations.js';
@@ -27,21 +29,9 @@ export function statusLineFor(input: string, env: NodeJS.ProcessEnv, now: number
   }
 }
 
-function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) return Promise.resolve('');
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    const done = () => resolve(Buffer.concat(chunks).toString('utf8'));
-    setTimeout(done, STDIN_TIMEOUT_MS).unref();
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', done);
-    process.stdin.on('error', done);
-  });
-}
-
 /** Entry for the launcher: same shape as the CLI's main (returns the exit code, always 0). */
 export async function main(_args: string[] = []): Promise<number> {
-  const input = await readStdin();
+  const input = await readStdin(STDIN_TIMEOUT_MS);
   process.stdout.write(`${statusLineFor(input, process.env)}\n`);
   process.stdin.destroy();
   return 0;
