@@ -7,20 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { indexRuns } from '../src/statusline/ledger-figures.js';
-import { type BenchResult, median } from './result.js';
+import { CLI, pairsAgainstNode } from './node-pairs.js';
+import type { BenchResult } from './result.js';
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(REPO_ROOT, 'wrapper/bin/claude-otel.cjs');
-const PAYLOAD = path.join(REPO_ROOT, 'wrapper/test/fixtures/statusline/subscriber.json');
+const PAYLOAD = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../test/fixtures/statusline/subscriber.json',
+);
 const MAX_RATIO = 2;
-
-function timed(args: string[], input: string, env: NodeJS.ProcessEnv): number {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, args, { input, env, encoding: 'utf8' });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  return ms;
-}
 
 export async function benchStatusline(iterations = 31): Promise<BenchResult[]> {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-bench-statusline-'));
@@ -47,31 +41,15 @@ export async function benchStatusline(iterations = 31): Promise<BenchResult[]> {
     const input = fs.readFileSync(PAYLOAD, 'utf8');
     const out = spawnSync(process.execPath, [CLI, 'statusline'], { input, env, encoding: 'utf8' }).stdout;
     if (!out.includes('5h 37%')) throw new Error(`unexpected status line: ${out}`);
-    const bare: number[] = [];
-    const ours: number[] = [];
-    for (let i = 0; i < iterations; i++) {
-      bare.push(timed(['-e', '0'], input, env));
-      ours.push(timed([CLI, 'statusline'], input, env));
-    }
-    const ratio = median(ours) / median(bare);
-    const ms = (name: string, value: number): BenchResult => ({
-      name,
-      value,
-      unit: 'ms',
-      target: '-',
-      ok: true,
+    const pairs = pairsAgainstNode('statusline', input, env, iterations);
+    const ratio = pairs.ours / pairs.bare;
+    return pairs.rows({
+      name: `statusline vs node -e 0: median whole-process time ratio (${iterations} pairs)`,
+      value: ratio,
+      unit: 'x',
+      target: `<= ${MAX_RATIO}`,
+      ok: ratio <= MAX_RATIO,
     });
-    return [
-      {
-        name: `statusline vs node -e 0: median whole-process time ratio (${iterations} pairs)`,
-        value: ratio,
-        unit: 'x',
-        target: `<= ${MAX_RATIO}`,
-        ok: ratio <= MAX_RATIO,
-      },
-      ms('  node -e 0 median (baseline)', median(bare)),
-      ms('  claude-otel statusline median', median(ours)),
-    ];
   } finally {
     fs.rmSync(home, { recursive: true, force: true });
   }
