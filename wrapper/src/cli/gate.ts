@@ -7,10 +7,11 @@ import { ClaudeOtelError, EXIT } from '../errors.js';
 import { decideGate } from '../gate/decide.js';
 import { annotation, stepOutputs, stepSummary, warningAnnotation } from '../gate/github.js';
 import { postPrComment } from '../gate/post-comment.js';
-import { parseScope } from '../gate/scope.js';
+import { describeScope, parseScope } from '../gate/scope.js';
 import { awaitRecordings } from '../hook/in-flight.js';
 import { loadReportRuns } from '../ledger/load-runs.js';
 import { formatUsd } from '../report/format-values.js';
+import { localDateTime } from '../report/local-time.js';
 import { type CliContext, warn } from './context.js';
 
 interface GateFlags {
@@ -78,7 +79,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
       const t = result.totals;
       const head = result.within_budget ? 'within budget' : 'OVER BUDGET';
       ctx.stderr.write(
-        `claude-otel gate: ${head}: ${result.scope}: ${formatUsd(t.cost_usd)} of ${formatUsd(maxUsd)}, ` +
+        `claude-otel gate: ${head}: ${describeScope(scope, localDateTime)}: ${formatUsd(t.cost_usd)} of ${formatUsd(maxUsd)}, ` +
           `${t.tokens.total} tokens${maxTokens === undefined ? '' : ` of ${maxTokens}`}, ${t.runs} run(s)\n`,
       );
       ctx.exitCode = result.within_budget ? EXIT.ok : EXIT.failure;

@@ -30,12 +30,13 @@ export function parseScope(
   throw usageError(`unknown scope '${value}'`, 'use ci-run, since:<time> or swarm:<id>');
 }
 
-export function describeScope(scope: GateScope): string {
+/** The scope in words; times as ISO (JSON, outputs) unless a formatter for people is given. */
+export function describeScope(scope: GateScope, time: (d: Date) => string = (d) => d.toISOString()): string {
   switch (scope.kind) {
     case 'ci-run':
       return `GitHub Actions run ${scope.runId}${scope.attempt ? ` attempt ${scope.attempt}` : ''}`;
     case 'since':
-      return `since ${scope.since.toISOString()}`;
+      return `since ${time(scope.since)}`;
     case 'swarm':
       return `swarm ${scope.id}`;
   }

@@ -57,5 +57,11 @@ describe('times shown in the local time zone', () => {
     const line = text.stdout.split('\n').find((l) => l.startsWith('started'));
     expect(line).toMatch(new RegExp(`^started    ${inZone(new Date(started), true)}  \\(`));
     expect(text.stdout).not.toContain(started);
+
+    // gate's verdict line names its window in local time; its --json keeps ISO.
+    const gate = await runCli(['gate', '--max-usd', '100', '--scope', 'since:today', '--json'], s);
+    expect(gate.code, gate.stderr).toBe(0);
+    expect(gate.stderr).toContain(`within budget: since ${today} 00:00:00: `);
+    expect((JSON.parse(gate.stdout) as { scope: string }).scope).toBe(`since ${json.window.since}`);
   }, 120_000);
 });
