@@ -15,6 +15,13 @@ export interface UnaryCall {
   deadline: number;
 }
 
+/** The innermost cause's message: a refused connection, not "the pending stream has been canceled". */
+function rootMessage(error: Error): string {
+  let e: unknown = error;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return (e as Error).message;
+}
+
 /** Resolves with an error message, or undefined when the server answered grpc-status 0; never rejects. */
 export function grpcUnary(call: UnaryCall): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -32,7 +39,7 @@ export function grpcUnary(call: UnaryCall): Promise<string | undefined> {
     timer.unref();
     try {
       session = http2.connect(call.endpoint);
-      session.on('error', (error) => finish(error.message));
+      session.on('error', (error) => finish(rootMessage(error)));
       const frame = Buffer.alloc(5 + call.message.length);
       frame.writeUInt32BE(call.message.length, 1);
       frame.set(call.message, 5);
@@ -60,7 +67,7 @@ export function grpcUnary(call: UnaryCall): Promise<string | undefined> {
       });
       request.on('trailers', read);
       request.on('data', () => {}); // the reply message (ExportPartialSuccess) is not needed
-      request.on('error', (error) => finish(error.message));
+      request.on('error', (error) => finish(rootMessage(error)));
       request.on('end', () => {
         if (status === '0') finish(undefined);
         else finish(`grpc-status ${status ?? 'missing'}${message ? `: ${message}` : ''}`);

@@ -148,6 +148,8 @@ describe('stack and doctor', () => {
     const i = lines.findIndex((l) => /^FAIL\s+OTLP collector: /.test(l));
     expect(i, r.stdout).toBeGreaterThanOrEqual(0);
     expect(lines[i + 1]).toMatch(/^\s+fix: claude-otel stack up/);
+    // The cause itself, not http2's wrapper around it.
+    expect(lines[i]).toMatch(/cannot reach .*\(connect ECONNREFUSED [^()]+\)$/);
     expect(r.stdout).toMatch(/^ok\s+claude binary: /m);
   });
 });
