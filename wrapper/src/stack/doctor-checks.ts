@@ -108,6 +108,8 @@ interface ScrapeState {
   /** The collector target's last scrape (ms; 0 or less before the first). */
   lastMs: number;
   intervalMs: number;
+  /** How many targets Prometheus has (0 while discovery has not found the collector yet). */
+  targets: number;
 }
 
 /** Milliseconds of a Prometheus duration such as 15s, 1m30s or 500ms. */
@@ -129,10 +131,11 @@ async function collectorScrape(base: string): Promise<ScrapeState | undefined> {
   const ours = all.filter((t) => t.scrapePool === COLLECTOR_JOB);
   const targets = ours.length > 0 ? ours : all;
   // No target yet (discovery still running, or none configured): nothing has been scraped.
-  if (targets.length === 0) return { lastMs: 0, intervalMs: DEFAULT_SCRAPE_INTERVAL_MS };
+  if (targets.length === 0) return { lastMs: 0, intervalMs: DEFAULT_SCRAPE_INTERVAL_MS, targets: 0 };
   return {
     lastMs: Math.max(...targets.map((t) => Date.parse(t.lastScrape ?? '') || 0)),
     intervalMs: Math.max(...targets.map((t) => durationMs(t.scrapeInterval) ?? DEFAULT_SCRAPE_INTERVAL_MS)),
+    targets: targets.length,
   };
 }
 
@@ -149,11 +152,18 @@ async function awaitScrapeAfter(
   if (!first) return { scraped: true, intervalMs: DEFAULT_SCRAPE_INTERVAL_MS };
   const done = (s: ScrapeState | undefined) => s !== undefined && s.lastMs >= sentMs + COLLECTOR_LAG_MS;
   if (done(first)) return { scraped: true, intervalMs: first.intervalMs };
-  const until = Date.now() + Math.min(first.intervalMs + COLLECTOR_LAG_MS, MAX_SCRAPE_WAIT_MS);
+  const bound = (s: ScrapeState) => Math.min(s.intervalMs + COLLECTOR_LAG_MS, MAX_SCRAPE_WAIT_MS);
+  let until = Date.now() + bound(first);
+  let discovering = first.targets === 0;
   while (Date.now() < until) {
     await new Promise((resolve) => setTimeout(resolve, 500));
-    if (done(await collectorScrape(base).catch(() => undefined)))
-      return { scraped: true, intervalMs: first.intervalMs };
+    const now = await collectorScrape(base).catch(() => undefined);
+    if (done(now)) return { scraped: true, intervalMs: first.intervalMs };
+    // A target found only now is first scraped up to one interval later: wait that long for it.
+    if (discovering && now && now.targets > 0) {
+      discovering = false;
+      until = Date.now() + bound(now);
+    }
   }
   return { scraped: false, intervalMs: first.intervalMs };
 }
