@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the native tools the tests and `claude-otel stack` run: the OpenTelemetry
-# Collector from collector/builder-config.yaml, Prometheus 3 and promtool, and actionlint.
+# Collector from collector/builder-config.yaml, Prometheus 3 and promtool, actionlint, and the team
+# deployment's Thanos, Alertmanager, Jaeger and docker-compose (its config loader).
 # Idempotent and cached outside the repo, keyed by manifest and version; prints the
 # tool paths as KEY=VALUE lines (also written to $CACHE/tools.env).
 set -euo pipefail
@@ -13,6 +14,13 @@ export GOPATH=${GOPATH:-$HOME/go}
 OCB_VERSION=v0.155.0
 PROM_VERSION=v0.316.0   # Prometheus 3.x as a Go module version
 ACTIONLINT_VERSION=v1.7.7
+# The team deployment (issue: teams): a distributed TSDB, alert routing, a trace store, and
+# Docker Compose's own loader to check docker-compose.yml without a Docker engine.
+THANOS_VERSION=v0.42.5         # needs Go >= 1.26.10: built with GOTOOLCHAIN=go1.27.3
+ALERTMANAGER_VERSION=v0.35.0
+JAEGER_VERSION=v1.76.0         # Jaeger v2 (cmd/jaeger)
+COMPOSE_VERSION=v2.40.3        # needs GOTOOLCHAIN=go1.27.3; v5.x needs a module the proxy lacks
+NEWER_GO=go1.27.3
 
 log() { printf 'setup-tools: %s\n' "$*" >&2; }
 need() { command -v "$1" >/dev/null 2>&1 || { log "error: '$1' is not installed; install it (e.g. apt-get install $2) and run again"; exit 2; }; }
@@ -74,11 +82,55 @@ if [[ ! -x "$aldir/actionlint" ]]; then
   GOBIN="$aldir" go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" || log "warning: actionlint could not be built"
 fi
 
+# --- team tools: Thanos, Alertmanager, Jaeger, docker-compose ----------------------------------
+# Modules with replace directives cannot be built with `go install pkg@version`: the module is
+# downloaded, copied out of the read-only module cache and built from its own directory.
+build_from_module() { # <module> <version> <package dir> <output> <GOTOOLCHAIN>
+  local module=$1 version=$2 pkg=$3 out=$4 toolchain=$5 dir work
+  dir=$(GOTOOLCHAIN=$toolchain GOFLAGS= go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
+  [[ -n "$dir" && -d "$dir" ]] || { log "warning: could not download $module@$version"; return 1; }
+  work=$(mktemp -d "$cache/build.XXXXXX")
+  cp -r "$dir/." "$work/src" 2>/dev/null || cp -r "$dir" "$work/src"
+  chmod -R u+w "$work/src"
+  mkdir -p "$(dirname "$out")"
+  if (cd "$work/src" && GOTOOLCHAIN=$toolchain GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg" >&2); then
+    mv "$out.tmp" "$out"
+  else
+    log "warning: $module@$version could not be built"
+  fi
+  rm -rf "$work" "$out.tmp"
+}
+thanos="$cache/thanos-$THANOS_VERSION/thanos"
+if [[ ! -x "$thanos" ]]; then
+  log "building Thanos $THANOS_VERSION; about 3 minutes the first time"
+  build_from_module github.com/thanos-io/thanos "$THANOS_VERSION" ./cmd/thanos "$thanos" "$NEWER_GO" || true
+fi
+am="$cache/alertmanager-$ALERTMANAGER_VERSION-$gov/alertmanager"
+if [[ ! -x "$am" ]]; then
+  log "building Alertmanager $ALERTMANAGER_VERSION"
+  GOBIN="$(dirname "$am")" go install "github.com/prometheus/alertmanager/cmd/alertmanager@$ALERTMANAGER_VERSION" \
+    || build_from_module github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION" ./cmd/alertmanager "$am" local || true
+fi
+jaeger="$cache/jaeger-$JAEGER_VERSION-$gov/jaeger"
+if [[ ! -x "$jaeger" ]]; then
+  log "building Jaeger $JAEGER_VERSION; about 3 minutes the first time"
+  build_from_module github.com/jaegertracing/jaeger "$JAEGER_VERSION" ./cmd/jaeger "$jaeger" local || true
+fi
+compose="$cache/compose-$COMPOSE_VERSION/docker-compose"
+if [[ ! -x "$compose" ]]; then
+  log "building docker-compose $COMPOSE_VERSION (its config loader checks docker-compose.yml)"
+  build_from_module github.com/docker/compose/v2 "$COMPOSE_VERSION" ./cmd "$compose" "$NEWER_GO" || true
+fi
+
 {
   echo "CLAUDE_OTEL_COLLECTOR_BIN=$collector"
   echo "CLAUDE_OTEL_PROMETHEUS_BIN=$promdir/prometheus"
   echo "CLAUDE_OTEL_PROMTOOL_BIN=$promdir/promtool"
   [[ -x "$aldir/actionlint" ]] && echo "CLAUDE_OTEL_ACTIONLINT_BIN=$aldir/actionlint"
+  [[ -x "$thanos" ]] && echo "CLAUDE_OTEL_THANOS_BIN=$thanos"
+  [[ -x "$am" ]] && echo "CLAUDE_OTEL_ALERTMANAGER_BIN=$am"
+  [[ -x "$jaeger" ]] && echo "CLAUDE_OTEL_JAEGER_BIN=$jaeger"
+  [[ -x "$compose" ]] && echo "CLAUDE_OTEL_COMPOSE_BIN=$compose"
 } > "$cache/tools.env.tmp"
 mv "$cache/tools.env.tmp" "$cache/tools.env"
 cat "$cache/tools.env"

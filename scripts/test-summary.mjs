@@ -1,9 +1,11 @@
-// Prints one closing line over the vitest JSON reports: "N passed, N failed, N skipped".
+// Prints the closing lines over the vitest JSON reports: each failed test by name, then
+// "N passed, N failed, N skipped".
 import fs from 'node:fs';
 
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+const failures = [];
 for (const file of process.argv.slice(2)) {
   if (!fs.existsSync(file)) {
     console.error(`test-summary: ${file} is missing (that test run did not finish)`);
@@ -14,10 +16,20 @@ for (const file of process.argv.slice(2)) {
   passed += report.numPassedTests;
   failed += report.numFailedTests;
   skipped += report.numPendingTests + (report.numTodoTests ?? 0);
+  for (const suite of report.testResults ?? []) {
+    const file = String(suite.name ?? '').replace(`${process.cwd()}/`, '');
+    for (const test of suite.assertionResults ?? []) {
+      if (test.status === 'failed') failures.push(`${file} > ${test.fullName ?? test.title}`);
+    }
+    if ((suite.assertionResults ?? []).length === 0 && suite.status === 'failed')
+      failures.push(`${file} (did not run: ${String(suite.message ?? '').split('\n')[0]})`);
+  }
   if (report.numTotalTests === 0) {
     console.error(`test-summary: ${file} ran no test`);
     failed++;
   }
 }
+// The failures are named last, next to the count, where a CI log that keeps only its tail shows them.
+for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 ? 1 : 0);

@@ -5,17 +5,32 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheHome } from '../config/paths.js';
 
-export type ToolName = 'collector' | 'prometheus' | 'promtool';
+export type ToolName =
+  | 'collector'
+  | 'prometheus'
+  | 'promtool'
+  | 'thanos'
+  | 'alertmanager'
+  | 'jaeger'
+  | 'docker-compose';
 
 const ENV_KEYS: Record<ToolName, string> = {
   collector: 'CLAUDE_OTEL_COLLECTOR_BIN',
   prometheus: 'CLAUDE_OTEL_PROMETHEUS_BIN',
   promtool: 'CLAUDE_OTEL_PROMTOOL_BIN',
+  thanos: 'CLAUDE_OTEL_THANOS_BIN',
+  alertmanager: 'CLAUDE_OTEL_ALERTMANAGER_BIN',
+  jaeger: 'CLAUDE_OTEL_JAEGER_BIN',
+  'docker-compose': 'CLAUDE_OTEL_COMPOSE_BIN',
 };
 const PATH_NAMES: Record<ToolName, string[]> = {
   collector: ['claude-otel-collector', 'otelcol-contrib', 'otelcol'],
   prometheus: ['prometheus'],
   promtool: ['promtool'],
+  thanos: ['thanos'],
+  alertmanager: ['alertmanager'],
+  jaeger: ['jaeger'],
+  'docker-compose': ['docker-compose'],
 };
 
 /** The repository (or installed package) root: collector/, prometheus/ and scripts/ live there. */

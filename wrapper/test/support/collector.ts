@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { collectorConfigPath, collectorEnv } from '../../src/stack/collector-env.js';
-import { findTool, missingToolHint } from '../../src/stack/tools.js';
+import { findTool, missingToolHint, type ToolName } from '../../src/stack/tools.js';
 import { freePorts } from './free-port.js';
 import { fetchText, waitFor } from './wait-for.js';
 
@@ -32,7 +32,7 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-export function requireTool(tool: 'collector' | 'prometheus' | 'promtool'): string {
+export function requireTool(tool: ToolName): string {
   const bin = findTool(tool);
   if (!bin) throw new Error(`the ${tool} binary is missing: ${missingToolHint(tool)}`);
   return bin;
