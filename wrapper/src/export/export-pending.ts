@@ -9,6 +9,9 @@ import { ledgerPaths } from '../ledger/store.js';
 import { resolveExportConfig } from './config.js';
 import { acquireExportLock } from './export-lock.js';
 import { type RunExporter, startExporter } from './exporter.js';
+import { overSent } from './live-delta.js';
+import { liveSentFor, removeJournal } from './live-journal.js';
+import { runPoints } from './metric-points.js';
 import { exportQueuedPlan } from './plan-gauges.js';
 
 export const DEFAULT_BATCH_SIZE = 200;
@@ -102,6 +105,17 @@ async function exportSelected(
     );
   const older = loaded.runs.sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
   const all = [...inHand, ...older];
+  // Runs exported live send only what their final figures add (their journals say what was sent).
+  const live = liveSentFor(env, all);
+  for (const r of all) {
+    const sent = live.get(r.run_id);
+    if (!sent) continue;
+    const held = overSent(runPoints(r), sent);
+    if (held.length > 0)
+      warnings.push(
+        `run ${r.run_id}: live figures above the final ones, held at what was sent: ${held.join(', ')}`,
+      );
+  }
   const size = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const sent: string[] = [];
   let error: string | undefined;
@@ -111,9 +125,10 @@ async function exportSelected(
       break;
     }
     const batchDeadline = Math.min(deadline, Date.now() + (options.batchTimeoutMs ?? deadline - Date.now()));
-    const result = await exporter.exportRuns(all.slice(i, i + size), { deadline: batchDeadline });
+    const result = await exporter.exportRuns(all.slice(i, i + size), { deadline: batchDeadline, live });
     if (result.sent.length > 0) {
       markExported(result.sent, exporter.endpoint, env);
+      for (const id of result.sent) if (live.has(id)) removeJournal(env, id);
       sent.push(...result.sent);
     }
     if (result.warning) warnings.push(result.warning);

@@ -3,7 +3,13 @@
 // It never throws and never adds more than its timeout to the run, collector up, down or hung.
 import type { RunRecord } from '../ledger/schema.js';
 import { DEFAULT_EXPORT_TIMEOUT_MS, normalizeEndpoint } from './config.js';
-import { loadOtelModules, type OtelModules, sendPlanGauges, sendRecords } from './otel-send.js';
+import {
+  type LiveSentByRun,
+  loadOtelModules,
+  type OtelModules,
+  sendPlanGauges,
+  sendRecords,
+} from './otel-send.js';
 import type { PlanGauge } from './plan-gauges.js';
 import { probeEndpoint } from './probe.js';
 
@@ -17,7 +23,11 @@ export interface ExportResult {
 
 export interface RunExporter {
   readonly endpoint: string;
-  exportRuns(records: RunRecord[], options?: { deadline?: number }): Promise<ExportResult>;
+  /** `live`: what runs exported live already sent (their final points send only the rest). */
+  exportRuns(
+    records: RunRecord[],
+    options?: { deadline?: number; live?: LiveSentByRun },
+  ): Promise<ExportResult>;
   /** Sends plan-window gauges; resolves with an error message or undefined. */
   exportPlan?(gauges: PlanGauge[], deadline: number): Promise<string | undefined>;
 }
@@ -57,7 +67,13 @@ export function startExporter(options: ExporterOptions): RunExporter {
           reachable = probeEndpoint(endpoint, Math.min(timeoutMs, 1000));
           return { sent: [], error: `collector unreachable: ${probeError}` };
         }
-        const result = await sendRecords(mods.modules, { endpoint, headers }, records, deadline);
+        const result = await sendRecords(
+          mods.modules,
+          { endpoint, headers },
+          records,
+          deadline,
+          exportOptions.live,
+        );
         if (result.metricsError) return { sent: [], error: `metrics export failed: ${result.metricsError}` };
         return {
           sent: records.map((r) => r.run_id),

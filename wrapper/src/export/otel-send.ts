@@ -5,6 +5,7 @@
 import type { RunRecord } from '../ledger/schema.js';
 import { DURATION_BUCKETS_MS } from '../usage/duration-buckets.js';
 import { grpcUnary } from './grpc-unary.js';
+import { type CounterPoints, type LiveFigures, pointsAbove } from './live-delta.js';
 import {
   GEN_AI_DURATION_BUCKETS,
   GEN_AI_TOKEN_BUCKETS,
@@ -39,8 +40,14 @@ export interface SendResult {
   spansError?: string;
 }
 
-/** The request holding every point of every record: one delta collection. */
-export function metricsRequest(records: RunRecord[], now = Date.now()): Uint8Array {
+/** Per run id, what was sent live for it (export/live-journal.ts): its final points send the rest. */
+export type LiveSentByRun = ReadonlyMap<string, LiveFigures>;
+
+/**
+ * The request holding every point of every record: one delta collection. A run that was exported
+ * live sends only what its final totals add to that (never a negative value).
+ */
+export function metricsRequest(records: RunRecord[], now = Date.now(), live?: LiveSentByRun): Uint8Array {
   const all = {
     tokens: [] as Point[],
     cost: [] as Point[],
@@ -49,7 +56,8 @@ export function metricsRequest(records: RunRecord[], now = Date.now()): Uint8Arr
     genAiDuration: [] as Point[],
   };
   for (const r of records) {
-    const p = runPoints(r);
+    const sent = live?.get(r.run_id);
+    const p = sent ? pointsAbove(runPoints(r), sent) : runPoints(r);
     all.tokens.push(...p.tokens);
     all.cost.push(...p.cost);
     all.duration.push(...p.duration);
@@ -73,16 +81,47 @@ export function metricsRequest(records: RunRecord[], now = Date.now()): Uint8Arr
   });
 }
 
+/** A run's live delta: token and cost counters only (the duration counts once, at the run's end). */
+export function countersRequest(points: CounterPoints, now = Date.now()): Uint8Array {
+  return encodeMetricsRequest({
+    serviceName: SERVICE_NAME,
+    scope: SCOPE,
+    startMs: now - 1,
+    endMs: now,
+    counters: [
+      { instrument: INSTRUMENTS.tokens, points: points.tokens },
+      { instrument: INSTRUMENTS.cost, points: points.cost },
+    ],
+    histograms: [],
+  });
+}
+
+/** Sends a live delta (one request); resolves with an error message or undefined. Never rejects. */
+export function sendCounters(
+  target: SendTarget,
+  points: CounterPoints,
+  deadline: number,
+): Promise<string | undefined> {
+  return grpcUnary({
+    endpoint: target.endpoint,
+    path: METRICS_PATH,
+    message: countersRequest(points),
+    headers: target.headers,
+    deadline,
+  });
+}
+
 /** Sends the records' metrics (one request) and spans (chunked) concurrently; never rejects. */
 export async function sendRecords(
   _modules: OtelModules,
   target: SendTarget,
   records: RunRecord[],
   deadline: number,
+  live?: LiveSentByRun,
 ): Promise<SendResult> {
   const call = (path: string, message: Uint8Array) =>
     grpcUnary({ endpoint: target.endpoint, path, message, headers: target.headers, deadline });
-  const metrics = call(METRICS_PATH, metricsRequest(records));
+  const metrics = call(METRICS_PATH, metricsRequest(records, Date.now(), live));
   const specs = spansFor(records);
   const spanJobs: Promise<string | undefined>[] = [];
   for (let i = 0; i < specs.length; i += SPANS_PER_REQUEST) {

@@ -214,6 +214,12 @@ export class TranscriptFold {
     seen.tools.push(...msg.tools);
   }
 
+  /** The messages folded so far, as they are (tool ids not yet named): for live usage figures,
+   * which read the fold again as more lines arrive (result() is for once all lines are in). */
+  current(): Iterable<TranscriptMessage> {
+    return this.byKey.values();
+  }
+
   result(): FoldedTranscript {
     const messages = [...this.byKey.values()];
     // Tool ids become names now that every tool_use line has been seen.
