@@ -27,6 +27,7 @@ const HEAVY = {
   'build-record': 'run/build-record.js',
   'session-usage': 'run/session-usage.js',
   'recover-runs': 'run/recover-runs.js',
+  'live-export': 'run/live-export.js',
 };
 // The launcher (wrapper/bin/claude-otel.cjs) starts these from hot.cjs: keep its HOT list in step.
 const HOT_COMMANDS = ['cli/swarm.js', 'cli/run.js'];

@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { parseDuration, parseLabel } from '../config/options.js';
 import { EXIT } from '../errors.js';
+import { parseLiveInterval } from '../export/config.js';
 import { priceTableLoader } from '../pricing/user-price-file.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
@@ -21,6 +22,7 @@ interface RunFlags {
   agent: string;
   timeout?: string;
   prices?: string;
+  liveInterval?: string;
 }
 
 export function registerRun(program: Command, ctx: CliContext): void {
@@ -34,6 +36,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--operation <name>', 'the operation label on metrics', 'run')
     .option('--agent <name>', 'the agent label on metrics', 'main')
     .option('--timeout <duration>', 'time limit for a -p run, e.g. 10m')
+    .option(
+      '--live-interval <duration>',
+      "export a running run's spend at most this often (default $CLAUDE_OTEL_LIVE_INTERVAL or 5s; off: at its end only)",
+    )
     .option('--prices <file>', 'a price table JSON file that overrides the built-in one')
     .addHelpText(
       'after',
@@ -81,6 +87,9 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
     stdin: 'inherit',
     handleSignals: true,
     timeoutMs,
+    ...(flags.liveInterval !== undefined
+      ? { liveIntervalMs: parseLiveInterval(flags.liveInterval, '--live-interval') }
+      : {}),
     onEvent: (_agent, event, raw) => {
       if (plan.format === 'stream-json') ctx.stdout.write(`${raw}\n`);
       else if (plan.format === 'json' && event.kind === 'result') ctx.stdout.write(`${raw.trim()}\n`);

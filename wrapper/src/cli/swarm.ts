@@ -4,6 +4,7 @@
 import type { Command } from 'commander';
 import { parseDuration, parseLabel, parseNameList, parsePositiveInt, parseUsd } from '../config/options.js';
 import { EXIT, usageError } from '../errors.js';
+import { parseLiveInterval } from '../export/config.js';
 import { priceTableLoader } from '../pricing/user-price-file.js';
 import { formatUsd } from '../report/format-values.js';
 import { beginExport } from '../run/export-step.js';
@@ -23,6 +24,7 @@ interface SwarmFlags {
   claudeBin?: string;
   operation: string;
   prices?: string;
+  liveInterval?: string;
 }
 
 export function registerSwarm(program: Command, ctx: CliContext): void {
@@ -39,6 +41,10 @@ export function registerSwarm(program: Command, ctx: CliContext): void {
     .option('--store-prompts', 'keep prompts and results in the ledger and in telemetry (off by default)')
     .option('--claude-bin <path>', 'the claude binary (default: $CLAUDE_OTEL_CLAUDE_BIN, then PATH)')
     .option('--operation <name>', 'the operation label on metrics', 'swarm')
+    .option(
+      '--live-interval <duration>',
+      "export a running run's spend at most this often (default $CLAUDE_OTEL_LIVE_INTERVAL or 5s; off: at its end only)",
+    )
     .option('--prices <file>', 'a price table JSON file that overrides the built-in one')
     .addHelpText(
       'after',
@@ -88,6 +94,9 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     handleSignals: true,
     timeoutMs,
     budgetUsd,
+    ...(flags.liveInterval !== undefined
+      ? { liveIntervalMs: parseLiveInterval(flags.liveInterval, '--live-interval') }
+      : {}),
     onEvent: (_agent, event) => {
       if (!printLive || event.kind !== 'result' || event.line.result === undefined) return;
       printed = true;

@@ -1,14 +1,19 @@
 // Where and whether runs are exported: the standard OTLP environment variables, read once.
 // `CLAUDE_OTEL_EXPORT=off` keeps everything in the ledger (unsent) and sends nothing. Values are
 // checked by the same parsers as command-line options (config/options.ts, a leaf module).
-import { parseHttpUrl, parsePositiveInt } from '../config/options.js';
+import { parseDuration, parseHttpUrl, parsePositiveInt } from '../config/options.js';
 
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
 /** Wall time an export may add to a run when the collector is down or hung. */
 export const DEFAULT_EXPORT_TIMEOUT_MS = 2000;
 
+/** How often a running run's spend is exported live (`CLAUDE_OTEL_LIVE_INTERVAL`, `--live-interval`). */
+export const DEFAULT_LIVE_INTERVAL_MS = 5000;
+
 export interface ExportConfig {
   enabled: boolean;
+  /** Live export of runs in progress: at most one send per this many ms; 0 = off. */
+  liveIntervalMs: number;
   /** gRPC endpoint as a URL (`http://host:port`; `https://` means TLS). */
   endpoint: string;
   headers: Record<string, string>;
@@ -25,12 +30,21 @@ export function resolveExportConfig(env: NodeJS.ProcessEnv = process.env): Expor
   const timeout = env.CLAUDE_OTEL_EXPORT_TIMEOUT_MS?.trim();
   return {
     enabled: !['off', '0', 'false', 'no', 'none'].includes(off),
+    liveIntervalMs: parseLiveInterval(env.CLAUDE_OTEL_LIVE_INTERVAL, 'CLAUDE_OTEL_LIVE_INTERVAL'),
     endpoint,
     headers: parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
     timeoutMs: timeout
       ? parsePositiveInt(timeout, 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS')
       : DEFAULT_EXPORT_TIMEOUT_MS,
   };
+}
+
+/** A live-export interval: a duration (`5s`, `500ms`), or `off`/`0` for none; unset: the default. */
+export function parseLiveInterval(value: string | undefined, flag: string): number {
+  const v = value?.trim().toLowerCase();
+  if (v === undefined || v === '') return DEFAULT_LIVE_INTERVAL_MS;
+  if (['off', '0', 'false', 'no', 'none'].includes(v)) return 0;
+  return parseDuration(v, flag);
 }
 
 /** `host:port` → `http://host:port`; keeps the scheme otherwise. */

@@ -1,5 +1,6 @@
 // A small file per run in progress (`<CLAUDE_OTEL_HOME>/running/<run_id>.json`) with its live
-// token and cost estimate, so `claude-otel monitor` in another terminal can show running runs.
+// token and cost figures (runningFigures: also what `--budget-usd` decides on), so `claude-otel
+// monitor` in another terminal can show running runs.
 // Written atomically (temp file + rename), at most every UPDATE_EVERY_MS, removed when the run's
 // ledger record is written. A marker whose pid is gone is stale and ignored by readers: its run
 // was killed before it was recorded, and the marker holds what recovering it takes (the session
@@ -24,7 +25,7 @@ export interface RunningMarker {
   updated_at: string;
   models: string[];
   turns: number;
-  /** As streamed so far (output counts lag until the result arrives). */
+  /** So far: from the transcripts when live figures are on, else as streamed (output lags). */
   tokens: TokenCounts;
   cost_usd_estimate: number;
   /** For recovery: known once Claude Code's init line arrived. */
@@ -35,8 +36,41 @@ export interface RunningMarker {
   claude_pid?: number;
 }
 
+/** A run's figures so far, read from its transcripts (run/live-export.ts). */
+export interface LiveUsage {
+  tokens: TokenCounts;
+  cost_usd: number;
+  models: string[];
+}
+
 type MarkerBase = Pick<RunningMarker, 'run_id' | 'invocation_id' | 'operation' | 'agent' | 'started_at'> &
   Pick<RunningMarker, 'session_id' | 'cwd' | 'claude_config_dir' | 'claude_pid'>;
+
+/**
+ * What a running run has spent, as monitor, the status line and `--budget-usd` see it: the
+ * transcript's exact figures, or the stream's where it is ahead (a message the transcript has not
+ * got yet: its input is exact there, its output the start value). Both are lower bounds of the truth.
+ */
+export function runningFigures(
+  acc: RunAccumulator | undefined,
+  table: PriceTable | undefined,
+  live: LiveUsage | undefined,
+): LiveUsage {
+  const tokens = zeroTokens();
+  const models = new Set<string>(live?.models);
+  for (const t of acc?.turns.values() ?? []) {
+    models.add(t.model);
+    addTokens(tokens, tokenCounts(t.input, t.output, t.cache_read, t.cache_creation));
+  }
+  const streamCost = acc && table ? acc.estimateCostUsd(table) : 0;
+  if (!live) return { tokens, cost_usd: streamCost, models: [...models] };
+  const ahead = tokens.total > live.tokens.total;
+  return {
+    tokens: ahead ? tokens : live.tokens,
+    cost_usd: Math.max(streamCost, live.cost_usd),
+    models: [...models],
+  };
+}
 
 export function runningDir(env: NodeJS.ProcessEnv): string {
   return path.join(dataHome(env), 'running');
@@ -58,25 +92,26 @@ export class RunningMarkerWriter {
     this.base = { ...this.base, ...extra };
   }
 
-  /** Writes the marker; without an accumulator (the stream not read yet) it shows no usage. */
-  update(acc: RunAccumulator | undefined, table: PriceTable | undefined, force = false): void {
+  /** Writes the marker; without an accumulator (the stream not read yet) it shows no usage. `live`:
+   * the run's figures from its transcripts so far (run/live-export.ts). */
+  update(
+    acc: RunAccumulator | undefined,
+    table: PriceTable | undefined,
+    force = false,
+    live?: LiveUsage,
+  ): void {
     const now = Date.now();
     if (!force && now - this.last < UPDATE_EVERY_MS) return;
     this.last = now;
-    const tokens = zeroTokens();
-    const models = new Set<string>();
-    for (const t of acc?.turns.values() ?? []) {
-      models.add(t.model);
-      addTokens(tokens, tokenCounts(t.input, t.output, t.cache_read, t.cache_creation));
-    }
+    const figures = runningFigures(acc, table, live);
     const marker: RunningMarker = {
       ...this.base,
       pid: process.pid,
       updated_at: new Date(now).toISOString(),
-      models: [...models],
+      models: figures.models,
       turns: acc?.turns.size ?? 0,
-      tokens,
-      cost_usd_estimate: acc && table ? acc.estimateCostUsd(table) : 0,
+      tokens: figures.tokens,
+      cost_usd_estimate: figures.cost_usd,
     };
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });

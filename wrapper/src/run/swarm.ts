@@ -1,6 +1,6 @@
 // Runs a set of Claude Code agents, at most `parallel` at once, recording each run in the ledger
-// as soon as it ends (before anything is exported). Enforces the swarm's budget from a live
-// estimate, forwards SIGINT/SIGTERM to every child, and keeps partial usage of cut-short runs.
+// as soon as it ends (before anything is exported). While runs go on, their spend is exported live
+// (live-export.ts). Enforces the swarm's budget from the runs' live figures, forwards SIGINT/SIGTERM to every child, and keeps partial usage of cut-short runs.
 //
 // Start-up time counts against every run it wraps, so nothing that is not needed to start Claude
 // Code runs before it is spawned: the stream parser, the price table, the record writer (all of
@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { claudeConfigDir } from '../config/paths.js';
 import type { ClaudeOtelError } from '../errors.js';
+import { resolveExportConfig } from '../export/config.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { assertLedgerWritable, newRunId } from '../ledger/store.js';
@@ -15,8 +16,9 @@ import type { PriceTable } from '../pricing/price-table.js';
 import type { PriceTableLoader } from '../pricing/user-price-file.js';
 import type { StreamEvent } from '../stream/parse-line.js';
 import { ciContext, gitContext } from './context.js';
+import type { LiveExport } from './live-export.js';
 import { type AgentOutcome, type AgentProcess, startAgentProcess } from './run-agent.js';
-import { RunningMarkerWriter } from './running-marker.js';
+import { RunningMarkerWriter, runningFigures } from './running-marker.js';
 import { claudeEnv } from './telemetry-env.js';
 
 export interface AgentTask {
@@ -43,6 +45,8 @@ export interface SwarmOptions {
   budgetUsd?: number;
   killAfterMs?: number;
   onEvent?: (agent: string, event: StreamEvent, raw: string) => void;
+  /** Live export interval in ms (0: off); default CLAUDE_OTEL_LIVE_INTERVAL or 5 s. */
+  liveIntervalMs?: number;
   /** Installs SIGINT/SIGTERM forwarding (off in library use and unit tests). */
   handleSignals: boolean;
 }
@@ -81,6 +85,13 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
   // Started right after the first spawn (see runOne).
   let gitPromise: Promise<RunRecord['git']> | undefined;
   let recorder: Promise<typeof import('./record-run.js')> | undefined;
+  // Loaded after the first spawn too: live figures, and their export when export is on.
+  let liveModule: Promise<typeof import('./live-export.js')> | undefined;
+  const exportConfig = resolveExportConfig(options.env);
+  const liveIntervalMs = options.liveIntervalMs ?? exportConfig.liveIntervalMs;
+  const liveTarget = exportConfig.enabled
+    ? { endpoint: exportConfig.endpoint, headers: exportConfig.headers, timeoutMs: exportConfig.timeoutMs }
+    : undefined;
   const results: AgentResult[] = [];
   const running = new Map<string, { proc: AgentProcess; estimate: () => number }>();
   const queue = [...options.tasks];
@@ -130,6 +141,8 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       cwd: options.cwd,
       claude_config_dir: claudeConfigDir(env),
     });
+    const runStartedAt = Date.now();
+    let live: LiveExport | undefined;
     const proc = startAgentProcess({
       bin: options.claudeBin,
       args: task.args,
@@ -144,14 +157,40 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
         if (event.kind === 'init' && acc.sessionId) {
           // A killed wrapper's run is recovered from this session's transcript.
           marker.set({ session_id: acc.sessionId });
-          marker.update(acc, table, true);
+          marker.update(acc, table, true, live?.usage);
+          live?.follow(acc.sessionId);
         }
         if (table && (event.kind === 'assistant' || event.kind === 'result')) {
           checkBudget();
-          marker.update(acc, table);
+          marker.update(acc, table, false, live?.usage);
         }
       },
     });
+    if (liveIntervalMs > 0) liveModule ??= import('./live-export.js');
+    const liveReady =
+      liveModule !== undefined
+        ? liveModule.then(({ LiveExport }) => {
+            live = new LiveExport({
+              claudeEnv: env,
+              env: options.env,
+              runId,
+              operation: options.operation,
+              agent: task.agent,
+              startedAt: runStartedAt,
+              cwd: options.cwd,
+              intervalMs: liveIntervalMs,
+              table: () => table,
+              ...(liveTarget ? { target: liveTarget } : {}),
+              onUsage: (usage) => {
+                checkBudget();
+                marker.update(proc.acc, table, true, usage);
+              },
+            });
+            if (proc.acc?.sessionId) live.follow(proc.acc.sessionId);
+            return live;
+          })
+        : undefined;
+    liveReady?.catch(() => {});
     if (!recorder) {
       recorder = import('./record-run.js');
       gitPromise = gitContext(options.cwd);
@@ -159,11 +198,14 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
     }
     running.set(runId, {
       proc,
-      estimate: () => (proc.acc && table ? proc.acc.estimateCostUsd(table) : 0),
+      // The same figures the marker shows (monitor): the transcripts' exact ones, the stream's where ahead.
+      estimate: () => (table ? runningFigures(proc.acc, table, live?.usage).cost_usd : 0),
     });
     if (proc.pid !== undefined) marker.set({ claude_pid: proc.pid });
     marker.update(undefined, undefined, true);
     const outcome = await proc.done;
+    // A live send in flight settles first: the final export subtracts what the journal says was sent.
+    await (await liveReady?.catch(() => undefined))?.stop();
     running.delete(runId);
     const { recordRun } = await recorder;
     const { record, ledgerError: error } = recordRun(

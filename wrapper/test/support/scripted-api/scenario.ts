@@ -58,13 +58,13 @@ export type Reply =
 
 /**
  * The prompt the `agent` scenario gives its subagent: a `tools` marker made from the `sub_*` params
- * (`sub_turns`, `sub_in`, `sub_out`, `sub_cr`, `sub_cc`) with the same `tag`, so tests can sum
+ * (`sub_turns`, `sub_in`, `sub_out`, `sub_cr`, `sub_cc`, `sub_delay`) with the same `tag`, so tests can sum
  * what was served to the main thread and to the subagent alike.
  */
 export function subagentPrompt(s: Scenario): string {
   const pairs = [`turns=${s.params.sub_turns ?? '1'}`, 'role=sub'];
   if (s.params.tag) pairs.push(`tag=${s.params.tag}`);
-  for (const key of ['in', 'out', 'cr', 'cc', 'cc1h']) {
+  for (const key of ['in', 'out', 'cr', 'cc', 'cc1h', 'delay']) {
     const value = s.params[`sub_${key}`];
     if (value !== undefined) pairs.push(`${key}=${value}`);
   }

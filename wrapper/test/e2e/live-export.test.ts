@@ -1,0 +1,210 @@
+// Live export through the real pipeline: the built CLI runs the real Claude Code against the
+// scripted endpoint (each answer delayed), the real collector and Prometheus. While a run goes on,
+// Prometheus's total rises turn by turn and never falls; at its end it equals the ledger exactly,
+// also for a two-model run with a subagent, after a SIGKILL of the wrapper (then recovered), and
+// across a collector that is stopped mid-run and started again.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { journalFile, readLiveSent } from '../../src/export/live-journal.js';
+import { pendingRunIds, readLedger } from '../../src/ledger/read.js';
+import type { RunRecord } from '../../src/ledger/schema.js';
+import type { RunningMarker } from '../../src/run/running-marker.js';
+import { makeSandbox, runCli, type Sandbox, startCli } from '../support/cli.js';
+import { startCollector, type TestCollector } from '../support/collector.js';
+import { isRunning } from '../support/processes.js';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
+import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
+import { awaitTotals, type ModelTotals, relativeError } from '../support/swarm-pipeline.js';
+import { waitFor } from '../support/wait-for.js';
+
+const SONNET = 'claude-sonnet-4-5';
+
+let api: ScriptedApi | undefined;
+let collector: TestCollector | undefined;
+let prom: TestPrometheus | undefined;
+let sandbox: Sandbox | undefined;
+
+function sb(): Sandbox {
+  if (!sandbox) throw new Error('no sandbox');
+  return sandbox;
+}
+
+function records(operation: string): RunRecord[] {
+  const { runs, warnings } = readLedger({ env: sb().env, strict: true });
+  expect(warnings).toEqual([]);
+  return runs.filter((r) => r.operation === operation);
+}
+
+function expectExact(c: { prometheus: ModelTotals; ledger: ModelTotals }) {
+  expect(c.prometheus.tokens).toEqual(c.ledger.tokens);
+  expect(c.prometheus.runs).toEqual(c.ledger.runs);
+  expect(Object.keys(c.prometheus.costCents).sort()).toEqual(Object.keys(c.ledger.costCents).sort());
+  for (const [model, cents] of Object.entries(c.ledger.costCents)) {
+    const got = c.prometheus.costCents[model] ?? Number.NaN;
+    expect(relativeError(got, cents), `${model}: ${got} cents vs ledger ${cents}`).toBeLessThanOrEqual(1e-9);
+  }
+}
+
+interface Sample {
+  tokens: number;
+  cents: number;
+  running: boolean;
+}
+
+/** Polls Prometheus's totals for an operation until `done` settles; every sample, in order. */
+async function watch(operation: string, done: Promise<unknown>): Promise<Sample[]> {
+  const p = prom!;
+  let finished = false;
+  void done.then(() => {
+    finished = true;
+  });
+  const samples: Sample[] = [];
+  while (!finished) {
+    const running = !finished;
+    const tokens = await p.scalar(`sum(openai_tokens_total{operation="${operation}",token_type="total"})`);
+    const cents = await p.scalar(`sum(openai_token_cost_total{operation="${operation}"})`);
+    samples.push({ tokens, cents, running: running && !finished });
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return samples;
+}
+
+/** Distinct non-zero token totals Prometheus showed while the run was still going. */
+function risesWhileRunning(samples: Sample[]): number[] {
+  const values: number[] = [];
+  for (const s of samples) if (s.running && s.tokens > 0 && s.tokens !== values.at(-1)) values.push(s.tokens);
+  return values;
+}
+
+function expectNeverDecreasing(samples: Sample[]) {
+  for (let i = 1; i < samples.length; i++) {
+    expect(samples[i]!.tokens, `tokens at sample ${i}`).toBeGreaterThanOrEqual(samples[i - 1]!.tokens);
+    expect(samples[i]!.cents, `cents at sample ${i}`).toBeGreaterThanOrEqual(
+      samples[i - 1]!.cents * (1 - 1e-12),
+    );
+  }
+}
+
+function swarmArgs(operation: string, prompt: string, model = SONNET): string[] {
+  return ['swarm', prompt, '--operation', operation, '--live-interval', '300ms', '--', '--model', model];
+}
+
+beforeAll(async () => {
+  api = await startScriptedApi();
+  collector = await startCollector();
+  prom = await startPrometheus(collector.metricsTarget, 250);
+  sandbox = makeSandbox(api.url, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.grpcEndpoint });
+}, 60_000);
+
+afterAll(async () => {
+  await api?.close();
+  await prom?.stop();
+  await collector?.close();
+  sandbox?.cleanup();
+});
+
+describe('live export: spend visible while a run goes on, exact at its end', () => {
+  it('a long session: the Prometheus total rises turn by turn, never falls, and equals the ledger', async () => {
+    const cli = startCli(
+      swarmArgs('long', 'long [[scenario:tools turns=6 delay=1500 tag=long in=900 out=70 cr=400]]'),
+      sb(),
+    );
+    const samples = await watch('long', cli.done);
+    const r = await cli.done;
+    expect(r.code, r.stderr).toBe(0);
+    const runs = records('long');
+    expect(runs).toHaveLength(1);
+    const rises = risesWhileRunning(samples);
+    expect(rises.length, `totals seen while running: ${rises.join(', ')}`).toBeGreaterThanOrEqual(3);
+    expectExact(await awaitTotals(prom!, 'operation="long"', runs, 'raw'));
+    const after = await prom!.scalar('sum(openai_tokens_total{operation="long",token_type="total"})');
+    expectNeverDecreasing([...samples, { tokens: after, cents: samples.at(-1)!.cents, running: false }]);
+    // The final record's export subtracted the journal and removed it.
+    expect(pendingRunIds(sb().env)).toEqual([]);
+    expect(fs.existsSync(journalFile(sb().env, runs[0]!.run_id))).toBe(false);
+  }, 120_000);
+
+  it('a two-model run with a subagent: rises live, equals the ledger per model at the end', async () => {
+    const cli = startCli(
+      swarmArgs(
+        'sub',
+        'delegate [[scenario:agent tag=livesub in=800 out=40 delay=1500 sub_turns=3 sub_model=haiku sub_in=300 sub_out=45 sub_delay=1500]]',
+      ),
+      sb(),
+    );
+    const samples = await watch('sub', cli.done);
+    const r = await cli.done;
+    expect(r.code, r.stderr).toBe(0);
+    const runs = records('sub');
+    expect(runs).toHaveLength(1);
+    expect(Object.keys(runs[0]!.models).length).toBe(2);
+    const rises = risesWhileRunning(samples);
+    expect(rises.length, `totals seen while running: ${rises.join(', ')}`).toBeGreaterThanOrEqual(3);
+    expectNeverDecreasing(samples);
+    expectExact(await awaitTotals(prom!, 'operation="sub"', runs, 'raw'));
+  }, 120_000);
+
+  it('the wrapper SIGKILLed mid-run, then recovered: Prometheus equals the run totals, no more, no less', async () => {
+    const cli = startCli(
+      swarmArgs('killed', 'long [[scenario:tools turns=10 delay=1500 tag=kill in=700 out=60]]'),
+      sb(),
+    );
+    // Something was sent live first, so recovery has a journal to subtract.
+    await waitFor(
+      async () => (await prom!.scalar('sum(openai_tokens_total{operation="killed",token_type="total"})')) > 0,
+      { timeoutMs: 60_000, intervalMs: 200, what: 'live tokens before the kill' },
+    );
+    const marker = runningMarker();
+    const journalBefore = readLiveSent(sb().env, marker.run_id);
+    expect(journalBefore && Object.keys(journalBefore.sent).length).toBeGreaterThan(0);
+    cli.kill('SIGKILL');
+    await cli.done;
+    // The watchdog ends Claude Code; recovery waits for that anyway.
+    await waitFor(() => marker.claude_pid === undefined || !isRunning(marker.claude_pid), {
+      timeoutMs: 20_000,
+      what: 'Claude Code to stop after the wrapper was killed',
+    });
+    const sync = await runCli(['sync', '--json'], sb(), 60_000);
+    expect(sync.code, sync.stderr).toBe(0);
+    const runs = records('killed');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.termination).toBe('recovered');
+    expect(runs[0]!.run_id).toBe(marker.run_id);
+    expect(runs[0]!.models[SONNET]?.total ?? 0).toBeGreaterThan(0);
+    expectExact(await awaitTotals(prom!, 'operation="killed"', runs, 'raw'));
+    expect(fs.existsSync(journalFile(sb().env, marker.run_id))).toBe(false);
+  }, 150_000);
+
+  it('the collector stopped mid-run and started again: the totals stay exact', async () => {
+    const c = collector!;
+    const cli = startCli(
+      swarmArgs('outage', 'long [[scenario:tools turns=8 delay=1500 tag=outage in=650 out=55]]'),
+      sb(),
+    );
+    await waitFor(
+      async () => (await prom!.scalar('sum(openai_tokens_total{operation="outage",token_type="total"})')) > 0,
+      { timeoutMs: 60_000, intervalMs: 200, what: 'live tokens before the outage' },
+    );
+    const served = () => api!.requests.filter((q) => q.params.tag === 'outage').length;
+    const before = served();
+    await c.stop();
+    // Two more turns complete while the collector is gone: their live sends fail.
+    await waitFor(() => served() >= before + 2, { timeoutMs: 60_000, what: 'two turns during the outage' });
+    await c.start();
+    const r = await cli.done;
+    expect(r.code, r.stderr).toBe(0);
+    const runs = records('outage');
+    expect(runs).toHaveLength(1);
+    expect(pendingRunIds(sb().env)).toEqual([]);
+    // The restart reset the collector's cumulative streams: anchored increases span it exactly.
+    expectExact(await awaitTotals(prom!, 'operation="outage"', runs, 'increase'));
+  }, 150_000);
+});
+
+function runningMarker(): RunningMarker {
+  const dir = path.join(sb().otelHome, 'running');
+  const name = fs.readdirSync(dir).find((n) => n.endsWith('.json'));
+  if (!name) throw new Error('no running marker');
+  return JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as RunningMarker;
+}
