@@ -50,6 +50,8 @@ interface Sample {
   tokens: number;
   cents: number;
   running: boolean;
+  /** Output tokens the running marker (what `monitor` shows) had then. */
+  markerCompletion: number;
 }
 
 /** Polls Prometheus's totals for an operation until `done` settles; every sample, in order. */
@@ -64,7 +66,8 @@ async function watch(operation: string, done: Promise<unknown>): Promise<Sample[
     const running = !finished;
     const tokens = await p.scalar(`sum(openai_tokens_total{operation="${operation}",token_type="total"})`);
     const cents = await p.scalar(`sum(openai_token_cost_total{operation="${operation}"})`);
-    samples.push({ tokens, cents, running: running && !finished });
+    const markerCompletion = readMarkers().reduce((n, m) => n + m.tokens.completion, 0);
+    samples.push({ tokens, cents, running: running && !finished, markerCompletion });
     await new Promise((r) => setTimeout(r, 150));
   }
   return samples;
@@ -86,8 +89,19 @@ function expectNeverDecreasing(samples: Sample[]) {
   }
 }
 
-function swarmArgs(operation: string, prompt: string, model = SONNET): string[] {
-  return ['swarm', prompt, '--operation', operation, '--live-interval', '300ms', '--', '--model', model];
+function swarmArgs(operation: string, prompt: string, model = SONNET, extra: string[] = []): string[] {
+  return [
+    'swarm',
+    prompt,
+    '--operation',
+    operation,
+    '--live-interval',
+    '300ms',
+    ...extra,
+    '--',
+    '--model',
+    model,
+  ];
 }
 
 beforeAll(async () => {
@@ -119,7 +133,13 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
     expect(rises.length, `totals seen while running: ${rises.join(', ')}`).toBeGreaterThanOrEqual(3);
     expectExact(await awaitTotals(prom!, 'operation="long"', runs, 'raw'));
     const after = await prom!.scalar('sum(openai_tokens_total{operation="long",token_type="total"})');
-    expectNeverDecreasing([...samples, { tokens: after, cents: samples.at(-1)!.cents, running: false }]);
+    expectNeverDecreasing([
+      ...samples,
+      { tokens: after, cents: samples.at(-1)!.cents, running: false, markerCompletion: 0 },
+    ]);
+    // monitor's view of the running run had the messages' final output counts (the stream shows 1
+    // per message until the result): the same figures as the live export.
+    expect(Math.max(...samples.map((x) => x.markerCompletion))).toBeGreaterThanOrEqual(70);
     // The final record's export subtracted the journal and removed it.
     expect(pendingRunIds(sb().env)).toEqual([]);
     expect(fs.existsSync(journalFile(sb().env, runs[0]!.run_id))).toBe(false);
@@ -143,6 +163,24 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
     expect(rises.length, `totals seen while running: ${rises.join(', ')}`).toBeGreaterThanOrEqual(3);
     expectNeverDecreasing(samples);
     expectExact(await awaitTotals(prom!, 'operation="sub"', runs, 'raw'));
+  }, 120_000);
+
+  it('--budget-usd stops a run on its exact per-turn figures, before the stream (output 1 per message) would', async () => {
+    // Each turn costs ~$0.30 in output alone; the stream shows that output only with the result.
+    const r = await runCli(
+      swarmArgs('budget', 'spend [[scenario:tools turns=8 delay=1200 tag=budget in=100 out=20000]]', SONNET, [
+        '--budget-usd',
+        '0.5',
+      ]),
+      sb(),
+      120_000,
+    );
+    expect(r.code, r.stderr).toBe(3);
+    const runs = records('budget');
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.termination).toBe('budget');
+    expect(api!.requests.filter((q) => q.params.tag === 'budget').length).toBeLessThan(9);
+    expectExact(await awaitTotals(prom!, 'operation="budget"', runs, 'raw'));
   }, 120_000);
 
   it('the wrapper SIGKILLed mid-run, then recovered: Prometheus equals the run totals, no more, no less', async () => {
@@ -202,9 +240,22 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
   }, 150_000);
 });
 
-function runningMarker(): RunningMarker {
+function readMarkers(): RunningMarker[] {
   const dir = path.join(sb().otelHome, 'running');
-  const name = fs.readdirSync(dir).find((n) => n.endsWith('.json'));
-  if (!name) throw new Error('no running marker');
-  return JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as RunningMarker;
+  const out: RunningMarker[] = [];
+  for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      out.push(JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as RunningMarker);
+    } catch {
+      // Removed or replaced meanwhile.
+    }
+  }
+  return out;
+}
+
+function runningMarker(): RunningMarker {
+  const marker = readMarkers()[0];
+  if (!marker) throw new Error('no running marker');
+  return marker;
 }
