@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataHome } from '../config/paths.js';
+import { readRunningMarkers } from '../run/running-marker.js';
 
 export interface IndexedRun {
   run_id: string;
@@ -14,7 +15,7 @@ export interface IndexedRun {
 }
 
 export interface LedgerFigures {
-  /** Cost of the runs that started today (local day). */
+  /** Cost of the runs that started today (local day), runs still going with their live figures. */
   today_usd: number;
   /** Cost of the runs that ended in the last hour: the burn rate in US dollars per hour. */
   last_hour_usd: number;
@@ -102,6 +103,12 @@ export function readLedgerFigures(
       if (started >= todayStart && started <= now) figures.today_usd += row.usd;
       if (ended > hourStart && ended <= now) figures.last_hour_usd += row.usd;
     }
+  }
+  // Runs still going count today with their live figures: the running markers monitor reads.
+  for (const m of readRunningMarkers(env)) {
+    const started = Date.parse(m.started_at);
+    if (!seen.has(m.run_id) && started >= todayStart && started <= now)
+      figures.today_usd += m.cost_usd_estimate;
   }
   return figures;
 }

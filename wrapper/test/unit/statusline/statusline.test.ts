@@ -9,6 +9,7 @@ import { appendRunRecord } from '../../../src/ledger/append.js';
 import { readLedger } from '../../../src/ledger/read.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
+import { RunningMarkerWriter } from '../../../src/run/running-marker.js';
 import { indexRuns, readLedgerFigures } from '../../../src/statusline/ledger-figures.js';
 import { statusLineFor } from '../../../src/statusline/main.js';
 import { parseStatusPayload } from '../../../src/statusline/payload.js';
@@ -132,6 +133,28 @@ describe('ledger figures', () => {
     // The same run indexed twice (an append retried) counts once.
     indexRuns([rec('a', '2026-11-26T14:59:58.500Z', 1.25)], env, NOW);
     expect(readLedgerFigures(env, NOW)).toEqual({ today_usd: 3.25, last_hour_usd: 1.25 });
+  });
+
+  it("counts a run still going today with its running marker's live figures, once", () => {
+    const started = '2026-11-26T15:00:00.000Z';
+    const marker = new RunningMarkerWriter(env, {
+      run_id: 'live-1',
+      invocation_id: 'i',
+      operation: 'swarm',
+      agent: 'a',
+      started_at: started,
+    });
+    const live = {
+      tokens: { prompt: 1, completion: 2, cache_read: 0, cache_creation: 0, total: 3 },
+      cost_usd: 0.5,
+      models: ['m'],
+    };
+    marker.update(undefined, undefined, true, live);
+    expect(readLedgerFigures(env, NOW)).toEqual({ today_usd: 0.5, last_hour_usd: 0 });
+    // Recorded while its marker is still there: counted from the ledger only.
+    indexRuns([rec('live-1', '2026-11-26T15:10:00.000Z', 0.75)], env, NOW);
+    expect(readLedgerFigures(env, NOW).today_usd).toBe(0.75);
+    marker.remove();
   });
 
   it('appendRunRecord indexes the run it writes', () => {
