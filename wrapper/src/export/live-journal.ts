@@ -64,13 +64,17 @@ export function parseJournal(text: string): LiveSent {
   return { sent, unacknowledged, seq };
 }
 
-/** Appends one line and fsyncs it: the intent must be on disk before its send starts. */
-function append(file: string, line: JournalLine): void {
+/**
+ * Appends one line; `durable` fsyncs it (an intent must be on disk before its send starts). An
+ * outcome is not fsynced: a killed process loses no written line, and an outcome lost with the
+ * machine leaves its intent unacknowledged, i.e. sent again (the documented duplicate window).
+ */
+function append(file: string, line: JournalLine, durable: boolean): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'a');
   try {
     fs.writeSync(fd, `${JSON.stringify(line)}\n`);
-    fs.fdatasyncSync(fd);
+    if (durable) fs.fdatasyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
@@ -97,14 +101,14 @@ export class LiveJournal {
    * the journal cannot be written (the send must then not happen). */
   intend(target: LiveFigures): number {
     const seq = ++this.seq;
-    append(this.file, { seq, intent: target });
+    append(this.file, { seq, intent: target }, true);
     return seq;
   }
 
   /** Records a send's outcome; an acknowledged one becomes what was sent. */
   settle(seq: number, target: LiveFigures, error: string | undefined): void {
     try {
-      append(this.file, error === undefined ? { seq, ok: true } : { seq, ok: false, error });
+      append(this.file, error === undefined ? { seq, ok: true } : { seq, ok: false, error }, false);
     } catch {
       // Without its outcome the intent counts as unsent: at worst a duplicate, as documented.
     }

@@ -48,6 +48,7 @@ export class LiveExport {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private unsent = false;
   private current: Parameters<typeof runPoints>[0] | undefined;
 
   constructor(private readonly options: LiveExportOptions) {}
@@ -78,8 +79,13 @@ export class LiveExport {
     try {
       const table = this.options.table();
       if (!this.tail || !table) return;
-      if (await this.tail.poll()) this.read(table);
-      if (!this.stopped && this.current && this.options.target) await this.send(this.options.target);
+      if (await this.tail.poll()) {
+        this.read(table);
+        this.unsent = true;
+      }
+      // Only when something changed since the last acknowledged send (or that send failed).
+      if (this.unsent && !this.stopped && this.current && this.options.target)
+        this.unsent = !(await this.send(this.options.target));
     } catch {
       // Live figures are a view: the final record and its export stay exact without them.
     }
@@ -105,17 +111,19 @@ export class LiveExport {
     this.options.onUsage?.(this.usage);
   }
 
-  private async send(target: SendTarget & { timeoutMs: number }): Promise<void> {
+  /** Sends what grew since the last acknowledged send; true when nothing is left unsent. */
+  private async send(target: SendTarget & { timeoutMs: number }): Promise<boolean> {
     this.journal ??= new LiveJournal(this.options.env, this.options.runId);
     const points = runPoints(this.current!);
     const { delta, target: figures } = liveStep(points, this.journal.sent);
-    if (delta.tokens.length === 0 && delta.cost.length === 0) return;
+    if (delta.tokens.length === 0 && delta.cost.length === 0) return true;
     // Durable before the send starts; a journal that cannot be written means no live send.
     const seq = this.journal.intend(figures);
     const error = await sendCounters(target, delta, Date.now() + target.timeoutMs);
     this.journal.settle(seq, figures, error);
     if (error === undefined) this.sends++;
     else this.failures++;
+    return error === undefined;
   }
 
   /** Acknowledged live figures (for tests and the bench). */

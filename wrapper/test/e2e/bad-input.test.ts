@@ -39,6 +39,18 @@ const cases: [string, string[], Record<string, string>, string][] = [
     "CLAUDE_OTEL_EXPORT_TIMEOUT_MS 'abc' is not a positive whole number",
   ],
   [
+    'swarm --live-interval 5x',
+    ['swarm', 'x', '--live-interval', '5x', '--claude-bin', '<fake>'],
+    {},
+    "--live-interval '5x' is not a duration",
+  ],
+  [
+    'swarm with CLAUDE_OTEL_LIVE_INTERVAL=soon',
+    ['swarm', 'x', '--claude-bin', '<fake>'],
+    { CLAUDE_OTEL_LIVE_INTERVAL: 'soon' },
+    "CLAUDE_OTEL_LIVE_INTERVAL 'soon' is not a duration",
+  ],
+  [
     'swarm with OTEL_EXPORTER_OTLP_ENDPOINT=not a url',
     ['swarm', 'x', '--claude-bin', '<fake>'],
     { OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' },
