@@ -2,13 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { endpointAddress, parseHeaders, resolveExportConfig } from '../../../src/export/config.js';
 
 describe('resolveExportConfig', () => {
-  it('defaults to localhost:4317, enabled, 2 s', () => {
+  it('defaults to localhost:4317, enabled, 2 s, live every 5 s', () => {
     expect(resolveExportConfig({})).toEqual({
       enabled: true,
       endpoint: 'http://localhost:4317',
       headers: {},
       timeoutMs: 2000,
+      liveIntervalMs: 5000,
     });
+  });
+  it('reads the live interval: a duration, or off', () => {
+    expect(resolveExportConfig({ CLAUDE_OTEL_LIVE_INTERVAL: '750ms' }).liveIntervalMs).toBe(750);
+    expect(resolveExportConfig({ CLAUDE_OTEL_LIVE_INTERVAL: 'off' }).liveIntervalMs).toBe(0);
+    expect(resolveExportConfig({ CLAUDE_OTEL_LIVE_INTERVAL: '0' }).liveIntervalMs).toBe(0);
+    expect(() => resolveExportConfig({ CLAUDE_OTEL_LIVE_INTERVAL: 'soon' })).toThrow(/not a duration/);
   });
   it('reads the OTLP endpoint, headers and the off switch', () => {
     const c = resolveExportConfig({
