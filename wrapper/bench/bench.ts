@@ -33,6 +33,8 @@ async function main(): Promise<number> {
   if (processCost) suites.push({ name: 'process', run: processCost });
   const statusline = await optional('./statusline-bench.js', 'benchStatusline');
   if (statusline) suites.push({ name: 'statusline', run: statusline });
+  const live = await optional('./live-bench.js', 'benchLive');
+  if (live) suites.push({ name: 'live', run: live });
   const hook = await optional('./hook-bench.js', 'benchHook');
   if (hook) suites.push({ name: 'hook', run: hook });
 

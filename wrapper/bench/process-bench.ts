@@ -19,14 +19,14 @@ import { type BenchResult, median } from './result.js';
 /** The CPU target: the wrapper and its Claude Code together, vs Claude Code alone. */
 export const CPU_RATIO_TARGET = 1.2;
 
-interface Measured {
+export interface Measured {
   code: number | null;
   wallMs: number;
   cpuMs: number;
 }
 
 /** Runs a command under /usr/bin/time: wall time, and user + sys CPU of it and its children. */
-function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Measured> {
+export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Measured> {
   const out = path.join(os.tmpdir(), `claude-otel-bench-time-${process.pid}-${Math.random()}`);
   return new Promise((resolve) => {
     const started = process.hrtime.bigint();
