@@ -71,6 +71,8 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** True when every field the layout stores has the type it expects (else the run stays raw). */
 function fitsLayout(r: Record<string, unknown>): boolean {
   if (!isStr(r.run_id) || !isStr(r.started_at) || !isStr(r.ended_at)) return false;
+  // Usage by subagent has no columns: the (few) runs with subagents are kept as parsed.
+  if (r.subagents !== undefined) return false;
   if (!STRINGS.every((f) => isStr(r[f]) || (f === 'session_id' && r[f] === null))) return false;
   if (!NUMS.every((f) => isNum(r[f]))) return false;
   if (!(r.git === null || isObj(r.git)) || !(r.ci === null || isObj(r.ci))) return false;
@@ -121,7 +123,15 @@ export function encodeRuns(runs: readonly ReportRun[]): CompactRuns {
     const r = run as unknown as Record<string, unknown>;
     if (!fitsLayout(r)) {
       // Only the fields reports read are worth keeping; the bulky ones never are.
-      const { turns: _t, tool_spans: _s, message_ids: _m, prompt: _p, result_text: _r, ...rest } = r;
+      const {
+        turns: _t,
+        tool_spans: _s,
+        message_ids: _m,
+        prompt: _p,
+        result_text: _r,
+        subagent_calls: _c,
+        ...rest
+      } = r;
       c.raw.push([index, rest]);
       c.run_id.push(null);
       c.started_at.push(null);
