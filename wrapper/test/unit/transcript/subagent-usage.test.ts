@@ -8,47 +8,23 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { importTranscriptFiles } from '../../../src/import/import-transcripts.js';
 import { readLedger } from '../../../src/ledger/read.js';
-import { type RunRecord, runRecordSchema } from '../../../src/ledger/schema.js';
+import type { RunRecord } from '../../../src/ledger/schema.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
-import { buildRunRecord } from '../../../src/run/build-record.js';
 import type { RunTranscript } from '../../../src/run/run-subagents.js';
-import { RunAccumulator } from '../../../src/stream/run-accumulator.js';
 import { foldTranscriptFiles } from '../../../src/transcript/fold.js';
 import { readSubagentMetas } from '../../../src/transcript/subagent-meta.js';
 import { MAIN_THREAD, subagentBreakdown } from '../../../src/transcript/subagent-usage.js';
 import { TOKEN_TYPES } from '../../../src/usage/tokens.js';
-import { type RecordedSession, sessionWith } from './recorded.js';
+import { type RecordedSession, sessionWith, wrappedRecord } from './recorded.js';
 
 const table = buildPriceTable(BUILTIN_PRICE_TABLE);
 const HAIKU = 'claude-haiku-5-5';
 const SONNET = 'claude-sonnet-4-5';
 const AGENT_CALL = 'toolu_msg_scripted_5_9428';
 
-function record(s: RecordedSession, transcript: RunTranscript | undefined): RunRecord {
-  const at = foldTranscriptFiles(s.files).messages.map((m) => m.at);
-  const acc = new RunAccumulator(Math.min(...at) - 500);
-  for (const line of s.stream.split('\n')) if (line) acc.push(line);
-  const outcome = {
-    acc,
-    exitCode: 0,
-    signal: null,
-    termination: 'completed' as const,
-    startedAt: Math.min(...at) - 500,
-    endedAt: Math.max(...at) + 500,
-  };
-  const meta = {
-    runId: 'r1',
-    invocationId: 'i1',
-    operation: 'swarm',
-    agent: 'main',
-    cwd: '/w',
-    git: null,
-    ci: null,
-    storePrompts: false,
-  };
-  return runRecordSchema.parse(buildRunRecord(outcome, meta, table, transcript));
-}
+const record = (s: RecordedSession, transcript: RunTranscript | undefined) =>
+  wrappedRecord(s, transcript, table);
 
 /** Asserts that the shares add up to the record's totals, token type by token type, and its cost. */
 function expectExactSum(r: Pick<RunRecord, 'models' | 'cost_usd' | 'subagents'>) {
