@@ -68,11 +68,13 @@ function sharesOf(runs: RunRecord[]) {
   for (const r of runs) {
     const shares = r.subagents ?? { main: { invocations: 0, models: r.models, cost_usd: r.cost_usd } };
     for (const [type, share] of Object.entries(shares)) {
-      const e = (out[type] ??= { invocations: 0, cost: 0, models: {} });
+      out[type] ??= { invocations: 0, cost: 0, models: {} };
+      const e = out[type];
       e.invocations += share.invocations;
       e.cost += share.cost_usd;
       for (const [model, u] of Object.entries(share.models)) {
-        const m = (e.models[model] ??= {});
+        e.models[model] ??= {};
+        const m = e.models[model];
         for (const f of TOKEN_FIELDS) m[f] = (m[f] ?? 0) + u[f];
       }
     }
