@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CompactIdSet } from '../../../src/import/id-set.js';
 import { importTranscriptFiles } from '../../../src/import/import-transcripts.js';
+import { recordsFromMessages } from '../../../src/import/to-records.js';
 import { readLedger } from '../../../src/ledger/read.js';
 import type { RunRecord } from '../../../src/ledger/schema.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
@@ -130,6 +132,28 @@ describe('usage by subagent of a wrapped run', () => {
     const r = record(sessionWith('tools'), foldTranscriptFiles(sessionWith('tools').files));
     expect(r.subagents).toBeUndefined();
     expect(r.subagent_calls).toBeUndefined();
+  });
+});
+
+describe('usage by subagent of imported messages', () => {
+  it('a subagent whose messages fall in two records (two UTC hours) is one invocation', () => {
+    const s = sessionWith('agent');
+    const sub = foldTranscriptFiles(s.files.slice(1)).messages;
+    expect(sub.length).toBeGreaterThan(1);
+    // The subagent's later messages an hour on: import groups records by session and UTC hour.
+    const moved = sub.map((m, i) => (i === 0 ? m : { ...m, at: m.at + 3_600_000 }));
+    const { records } = recordsFromMessages(moved, {
+      table,
+      file: s.files[1]!,
+      invocationId: 'i',
+      known: { messageIds: new CompactIdSet(), sessionSpans: new Map() },
+      toolErrors: new Set(),
+      subagents: readSubagentMetas(s.files.slice(1)),
+    });
+    expect(records).toHaveLength(2);
+    const invocations = records.map((r) => r.subagents?.['general-purpose']?.invocations);
+    expect(invocations).toEqual([1, 0]);
+    for (const r of records) expect(Object.keys(r.subagents!)).toEqual(['general-purpose']);
   });
 });
 
