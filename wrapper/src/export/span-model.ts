@@ -3,6 +3,7 @@
 // times the stream reported. Ids are deterministic (trace-ids.ts), so a re-export repeats them.
 import type { RunRecord } from '../ledger/schema.js';
 import { primaryModel } from './metric-points.js';
+import { subagentSpans } from './subagent-spans.js';
 import { agentSpanIdFor, childSpanIdFor, rootSpanIdFor, runSpanIdFor, traceIdFor } from './trace-ids.js';
 
 export type SpanAttributes = Record<string, string | number | boolean | string[]>;
@@ -152,6 +153,7 @@ function runSpans(run: RunRecord, traceId: string, parentSpanId: string): SpanSp
       },
     });
   }
+  spans.push(...subagentSpans(run, traceId, spanId));
   return spans;
 }
 
