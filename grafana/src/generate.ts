@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { cacheDashboard } from './dashboards/cache-efficiency.js';
 import { claudeCodeDashboard } from './dashboards/claude-code.js';
 import { costTokensDashboard } from './dashboards/cost-tokens.js';
+import { teamsDashboard } from './dashboards/teams.js';
 import { renderAlertmanagerConfig } from './render/alertmanager.js';
 import {
   renderContactPoints,
@@ -20,6 +21,7 @@ export function dashboards(cfg: Config): Record<string, dashboard.Dashboard> {
     'cost-and-tokens': costTokensDashboard(cfg),
     'cache-efficiency': cacheDashboard(cfg),
     'claude-code-activity': claudeCodeDashboard(cfg),
+    teams: teamsDashboard(cfg),
   };
 }
 
