@@ -110,6 +110,7 @@ describe('team budgets through Alertmanager', () => {
 
   it('runs over a team budget fire, are routed by team and severity with the amount, and resolve', async () => {
     // platform: 1.50 USD (over critical 1); web: 0.70 USD (over warning 0.5 only); data: its own route.
+    const sent = Date.now();
     await Promise.all([
       sendTeamRuns(collector.grpcEndpoint, [
         { record: run(0.4), identity: { team: 'platform', user: 'ana' } },
@@ -138,6 +139,7 @@ describe('team budgets through Alertmanager', () => {
         `${(error as Error).message}\nreceived: ${JSON.stringify(receiver.received)}\n${alertmanager.log()}`,
       );
     });
+    const firedMs = Date.now() - sent;
     const critical = firing('/critical', 'platform') ?? '';
     expect(critical.split('\n')[0]).toBe(
       '[FIRING] ClaudeOtelTeamDailyCostOverBudget team=platform (critical)',
@@ -165,6 +167,9 @@ describe('team budgets through Alertmanager', () => {
       intervalMs: 250,
       what: 'the resolved notifications',
     });
+    console.log(
+      `[team-alerts] runs sent → firing notifications ${firedMs} ms; → resolved ${Date.now() - sent} ms (20 s window, 1 s evaluation, 1 s scrape)`,
+    );
     expect(messages('/critical').find((m) => m.startsWith('[RESOLVED]'))).toContain(
       'Resolved: Team platform spent 1.50 USD',
     );
