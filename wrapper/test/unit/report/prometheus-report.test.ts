@@ -1,8 +1,15 @@
 // The Prometheus-source report's pure core over canned query answers: which PromQL it asks,
 // how answers become totals and rows, days clipped to the window, and its one-line errors.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parsePrometheusUrl } from '../../../src/report/prometheus-api.js';
 import { buildPrometheusReport, daySlices, type PromSample } from '../../../src/report/prometheus-report.js';
+import { renderReport } from '../../../src/report/render.js';
+
+const SCHEMA = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../../docs/report.schema.json');
 
 const since = new Date('2026-11-25T10:00:00Z');
 const until = new Date('2026-11-26T12:00:00Z');
@@ -61,6 +68,11 @@ describe('report from Prometheus', () => {
       ['(none)', 0, 0, 5],
     ]);
     expect(r.warnings[0]).toMatch(/turns, sessions/);
+    // The ledger report's JSON shape, team rows included.
+    const validate = new Ajv({ allErrors: true, validateFormats: false }).compile(
+      JSON.parse(fs.readFileSync(SCHEMA, 'utf8')),
+    );
+    expect(validate(JSON.parse(renderReport(r, 'json'))), JSON.stringify(validate.errors)).toBe(true);
   });
 
   it('cuts the window into local days, the last one ending now', () => {
