@@ -66,6 +66,47 @@ export const defaultConfig = {
     /** A plan window's used percentage (0-100) above which to warn, and to page. */
     planWarnPercent: 80,
     planCriticalPercent: 95,
+    /**
+     * Spend budgets per team and per user (the `team` and `user` labels of team mode), in USD:
+     * each window's exact total (`increase(cost[window] anchored)`) against a warning and a
+     * critical level. `overrides` gives named teams or users their own levels.
+     */
+    teamBudgets: {
+      team: {
+        daily: { warning: 40, critical: 50 },
+        monthly: { warning: 800, critical: 1000 },
+        overrides: {} as Record<string, BudgetOverride>,
+      },
+      user: {
+        daily: { warning: 15, critical: 20 },
+        monthly: { warning: 300, critical: 400 },
+        overrides: {} as Record<string, BudgetOverride>,
+      },
+      /** The rolling windows: "daily" is the last 24 hours, "monthly" the last 30 days. */
+      dailyWindow: '1d',
+      monthlyWindow: '30d',
+      /** How long a budget must stay exceeded before its alert fires. */
+      for: '1m',
+    },
+  },
+  /**
+   * Alertmanager (alertmanager/alertmanager.yml): how alerts are grouped and repeated, and the
+   * files holding each receiver's webhook URL (secrets stay out of the repo). Every receiver
+   * posts Slack's incoming-webhook payload, which Slack, Mattermost, Rocket.Chat and most chat
+   * webhooks accept.
+   */
+  alertmanager: {
+    groupWait: '30s',
+    groupInterval: '5m',
+    repeatInterval: '4h',
+    /** Team alerts by severity, and alerts without a team. */
+    urlFiles: {
+      critical: '/etc/alertmanager/secrets/critical-webhook-url',
+      warning: '/etc/alertmanager/secrets/warning-webhook-url',
+      default: '/etc/alertmanager/secrets/default-webhook-url',
+    },
+    /** Teams with a receiver of their own (both severities): team → URL file. */
+    teams: {} as Record<string, string>,
   },
   /** Where each alert's runbook section lives; `%s` becomes the lower-cased alert name. */
   runbookUrlPattern: 'docs/runbook.md#%s',
@@ -73,7 +114,19 @@ export const defaultConfig = {
   evaluationInterval: '1m',
 };
 
+/** Warning and critical spend levels of one budget window, in USD. */
+export interface BudgetLevels {
+  warning: number;
+  critical: number;
+}
+/** A named team's or user's own levels; a window left out keeps the default levels. */
+export interface BudgetOverride {
+  daily?: BudgetLevels;
+  monthly?: BudgetLevels;
+}
+
 export type Config = typeof defaultConfig;
+export type TeamBudgets = Thresholds['teamBudgets'];
 export type Thresholds = Config['thresholds'];
 
 /** A Prometheus duration longer than zero: `0h` parses, but promtool rejects the rule it makes. */
@@ -82,6 +135,30 @@ const duration = z
   .regex(/^[0-9]+[smhdw]$/, 'a Prometheus duration such as 30m or 6h')
   .refine((v) => Number.parseInt(v, 10) > 0, 'a duration longer than zero, such as 30m or 6h');
 const positive = z.number().positive();
+/** A team or user name as written inside a PromQL or Alertmanager matcher. */
+const labelValue = z.string().regex(/^[^"\\]+$/, 'a label value without quotes or backslashes');
+const levels = z
+  .object({ warning: positive, critical: positive })
+  .strict()
+  .refine((l) => l.warning <= l.critical, 'warning must not be above critical');
+const budgetScope = z
+  .object({
+    daily: levels,
+    monthly: levels,
+    overrides: z.record(labelValue, z.object({ daily: levels, monthly: levels }).partial().strict()),
+  })
+  .partial()
+  .strict();
+const teamBudgets = z
+  .object({
+    team: budgetScope,
+    user: budgetScope,
+    dailyWindow: duration,
+    monthlyWindow: duration,
+    for: duration,
+  })
+  .partial()
+  .strict();
 
 /** The override file: thresholds, the runbook pattern and the cache price table, all optional. */
 export const overrideSchema = z
@@ -100,10 +177,24 @@ export const overrideSchema = z
         cacheReadDropFactor: z.number().gt(0).lt(1),
         planWarnPercent: z.number().gt(0).lte(100),
         planCriticalPercent: z.number().gt(0).lte(100),
+        teamBudgets,
       })
       .partial()
       .strict(),
     runbookUrlPattern: z.string().includes('%s'),
+    alertmanager: z
+      .object({
+        groupWait: duration,
+        groupInterval: duration,
+        repeatInterval: duration,
+        urlFiles: z
+          .object({ critical: z.string().min(1), warning: z.string().min(1), default: z.string().min(1) })
+          .partial()
+          .strict(),
+        teams: z.record(labelValue, z.string().min(1)),
+      })
+      .partial()
+      .strict(),
     cachePrices: z.array(
       z
         .object({
@@ -129,10 +220,28 @@ export function applyOverride(override: unknown, base: Config = defaultConfig): 
     throw new TypeError(`invalid threshold override at '${where}': ${issue?.message ?? 'invalid'}`);
   }
   const o = parsed.data;
+  const tb = base.thresholds.teamBudgets;
+  const otb = o.thresholds?.teamBudgets ?? {};
   return {
     ...base,
-    thresholds: { ...base.thresholds, ...o.thresholds },
+    thresholds: {
+      ...base.thresholds,
+      ...o.thresholds,
+      // Merged a level deeper: overriding one team's budget keeps every other default.
+      teamBudgets: {
+        ...tb,
+        ...otb,
+        team: { ...tb.team, ...otb.team, overrides: { ...tb.team.overrides, ...otb.team?.overrides } },
+        user: { ...tb.user, ...otb.user, overrides: { ...tb.user.overrides, ...otb.user?.overrides } },
+      },
+    },
     runbookUrlPattern: o.runbookUrlPattern ?? base.runbookUrlPattern,
+    alertmanager: {
+      ...base.alertmanager,
+      ...o.alertmanager,
+      urlFiles: { ...base.alertmanager.urlFiles, ...o.alertmanager?.urlFiles },
+      teams: { ...base.alertmanager.teams, ...o.alertmanager?.teams },
+    },
     cachePrices:
       o.cachePrices?.map((p) => ({
         modelRegex: p.modelRegex,

@@ -5,12 +5,14 @@ import type { Config } from './config.js';
 import { cacheDashboard } from './dashboards/cache-efficiency.js';
 import { claudeCodeDashboard } from './dashboards/claude-code.js';
 import { costTokensDashboard } from './dashboards/cost-tokens.js';
+import { teamsDashboard } from './dashboards/teams.js';
+import { renderAlertmanagerConfig } from './render/alertmanager.js';
 import {
   renderContactPoints,
   renderGrafanaAlertRules,
   renderNotificationPolicies,
 } from './render/grafana-alerting.js';
-import { renderAlertRules, renderRecordingRules } from './render/prometheus-rules.js';
+import { renderAlertRules, renderRecordingRules, renderTeamBudgetRules } from './render/prometheus-rules.js';
 import { renderDashboardProviders, renderDatasources } from './render/provisioning.js';
 
 /** Dashboard file name (without `.json`) → dashboard. */
@@ -19,6 +21,7 @@ export function dashboards(cfg: Config): Record<string, dashboard.Dashboard> {
     'cost-and-tokens': costTokensDashboard(cfg),
     'cache-efficiency': cacheDashboard(cfg),
     'claude-code-activity': claudeCodeDashboard(cfg),
+    teams: teamsDashboard(cfg),
   };
 }
 
@@ -34,5 +37,7 @@ export function generateAll(cfg: Config): Map<string, string> {
   files.set('grafana/provisioning/alerting/notification-policies.yaml', renderNotificationPolicies());
   files.set('prometheus/rules/claude-otel-alerts.yml', renderAlertRules(cfg));
   files.set('prometheus/rules/claude-otel-recording.yml', renderRecordingRules(cfg));
+  files.set('prometheus/rules/claude-otel-team-budgets.yml', renderTeamBudgetRules(cfg));
+  files.set('alertmanager/alertmanager.yml', renderAlertmanagerConfig(cfg));
   return files;
 }

@@ -21,13 +21,8 @@ export function selector(metric: string, extra: readonly string[], vars: readonl
   return matchers.length > 0 ? `${metric}{${matchers.join(', ')}}` : metric;
 }
 
-/**
- * Exact total over a window: `anchored` takes the sample at the window's start instead of
- * extrapolating, and with created-timestamp zero ingestion a new series' first value counts.
- */
-export function windowIncrease(sel: string, range: string): string {
-  return `increase(${sel}[${range}] anchored)`;
-}
+/** The exact window-total form lives with the report that queries it too (one home). */
+export { windowIncrease } from '../../wrapper/src/report/promql.js';
 
 /** A `token_type` matcher for the input side: uncached prompt, cache reads and cache writes. */
 export function inputTypes(cfg: Config): string {

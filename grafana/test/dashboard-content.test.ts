@@ -124,6 +124,7 @@ describe('dashboard content', () => {
       'Claude OTel / Cost and tokens': ['datasource', ...FILTER_VARS],
       'Claude OTel / Cache efficiency': ['datasource', ...FILTER_VARS],
       'Claude OTel / Claude Code activity': ['datasource', 'model'],
+      'Claude OTel / Teams': ['datasource', ...FILTER_VARS],
     };
     for (const d of dashboards) {
       expect(
@@ -143,6 +144,7 @@ describe('dashboard content', () => {
       'claude-otel-cache',
       'claude-otel-claude-code',
       'claude-otel-cost-tokens',
+      'claude-otel-teams',
     ]);
     for (const d of dashboards) {
       const ids = d.panels.map((p) => (p as unknown as { id: number }).id);
@@ -192,6 +194,22 @@ describe('dashboard content', () => {
         'Pull requests',
         'Cost by model (Claude Code)',
         'Tokens by type over time (Claude Code)',
+      ]),
+    );
+    expect(titles('Claude OTel / Teams')).toEqual(
+      expect.arrayContaining([
+        'Team spend, last 24 hours',
+        'Team spend, last 30 days',
+        'Cost by team',
+        'Cost by user',
+        'Cost by project',
+        'Spend per hour by team',
+        'Tokens by team',
+        'Tokens by user',
+        'Tokens by project',
+        'Top 10 spenders',
+        'Top 10 projects',
+        'Plan window used',
       ]),
     );
   });

@@ -23,11 +23,12 @@ const dashboards = files.map((f) => ({
 const PANEL_TYPES: GrafanaSchema[] = ['stat', 'timeseries', 'bargauge'];
 
 describe('dashboards against the Grafana schemas', () => {
-  test('three dashboards are committed', () => {
+  test('four dashboards are committed', () => {
     expect(files.sort()).toEqual([
       'cache-efficiency.json',
       'claude-code-activity.json',
       'cost-and-tokens.json',
+      'teams.json',
     ]);
   });
 

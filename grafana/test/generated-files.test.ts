@@ -49,6 +49,39 @@ describe('generated files', () => {
     expect(prom).toContain('> 10000000');
   });
 
+  test('a team budget override gives a named team its own levels and keeps every other default', () => {
+    const cfg = applyOverride({
+      thresholds: {
+        teamBudgets: {
+          team: { overrides: { 'data.science': { daily: { warning: 100, critical: 150 } } } },
+          dailyWindow: '20s',
+        },
+      },
+    });
+    const prom = generateAll(cfg).get('prometheus/rules/claude-otel-team-budgets.yml') ?? '';
+    // The named team leaves the default rule (regex-quoted) and gets its own, in the new window.
+    expect(prom).toContain(
+      '(sum by (team) (increase(openai_token_cost_total{team!="", team!~"data\\.science"}[20s] anchored)) / 100) > 40',
+    );
+    expect(prom).toContain(
+      '(sum by (team) (increase(openai_token_cost_total{team!="", team="data.science"}[20s] anchored)) / 100) > 150',
+    );
+    // Its monthly budget, the user budgets and the monthly window keep their defaults.
+    expect(prom).toContain(
+      '(sum by (team) (increase(openai_token_cost_total{team!=""}[30d] anchored)) / 100) > 1000',
+    );
+    expect(prom).toContain(
+      '(sum by (user) (increase(openai_token_cost_total{user!=""}[20s] anchored)) / 100) > 20',
+    );
+    expect(cfg.thresholds.teamBudgets.user).toEqual(defaultConfig.thresholds.teamBudgets.user);
+    expect(() =>
+      applyOverride({ thresholds: { teamBudgets: { user: { daily: { warning: 30, critical: 20 } } } } }),
+    ).toThrow(/thresholds\.teamBudgets\.user\.daily.*warning must not be above critical/);
+    expect(() => applyOverride({ thresholds: { teamBudgets: { team: { weekly: {} } } } })).toThrow(
+      /thresholds\.teamBudgets\.team/,
+    );
+  });
+
   test('the override file is read from disk; bad values and unknown keys are rejected by name', () => {
     const dir = mkdtempSync(join(tmpdir(), 'claude-otel-thresholds-'));
     try {

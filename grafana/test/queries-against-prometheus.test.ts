@@ -107,7 +107,8 @@ describe('queries against a real Prometheus', () => {
     expect(full.length).toBe(expected);
     // 3 dashboards' worth of panels and 9 alerts twice (Prometheus, Grafana) plus 4 recording rules.
     expect(listPanelQueries().length).toBeGreaterThanOrEqual(40);
-    expect(alerts.filter((a) => a.source === 'prometheus-alert')).toHaveLength(9);
+    // ... and the team budgets: 4 alerts at two levels each, Prometheus only.
+    expect(alerts.filter((a) => a.source === 'prometheus-alert')).toHaveLength(9 + 8);
     expect(alerts.filter((a) => a.source === 'grafana-alert')).toHaveLength(9);
     expect(alerts.filter((a) => a.source === 'prometheus-recording')).toHaveLength(4);
   });
@@ -143,7 +144,11 @@ describe('queries against a real Prometheus', () => {
     const res = await fetch(`${fullUrl}/api/v1/rules`);
     const body = (await res.json()) as { data: { groups: Array<{ name: string; rules: unknown[] }> } };
     const groups = Object.fromEntries(body.data.groups.map((g) => [g.name, g.rules.length]));
-    expect(groups).toEqual({ 'claude-otel.alerts': 9, 'claude-otel.rules': 4 });
+    expect(groups).toEqual({
+      'claude-otel.alerts': 9,
+      'claude-otel.rules': 4,
+      'claude-otel.team-budgets': 8,
+    });
   });
 
   test('window totals are exact: spend over the full-day data equals the generated counters', async () => {

@@ -52,6 +52,7 @@ describe('queries', () => {
         'Claude OTel / Cost and tokens',
         'Claude OTel / Cache efficiency',
         'Claude OTel / Claude Code activity',
+        'Claude OTel / Teams',
       ]),
     );
     expect(panels.find((p) => p.panel === 'Spend today')?.expr).toBe(

@@ -21,6 +21,11 @@ const AGENT_OPS = [
   { agent: 'lead', operation: 'swarm' },
   { agent: 'reviewer', operation: 'run' },
 ];
+/** Team mode's identity labels, one team, user and project per model (C's collector adds them). */
+const IDENTITY: Record<string, Record<string, string>> = {
+  'claude-sonnet-4-5-20250929': { team: 'platform', user: 'ana', project: 'acme/api' },
+  'claude-haiku-4-5-20251001': { team: 'web', user: 'cy', project: 'acme/web' },
+};
 const DURATION_BUCKETS_MS = [
   100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 120000, 300000, 600000, 1800000,
 ];
@@ -53,7 +58,7 @@ function families(codeActivity: boolean, errors: boolean): Family[] {
     for (const { agent, operation } of AGENT_OPS) {
       for (const status of statuses) {
         const scale = status === 'error' ? 0.25 : 1;
-        const base = { model, operation, status, agent };
+        const base = { model, operation, status, agent, ...IDENTITY[model] };
         let total = 0;
         for (const [tokenType, step] of Object.entries(tokenSteps)) {
           tokens.push({
@@ -70,7 +75,7 @@ function families(codeActivity: boolean, errors: boolean): Family[] {
     for (const operation of ['swarm', 'run']) {
       for (const status of statuses) {
         const runs = status === 'error' ? 0.25 : 1;
-        const labels = { model, operation, status };
+        const labels = { model, operation, status, ...IDENTITY[model] };
         // Runs last between 60 and 120 seconds.
         for (const le of DURATION_BUCKETS_MS) {
           duration.push({
@@ -99,7 +104,7 @@ function families(codeActivity: boolean, errors: boolean): Family[] {
       type: 'counter',
       series: MODELS.map((model) => ({
         sample: 'claude_code_cost_usage_USD_total',
-        labels: { model },
+        labels: { model, team: IDENTITY[model]?.team ?? '' },
         step: 0.01,
       })),
     },

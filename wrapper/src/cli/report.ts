@@ -7,6 +7,8 @@ import { loadReportRuns } from '../ledger/load-runs.js';
 import { loadPriceTable } from '../pricing/price-table.js';
 import { buildReport } from '../report/build-report.js';
 import { parseDimensions } from '../report/dimensions.js';
+import { parsePrometheusUrl, prometheusQuery } from '../report/prometheus-api.js';
+import { buildPrometheusReport, PROMETHEUS_ALL } from '../report/prometheus-report.js';
 import { parseFormat, renderReport } from '../report/render.js';
 import { resolveWindow } from '../report/window.js';
 import { type CliContext, warn } from './context.js';
@@ -20,6 +22,8 @@ interface ReportFlags {
   json?: boolean;
   output?: string;
   prices?: string;
+  source: string;
+  url?: string;
 }
 
 /** Runs a TypeError-throwing parser and turns its complaint into a usage error. */
@@ -55,7 +59,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--until <time>', 'end (default: end of today)')
     .option(
       '--breakdown [dims]',
-      'break down by model,agent,subagent,operation,day,session,repository,branch (comma-separated; no value: all)',
+      'break down by model,agent,subagent,operation,day,session,repository,branch,team,user,project (comma-separated; no value: all)',
     )
     .option(
       '--cost-analysis',
@@ -65,10 +69,42 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--json', 'same as --format json')
     .option('-o, --output <file>', 'write the report to a file instead of stdout')
     .option('--prices <file>', 'a price table file overriding the built-in prices')
+    .option(
+      '--source <source>',
+      'ledger (this machine) | prometheus (a Prometheus or Thanos query API, with --url)',
+      'ledger',
+    )
+    .option('--url <url>', 'with --source prometheus: the API base URL, e.g. http://localhost:9090')
     .action(async (flags: ReportFlags) => {
       const format = flags.json ? 'json' : asUsage(() => parseFormat(flags.format));
-      const breakdown = asUsage(() => parseDimensions(flags.breakdown));
+      const all = flags.breakdown === true || flags.breakdown === 'all';
+      const breakdown =
+        flags.source === 'prometheus' && all
+          ? [...PROMETHEUS_ALL]
+          : asUsage(() => parseDimensions(flags.breakdown));
       const window = resolveWindow({ since: flags.since, ...(flags.until ? { until: flags.until } : {}) });
+      if (flags.source !== 'ledger' && flags.source !== 'prometheus') {
+        throw usageError(`unknown --source '${flags.source}'`, 'use ledger or prometheus');
+      }
+      if (flags.source === 'prometheus') {
+        if (flags.costAnalysis) {
+          throw usageError(
+            '--cost-analysis needs the ledger',
+            'drop --source prometheus, or --cost-analysis',
+          );
+        }
+        const url = parsePrometheusUrl(flags.url);
+        const report = await buildPrometheusReport(prometheusQuery(url), {
+          window,
+          breakdown,
+          url: url.toString().replace(/\/+$/, ''),
+        });
+        for (const w of report.warnings) warn(ctx, `note: ${w}`);
+        writeOutput(ctx, renderReport(report, format), flags.output);
+        ctx.exitCode = 0;
+        return;
+      }
+      if (flags.url) throw usageError('--url is for --source prometheus');
       const table = loadPriceTable(ctx.env, flags.prices);
       const costAnalysis = flags.costAnalysis === true;
       const { runs, warnings } = loadReportRuns({

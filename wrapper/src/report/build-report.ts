@@ -80,7 +80,7 @@ export function buildReport(runs: ReportRun[], options: ReportOptions): Report {
 }
 
 /** Days read best in order; everything else by cost, most expensive first, then by name. */
-function sortRows(dim: Dimension, map: Map<string, Totals>): BreakdownRow[] {
+export function sortRows(dim: Dimension, map: Map<string, Totals>): BreakdownRow[] {
   const rows = [...map].map(([key, t]) => ({ key, ...t }));
   if (dim === 'day') return rows.sort((a, b) => a.key.localeCompare(b.key));
   return rows.sort((a, b) => b.cost_usd - a.cost_usd || a.key.localeCompare(b.key));

@@ -13,7 +13,10 @@ export const DIMENSIONS = [
   'repository',
   'branch',
 ] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
+/** Team mode's identity labels, also in `all`. */
+export const IDENTITY_DIMENSIONS = ['team', 'user', 'project'] as const;
+export type Dimension = (typeof DIMENSIONS)[number] | (typeof IDENTITY_DIMENSIONS)[number];
+const ALL: readonly Dimension[] = [...DIMENSIONS, ...IDENTITY_DIMENSIONS];
 
 export const NONE = '(none)';
 
@@ -22,6 +25,17 @@ export function repositoryOf(run: ReportRun): string {
   if (run.ci?.repository) return run.ci.repository;
   const base = run.cwd.split(/[\\/]/).filter(Boolean).pop();
   return base ?? NONE;
+}
+
+/**
+ * Team mode's identity of a run (the `team`, `user` and `project` labels), read from the ledger
+ * record's optional `identity` field. `project` defaults to the repository, as in team mode.
+ */
+export function identityOf(run: ReportRun, dim: 'team' | 'user' | 'project'): string {
+  const identity = (run as { identity?: Partial<Record<'team' | 'user' | 'project', string>> }).identity;
+  const value = identity?.[dim];
+  if (value) return value;
+  return dim === 'project' && identity?.team ? repositoryOf(run) : NONE;
 }
 
 /** The key of a run in a dimension other than `model` and `subagent` (which split a run). */
@@ -39,17 +53,21 @@ export function keyOf(run: ReportRun, dim: Exclude<Dimension, 'model' | 'subagen
       return repositoryOf(run);
     case 'branch':
       return run.git?.branch ?? NONE;
+    case 'team':
+    case 'user':
+    case 'project':
+      return identityOf(run, dim);
   }
 }
 
 export function parseDimensions(text: string | boolean | undefined): Dimension[] {
   if (text === undefined || text === false) return [];
-  if (text === true || text === 'all') return [...DIMENSIONS];
+  if (text === true || text === 'all') return [...ALL];
   const out: Dimension[] = [];
   for (const part of text.split(',').map((s) => s.trim().toLowerCase())) {
     const dim = (part === 'repo' ? 'repository' : part) as Dimension;
-    if (!DIMENSIONS.includes(dim)) {
-      throw new TypeError(`unknown breakdown '${part}' (one or more of ${DIMENSIONS.join(', ')}, or all)`);
+    if (!ALL.includes(dim)) {
+      throw new TypeError(`unknown breakdown '${part}' (one or more of ${ALL.join(', ')}, or all)`);
     }
     if (!out.includes(dim)) out.push(dim);
   }

@@ -28,7 +28,8 @@ const PATH_NAMES: Record<ToolName, string[]> = {
   prometheus: ['prometheus'],
   promtool: ['promtool'],
   thanos: ['thanos'],
-  alertmanager: ['alertmanager'],
+  // Debian's package installs it as prometheus-alertmanager.
+  alertmanager: ['alertmanager', 'prometheus-alertmanager'],
   jaeger: ['jaeger'],
   'docker-compose': ['docker-compose'],
 };

@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parse, stringify } from 'yaml';
 import { derivePrometheusConfig, PROMETHEUS_FEATURES } from '../../src/stack/prometheus-config.js';
 import { requireTool } from './collector.js';
 import { freePort } from './free-port.js';
@@ -31,14 +32,28 @@ process.once('exit', () => {
 export async function startPrometheus(
   target: string,
   scrapeIntervalMs = 1000,
-  options: { awaitFirstScrape?: boolean } = {},
+  options: {
+    awaitFirstScrape?: boolean;
+    /** Rule files (absolute), evaluated at the scrape interval. */
+    ruleFiles?: string[];
+    /** Alertmanagers (host:port) the rules' alerts go to. */
+    alertmanagers?: string[];
+  } = {},
 ): Promise<TestPrometheus> {
   const bin = requireTool('prometheus');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-prometheus-'));
   const port = await freePort();
   const configFile = path.join(dir, 'prometheus.yml');
   const interval = `${scrapeIntervalMs}ms`;
-  fs.writeFileSync(configFile, derivePrometheusConfig({ target, scrapeInterval: interval, rules: false }));
+  const derived = parse(derivePrometheusConfig({ target, scrapeInterval: interval, rules: false })) as Record<
+    string,
+    unknown
+  >;
+  if (options.ruleFiles) derived.rule_files = options.ruleFiles;
+  if (options.alertmanagers) {
+    derived.alerting = { alertmanagers: [{ static_configs: [{ targets: options.alertmanagers }] }] };
+  }
+  fs.writeFileSync(configFile, stringify(derived));
   const logFile = path.join(dir, 'prometheus.log');
   const out = fs.openSync(logFile, 'a');
   const child = spawn(

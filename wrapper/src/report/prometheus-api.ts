@@ -1,0 +1,75 @@
+// Instant queries against a Prometheus-compatible HTTP API (Prometheus, Thanos query): the shell
+// of `report --source prometheus`. Every failure becomes one line saying what to check.
+import * as z from 'zod';
+import { ClaudeOtelError, usageError } from '../errors.js';
+import type { PromQuery, PromSample } from './prometheus-report.js';
+
+const responseSchema = z.object({
+  status: z.enum(['success', 'error']),
+  error: z.string().optional(),
+  data: z
+    .object({
+      resultType: z.string(),
+      result: z.array(
+        z.object({ metric: z.record(z.string(), z.string()), value: z.tuple([z.number(), z.string()]) }),
+      ),
+    })
+    .optional(),
+});
+
+const URL_HINT = 'give the base URL of Prometheus or Thanos query, e.g. http://localhost:9090';
+
+/** The base URL, checked: http(s) only, without a trailing slash. */
+export function parsePrometheusUrl(text: string | undefined): URL {
+  if (!text) throw usageError('--source prometheus needs --url', URL_HINT);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw usageError(`--url '${text}' is not a URL`, URL_HINT);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw usageError(`--url '${text}' is not an http(s) URL`, URL_HINT);
+  }
+  return url;
+}
+
+/** A query function for the API at `base`; each request is bounded by `timeoutMs`. */
+export function prometheusQuery(base: URL, timeoutMs = 30_000): PromQuery {
+  const endpoint = new URL(`${base.pathname.replace(/\/+$/, '')}/api/v1/query`, base);
+  const where = base.toString().replace(/\/+$/, '');
+  return async (expr: string, atMs: number): Promise<PromSample[]> => {
+    let response: Response;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ query: expr, time: (atMs / 1000).toFixed(3) }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
+      throw new ClaudeOtelError(`cannot reach Prometheus at ${where}: ${why}`, {
+        hint: URL_HINT,
+        cause: error,
+      });
+    }
+    const text = await response.text();
+    let body: z.infer<typeof responseSchema>;
+    try {
+      body = responseSchema.parse(JSON.parse(text));
+    } catch {
+      throw new ClaudeOtelError(
+        `${where} does not answer like a Prometheus API (/api/v1/query gave HTTP ${response.status})`,
+        { hint: URL_HINT },
+      );
+    }
+    if (body.status === 'error' || !body.data) {
+      throw new ClaudeOtelError(`Prometheus at ${where} refused a query: ${body.error ?? 'no data'}`, {
+        hint: 'exact window totals need Prometheus 3 with --enable-feature=promql-experimental-functions (or a Thanos query that supports `anchored`)',
+      });
+    }
+    return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
+  };
+}

@@ -1,0 +1,177 @@
+// Team budgets end to end with real processes: runs exported with team labels through the real
+// collector push teams over their budgets in real Prometheus, which evaluates the generated
+// team-budget rules (a test config from the same code: a 20 s "daily" window, 1 s evaluation)
+// and sends to a real Alertmanager running the generated config, which posts Slack-compatible
+// payloads to a webhook receiver owned by this test; they resolve once the window has passed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyOverride } from '../../../grafana/src/config.js';
+import { renderAlertmanagerConfig } from '../../../grafana/src/render/alertmanager.js';
+import { renderTeamBudgetRules } from '../../../grafana/src/render/prometheus-rules.js';
+import {
+  startAlertmanager,
+  startWebhookReceiver,
+  type TestAlertmanager,
+  type WebhookReceiver,
+} from '../support/alertmanager.js';
+import { REPO_ROOT } from '../support/cli.js';
+import { startCollector, type TestCollector } from '../support/collector.js';
+import { syntheticRun } from '../support/collector-fixtures.js';
+import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
+import { sendTeamRuns } from '../support/team-points.js';
+import { waitFor } from '../support/wait-for.js';
+
+interface SlackPayload {
+  username?: string;
+  attachments?: { title?: string; text?: string; color?: string }[];
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-team-alerts-'));
+let receiver: WebhookReceiver;
+let alertmanager: TestAlertmanager;
+let collector: TestCollector;
+let prometheus: TestPrometheus;
+
+/** A run of one model costing `usd`. */
+const run = (usd: number) =>
+  syntheticRun({
+    models: {
+      'claude-sonnet-4-5': { prompt: 10, completion: 20, cache_read: 30, cache_creation: 40, cost_usd: usd },
+    },
+  });
+
+/** Notifications at one receiver path, as title + text. */
+const messages = (where: string) =>
+  receiver.received
+    .filter((n) => n.path === where)
+    .flatMap((n) => (n.body as SlackPayload).attachments ?? [])
+    .map((a) => `${a.title}\n${a.text}`);
+
+beforeAll(async () => {
+  receiver = await startWebhookReceiver();
+  const urlFile = (name: string) => {
+    const file = path.join(dir, `${name}-url`);
+    fs.writeFileSync(file, `${receiver.url}/${name}\n`);
+    return file;
+  };
+  const cfg = applyOverride({
+    thresholds: {
+      teamBudgets: { team: { daily: { warning: 0.5, critical: 1 } }, dailyWindow: '20s', for: '1s' },
+    },
+    alertmanager: {
+      groupWait: '1s',
+      groupInterval: '1s',
+      repeatInterval: '1h',
+      urlFiles: { critical: urlFile('critical'), warning: urlFile('warning'), default: urlFile('default') },
+      teams: { data: urlFile('team-data') },
+    },
+  });
+  const rules = path.join(dir, 'team-budgets.yml');
+  fs.writeFileSync(rules, renderTeamBudgetRules({ ...cfg, evaluationInterval: '1s' }));
+  // The config beside a copy of the shipped templates, as in alertmanager/.
+  const amDir = path.join(dir, 'alertmanager');
+  fs.cpSync(path.join(REPO_ROOT, 'alertmanager/templates'), path.join(amDir, 'templates'), {
+    recursive: true,
+  });
+  fs.writeFileSync(path.join(amDir, 'alertmanager.yml'), renderAlertmanagerConfig(cfg));
+  alertmanager = await startAlertmanager(path.join(amDir, 'alertmanager.yml'));
+  collector = await startCollector();
+  prometheus = await startPrometheus(collector.metricsTarget, 1000, {
+    ruleFiles: [rules],
+    alertmanagers: [alertmanager.address],
+  });
+});
+
+afterAll(async () => {
+  await prometheus?.stop();
+  await collector?.close();
+  await alertmanager?.stop();
+  await receiver?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('team budgets through Alertmanager', () => {
+  it('the shipped alertmanager.yml loads in the real Alertmanager', async () => {
+    const shipped = await startAlertmanager(path.join(REPO_ROOT, 'alertmanager/alertmanager.yml'));
+    try {
+      const status = (await (await fetch(`${shipped.url}/api/v2/status`)).json()) as {
+        config: { original: string };
+      };
+      expect(status.config.original).toContain('receiver: team-critical');
+      expect(status.config.original).toContain(
+        'api_url_file: /etc/alertmanager/secrets/critical-webhook-url',
+      );
+    } finally {
+      await shipped.stop();
+    }
+  });
+
+  it('runs over a team budget fire, are routed by team and severity with the amount, and resolve', async () => {
+    // platform: 1.50 USD (over critical 1); web: 0.70 USD (over warning 0.5 only); data: its own route.
+    const sent = Date.now();
+    await Promise.all([
+      sendTeamRuns(collector.grpcEndpoint, [
+        { record: run(0.4), identity: { team: 'platform', user: 'ana' } },
+        { record: run(0.5), identity: { team: 'platform', user: 'bo' } },
+      ]),
+      sendTeamRuns(collector.grpcEndpoint, [
+        { record: run(0.6), identity: { team: 'platform', user: 'ana' } },
+      ]),
+      sendTeamRuns(collector.grpcEndpoint, [{ record: run(0.7), identity: { team: 'web', user: 'cy' } }]),
+      sendTeamRuns(collector.grpcEndpoint, [{ record: run(0.6), identity: { team: 'data', user: 'di' } }]),
+      // Team mode off: never part of a team budget.
+      sendTeamRuns(collector.grpcEndpoint, [{ record: run(5), identity: {} }]),
+    ]);
+    const firing = (where: string, team: string) =>
+      messages(where).find((m) => m.startsWith('[FIRING') && m.includes(`team=${team}`));
+    await waitFor(
+      () => firing('/critical', 'platform') && firing('/warning', 'web') && firing('/team-data', 'data'),
+      {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        what: 'the firing notifications',
+        fatal: () => undefined,
+      },
+    ).catch((error) => {
+      throw new Error(
+        `${(error as Error).message}\nreceived: ${JSON.stringify(receiver.received)}\n${alertmanager.log()}`,
+      );
+    });
+    const firedMs = Date.now() - sent;
+    const critical = firing('/critical', 'platform') ?? '';
+    expect(critical.split('\n')[0]).toBe(
+      '[FIRING] ClaudeOtelTeamDailyCostOverBudget team=platform (critical)',
+    );
+    expect(critical).toContain(
+      'Team platform spent 1.50 USD over the last 20 seconds, above its daily critical budget of 1 USD. Runbook: docs/runbook.md#claudeotelteamdailycostoverbudget',
+    );
+    expect(firing('/warning', 'web')).toContain(
+      'Team web spent 0.70 USD over the last 20 seconds, above its daily warning budget of 0.5 USD.',
+    );
+    expect(firing('/team-data', 'data')).toContain('Team data spent 0.60 USD');
+    // Routing: critical alerts never reach the warning receiver; a named team only its own.
+    expect(messages('/warning').some((m) => m.includes('(critical)'))).toBe(false);
+    expect(messages('/critical').some((m) => m.includes('team=data') || m.includes('team=web'))).toBe(false);
+    expect(messages('/default')).toEqual([]);
+    const payload = receiver.received.find((n) => n.path === '/critical')?.body as SlackPayload;
+    expect(payload.username).toBe('claude-otel');
+    expect(payload.attachments?.[0]?.color).toBe('danger');
+
+    // No more spend: once the 20 s window has passed, each alert resolves.
+    const resolved = (where: string, team: string) =>
+      messages(where).some((m) => m.startsWith('[RESOLVED]') && m.includes(`team=${team}`));
+    await waitFor(() => resolved('/critical', 'platform') && resolved('/warning', 'web'), {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+      what: 'the resolved notifications',
+    });
+    console.log(
+      `[team-alerts] runs sent → firing notifications ${firedMs} ms; → resolved ${Date.now() - sent} ms (20 s window, 1 s evaluation, 1 s scrape)`,
+    );
+    expect(messages('/critical').find((m) => m.startsWith('[RESOLVED]'))).toContain(
+      'Resolved: Team platform spent 1.50 USD',
+    );
+  });
+});

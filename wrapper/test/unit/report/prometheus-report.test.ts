@@ -1,0 +1,103 @@
+// The Prometheus-source report's pure core over canned query answers: which PromQL it asks,
+// how answers become totals and rows, days clipped to the window, and its one-line errors.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { parsePrometheusUrl } from '../../../src/report/prometheus-api.js';
+import { buildPrometheusReport, daySlices, type PromSample } from '../../../src/report/prometheus-report.js';
+import { renderReport } from '../../../src/report/render.js';
+
+const SCHEMA = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../../docs/report.schema.json');
+
+const since = new Date('2026-11-25T10:00:00Z');
+const until = new Date('2026-11-26T12:00:00Z');
+const now = Date.parse('2026-11-26T11:00:00Z');
+
+/** Answers by metric and grouping, recording every query. */
+function fake(asked: { expr: string; at: number }[]) {
+  return async (expr: string, at: number): Promise<PromSample[]> => {
+    asked.push({ expr, at });
+    const byTeam = expr.includes('by (team');
+    if (expr.includes('openai_tokens_total')) {
+      return byTeam
+        ? [
+            { labels: { team: 'platform', token_type: 'total' }, value: 100 },
+            { labels: { token_type: 'total' }, value: 5 },
+          ]
+        : [
+            { labels: { token_type: 'prompt' }, value: 40 },
+            { labels: { token_type: 'total' }, value: 105.0000001 },
+          ];
+    }
+    if (expr.includes('openai_token_cost_total')) {
+      return byTeam ? [{ labels: { team: 'platform' }, value: 150 }] : [{ labels: {}, value: 151 }];
+    }
+    return byTeam
+      ? [{ labels: { team: 'platform', status: 'success' }, value: 3 }]
+      : [
+          { labels: { status: 'success' }, value: 3 },
+          { labels: { status: 'error' }, value: 1 },
+        ];
+  };
+}
+
+describe('report from Prometheus', () => {
+  it('asks exact window totals at the window end (clipped to now) and sums them like the ledger report', async () => {
+    const asked: { expr: string; at: number }[] = [];
+    const r = await buildPrometheusReport(fake(asked), {
+      window: { since, until },
+      breakdown: ['team'],
+      url: 'http://p',
+      now,
+    });
+    const range = now - since.getTime();
+    expect(asked.map((a) => a.expr)).toContain(
+      `sum by (token_type) (increase(openai_tokens_total[${range}ms] anchored))`,
+    );
+    expect(asked.map((a) => a.expr)).toContain(
+      `sum by (team, status) (increase(openai_request_duration_ms_count[${range}ms] anchored))`,
+    );
+    expect(new Set(asked.map((a) => a.at))).toEqual(new Set([now]));
+    expect(r.totals).toMatchObject({ runs: 4, errors: 1, cost_usd: 1.51, sessions: 0 });
+    expect(r.totals.tokens).toMatchObject({ prompt: 40, total: 105 });
+    // A series without the label is `(none)`, as in the ledger report; rows by cost.
+    expect(r.breakdowns.team?.map((row) => [row.key, row.runs, row.cost_usd, row.tokens.total])).toEqual([
+      ['platform', 3, 1.5, 100],
+      ['(none)', 0, 0, 5],
+    ]);
+    expect(r.warnings[0]).toMatch(/turns, sessions/);
+    // The ledger report's JSON shape, team rows included.
+    const validate = new Ajv({ allErrors: true, validateFormats: false }).compile(
+      JSON.parse(fs.readFileSync(SCHEMA, 'utf8')),
+    );
+    expect(validate(JSON.parse(renderReport(r, 'json'))), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it('cuts the window into local days, the last one ending now', () => {
+    const days = daySlices({ since, until }, now);
+    expect(days.map((d) => [d.slice.atMs - d.slice.rangeMs, d.slice.atMs])).toEqual([
+      [since.getTime(), Date.parse('2026-11-26T00:00:00Z') - 1],
+      [Date.parse('2026-11-26T00:00:00Z'), now],
+    ]);
+  });
+
+  it('fails in one line on no data, unsupported breakdowns and bad URLs', async () => {
+    const empty = async () => [];
+    await expect(
+      buildPrometheusReport(empty, { window: { since, until }, breakdown: [], url: 'http://p', now }),
+    ).rejects.toThrow(/^no claude-otel data in Prometheus at http:\/\/p for /);
+    await expect(
+      buildPrometheusReport(fake([]), {
+        window: { since, until },
+        breakdown: ['branch'],
+        url: 'http://p',
+        now,
+      }),
+    ).rejects.toMatchObject({ exitCode: 2, message: '--source prometheus cannot break down by branch' });
+    expect(() => parsePrometheusUrl(undefined)).toThrow('--source prometheus needs --url');
+    expect(() => parsePrometheusUrl('localhost:9090')).toThrow(/is not an http\(s\) URL/);
+    expect(parsePrometheusUrl('http://thanos:10902/').host).toBe('thanos:10902');
+  });
+});
