@@ -118,6 +118,8 @@ export interface ImportOptions {
   operation?: string;
   /** The CI run the records belong to (the session hook passes its environment's). */
   ci?: RunRecord['ci'];
+  /** Team mode: a session's identity by its working directory (run/context.ts identityResolver). */
+  identity?: (cwd: string) => RunRecord['identity'] | null;
 }
 
 /** Imports the given transcript files (a session's, for the hook), exactly as importTranscripts. */
@@ -194,6 +196,7 @@ export function importTranscriptFiles(
       toolErrors: parsed.toolErrors,
       operation: options.operation,
       ci: options.ci,
+      identity: options.identity,
     });
     result.known += k;
     for (const input of records) {

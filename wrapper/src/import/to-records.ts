@@ -50,6 +50,13 @@ export interface ToRecordsOptions {
   /** Default IMPORT_OPERATION. */
   operation?: string;
   ci?: RunRecordInput['ci'];
+  /** Team mode: a session's identity by its working directory (run/context.ts identityResolver). */
+  identity?: (cwd: string) => RunRecordInput['identity'] | null;
+}
+
+function identityOf(o: ToRecordsOptions, cwd: string): Pick<RunRecordInput, 'identity'> {
+  const identity = o.identity?.(cwd);
+  return identity ? { identity } : {};
 }
 
 export function recordsFromMessages(
@@ -110,6 +117,7 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInp
         ? { repo: null, branch: first.gitBranch, commit: null }
         : null,
     ci: o.ci ?? null,
+    ...identityOf(o, first.cwd ?? path.dirname(o.file)),
     claude_version: last.version,
     status: 'success',
     subtype: null,
