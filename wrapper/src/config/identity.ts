@@ -99,8 +99,14 @@ export function identityNeedsGit(env: NodeJS.ProcessEnv): boolean {
   return !set('user') || !(set('project') || env.GITHUB_REPOSITORY?.trim());
 }
 
-/** A stable short pseudonym of a user: never the value itself, the same for the same salt. */
+const PSEUDONYM = /^u-[0-9a-f]{12}$/;
+
+/**
+ * A stable short pseudonym of a user: never the value itself, the same for the same salt. A value
+ * that is a pseudonym already (e.g. written into Claude Code's settings by `setup`) is kept.
+ */
 export function pseudonymizeUser(user: string, salt: string): string {
+  if (PSEUDONYM.test(user)) return user;
   return `u-${createHash('sha256').update(`${salt}\u0000${user.toLowerCase()}`).digest('hex').slice(0, 12)}`;
 }
 
@@ -137,6 +143,14 @@ export function resolveIdentity(env: NodeJS.ProcessEnv, facts: IdentityFacts): I
     derived(facts.gitRemote ? repositoryName(facts.gitRemote) : null) ??
     derived(path.basename(facts.cwd));
   return { team, ...(user ? { user } : {}), ...(project ? { project } : {}) };
+}
+
+/** True when a project was configured (not defaulted from the directory or repository). */
+export function projectConfigured(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(
+    env[IDENTITY_ENV.project]?.trim() ||
+      parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES).get('project')?.trim(),
+  );
 }
 
 /**

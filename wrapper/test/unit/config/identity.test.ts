@@ -72,6 +72,8 @@ describe('team mode identity', () => {
     expect(resolveIdentity(env, facts)?.user).toBe(a?.user);
     expect(resolveIdentity({ ...env, CLAUDE_OTEL_USER_SALT: 's3' }, facts)?.user).not.toBe(a?.user);
     expect(pseudonymizeUser('Ada@Example.com', '')).toBe(a?.user);
+    // A pseudonym (as `setup` writes it into Claude Code's settings) is not hashed again.
+    expect(pseudonymizeUser(a?.user ?? '', 'other-salt')).toBe(a?.user);
     // An email given in OTEL_RESOURCE_ATTRIBUTES is replaced in the child's attributes too.
     const fromAttrs = {
       OTEL_RESOURCE_ATTRIBUTES: 'team=t,user=ada@example.com',
