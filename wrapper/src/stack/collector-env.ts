@@ -1,5 +1,6 @@
 // The environment variables collector/otel-collector-config.yaml reads, built from addresses:
-// one config file serves compose, the native stack and tests on free ports.
+// one config file serves compose, the native stack and tests on free ports (our own build adds
+// the cardinality-guard.yaml overlay).
 import path from 'node:path';
 import { packageRoot } from './tools.js';
 
@@ -21,6 +22,16 @@ export interface CollectorAddresses {
 
 export function collectorConfigPath(): string {
   return path.join(packageRoot(), 'collector', 'otel-collector-config.yaml');
+}
+
+/** The overlay that adds team mode's cardinality guard (a component only our build has). */
+export function cardinalityGuardConfigPath(): string {
+  return path.join(packageRoot(), 'collector', 'cardinality-guard.yaml');
+}
+
+/** How our collector build is started: the shared pipeline, then the cardinality guard overlay. */
+export function collectorConfigArgs(): string[] {
+  return ['--config', collectorConfigPath(), '--config', cardinalityGuardConfigPath()];
 }
 
 export function collectorEnv(a: CollectorAddresses): Record<string, string> {
