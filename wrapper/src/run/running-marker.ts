@@ -6,6 +6,7 @@
 // id, where Claude Code keeps its transcripts, Claude Code's pid); see recover-runs.ts.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Identity } from '../config/identity.js';
 import { dataHome } from '../config/paths.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { isProcessAlive, isProcessRunning } from '../process-alive.js';
@@ -33,10 +34,12 @@ export interface RunningMarker {
   /** Claude Code's config directory, which holds the session's transcript. */
   claude_config_dir?: string;
   claude_pid?: number;
+  /** Team mode's labels, so a recovered run is counted under the same identity. */
+  identity?: Identity;
 }
 
 type MarkerBase = Pick<RunningMarker, 'run_id' | 'invocation_id' | 'operation' | 'agent' | 'started_at'> &
-  Pick<RunningMarker, 'session_id' | 'cwd' | 'claude_config_dir' | 'claude_pid'>;
+  Pick<RunningMarker, 'session_id' | 'cwd' | 'claude_config_dir' | 'claude_pid' | 'identity'>;
 
 export function runningDir(env: NodeJS.ProcessEnv): string {
   return path.join(dataHome(env), 'running');

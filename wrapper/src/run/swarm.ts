@@ -133,6 +133,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       started_at: new Date().toISOString(),
       cwd: options.cwd,
       claude_config_dir: claudeConfigDir(env),
+      ...(options.identity ? { identity: options.identity } : {}),
     });
     const proc = startAgentProcess({
       bin: options.claudeBin,
