@@ -322,6 +322,26 @@ describe('team mode through the collector', () => {
     }
   });
 
+  it('stack up refuses, in one line, a cached collector built before the guard', async () => {
+    const s = makeSandbox(api.url);
+    sandboxes.push(s);
+    // Stands in for an older build: it answers `components` without the guard.
+    const old = path.join(s.dir, 'old-collector');
+    fs.writeFileSync(
+      old,
+      '#!/bin/sh\n[ "$1" = components ] && echo "processors:\n    - name: batch" && exit 0\nexit 1\n',
+    );
+    fs.chmodSync(old, 0o755);
+    const r = await runCli(['stack', 'up', '--no-build'], {
+      ...s,
+      env: { ...s.env, CLAUDE_OTEL_COLLECTOR_BIN: old },
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('was built without the cardinality guard');
+    expect(r.stderr).toContain('setup-tools.sh');
+  });
+
   it('a bad configured value stops before Claude Code starts, in one line with exit 2', async () => {
     const s = makeSandbox(api.url, { CLAUDE_OTEL_TEAM: 'a'.repeat(200) });
     sandboxes.push(s);
