@@ -94,13 +94,14 @@ fi
 # --- team tools: Thanos, Alertmanager, Jaeger, docker-compose ----------------------------------
 # Modules with replace directives cannot be built with `go install pkg@version`: the module is
 # downloaded, copied out of the read-only module cache and built from its own directory.
-build_from_module() { # <module> <version> <package dir> <output> <GOTOOLCHAIN>
-  local module=$1 version=$2 pkg=$3 out=$4 toolchain=$5 dir work
+build_from_module() { # <module> <version> <package dir> <output> <GOTOOLCHAIN> [prepare command]
+  local module=$1 version=$2 pkg=$3 out=$4 toolchain=$5 prepare=${6:-true} dir work
   dir=$(GOTOOLCHAIN=$toolchain GOFLAGS= go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
   [[ -n "$dir" && -d "$dir" ]] || { log "warning: could not download $module@$version"; return 1; }
   work=$(mktemp -d "$cache/build.XXXXXX")
   cp -r "$dir/." "$work/src" 2>/dev/null || cp -r "$dir" "$work/src"
   chmod -R u+w "$work/src"
+  (cd "$work/src" && eval "$prepare")
   mkdir -p "$(dirname "$out")"
   if (cd "$work/src" && GOTOOLCHAIN=$toolchain GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg" >&2); then
     mv "$out.tmp" "$out"
@@ -117,8 +118,10 @@ fi
 am="$cache/alertmanager-$ALERTMANAGER_VERSION-$gov/alertmanager"
 if [[ ! -x "$am" ]]; then
   log "building Alertmanager $ALERTMANAGER_VERSION"
-  GOBIN="$(dirname "$am")" go install "github.com/prometheus/alertmanager/cmd/alertmanager@$ALERTMANAGER_VERSION" \
-    || build_from_module github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION" ./cmd/alertmanager "$am" local || true
+  # The web UI's built assets are not in the module (ui/web.go embeds ui/app/dist): a placeholder
+  # page stands in for them; the HTTP API, routing and receivers are the real thing.
+  build_from_module github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION" ./cmd/alertmanager "$am" local \
+    'mkdir -p ui/app/dist/elm ui/app/dist/mantine && for d in elm mantine; do echo "<p>Alertmanager web UI not built; use the API.</p>" > ui/app/dist/$d/index.html; done' || true
 fi
 jaeger="$cache/jaeger-$JAEGER_VERSION-$gov/jaeger"
 if [[ ! -x "$jaeger" ]]; then

@@ -55,7 +55,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .option('--until <time>', 'end (default: end of today)')
     .option(
       '--breakdown [dims]',
-      'break down by model,agent,operation,day,session,repository,branch (comma-separated; no value: all)',
+      'break down by model,agent,subagent,operation,day,session,repository,branch (comma-separated; no value: all)',
     )
     .option(
       '--cost-analysis',

@@ -5,6 +5,7 @@
 import { IDENTITY_KEYS } from '../config/identity.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { primaryModel } from './metric-points.js';
+import { subagentSpans } from './subagent-spans.js';
 import { agentSpanIdFor, childSpanIdFor, rootSpanIdFor, runSpanIdFor, traceIdFor } from './trace-ids.js';
 
 export type SpanAttributes = Record<string, string | number | boolean | string[]>;
@@ -154,6 +155,7 @@ function runSpans(run: RunRecord, traceId: string, parentSpanId: string): SpanSp
       },
     });
   }
+  spans.push(...subagentSpans(run, traceId, spanId));
   return spans;
 }
 

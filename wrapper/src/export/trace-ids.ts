@@ -14,7 +14,7 @@ export const rootSpanIdFor = (invocationId: string): string => hex(['root', invo
 export const agentSpanIdFor = (invocationId: string, agent: string): string =>
   hex(['agent', invocationId, agent], 16);
 export const runSpanIdFor = (runId: string): string => hex(['run', runId], 16);
-export const childSpanIdFor = (runId: string, kind: 'turn' | 'tool', id: string): string =>
+export const childSpanIdFor = (runId: string, kind: 'turn' | 'tool' | 'subagent', id: string): string =>
   hex([kind, runId, id], 16);
 
 export function traceparent(traceId: string, spanId: string): string {

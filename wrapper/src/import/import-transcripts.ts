@@ -13,6 +13,7 @@ import { ledgerPaths, monthFiles, runFileName } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { indexRuns } from '../statusline/ledger-figures.js';
 import { TranscriptFold } from '../transcript/fold.js';
+import { readSubagentMetas } from '../transcript/subagent-meta.js';
 import { CompactIdSet } from './id-set.js';
 import { type KnownUsage, recordsFromMessages } from './to-records.js';
 
@@ -197,6 +198,7 @@ export function importTranscriptFiles(
       operation: options.operation,
       ci: options.ci,
       identity: options.identity,
+      subagents: readSubagentMetas([file]),
     });
     result.known += k;
     for (const input of records) {

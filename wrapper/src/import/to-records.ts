@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { RunRecordInput } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import type { TranscriptMessage } from '../transcript/fold.js';
+import type { SubagentMeta } from '../transcript/subagent-meta.js';
+import { subagentBreakdown } from '../transcript/subagent-usage.js';
 import { usageFromMessages } from '../transcript/usage.js';
 import type { IdSet } from './id-set.js';
 
@@ -52,11 +54,24 @@ export interface ToRecordsOptions {
   ci?: RunRecordInput['ci'];
   /** Team mode: a session's identity by its working directory (run/context.ts identityResolver). */
   identity?: (cwd: string) => RunRecordInput['identity'] | null;
+  /** The .meta.json of the subagent transcripts among the messages, by agent id. */
+  subagents?: ReadonlyMap<string, SubagentMeta>;
 }
 
 function identityOf(o: ToRecordsOptions, cwd: string): Pick<RunRecordInput, 'identity'> {
   const identity = o.identity?.(cwd);
   return identity ? { identity } : {};
+}
+
+/** The key of each subagent's first message: its invocation is counted in the record holding it. */
+function firstKeys(messages: TranscriptMessage[]): Set<string> {
+  const first = new Map<string, TranscriptMessage>();
+  for (const m of messages) {
+    if (m.agentId === null) continue;
+    const seen = first.get(m.agentId);
+    if (!seen || m.at < seen.at) first.set(m.agentId, m);
+  }
+  return new Set([...first.values()].map((m) => m.key));
 }
 
 export function recordsFromMessages(
@@ -76,27 +91,42 @@ export function recordsFromMessages(
     else groups.set(key, [m]);
   }
   const records: RunRecordInput[] = [];
+  const starts = firstKeys(messages);
   for (const group of groups.values()) {
     group.sort((a, b) => a.at - b.at);
     for (let i = 0; i < group.length; i += MAX_RECORD_MESSAGES)
-      records.push(...boundedRecords(group.slice(i, i + MAX_RECORD_MESSAGES), options));
+      records.push(...boundedRecords(group.slice(i, i + MAX_RECORD_MESSAGES), options, starts));
   }
   return { records, known: knownCount };
 }
 
 /** One record for the messages, or several when its ledger line would pass the cap. */
-function boundedRecords(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInput[] {
-  const record = toRecord(group, o);
+function boundedRecords(
+  group: TranscriptMessage[],
+  o: ToRecordsOptions,
+  starts: Set<string>,
+): RunRecordInput[] {
+  const record = toRecord(group, o, starts);
   if (group.length === 1 || Buffer.byteLength(JSON.stringify(record)) <= MAX_RECORD_LINE_BYTES)
     return [record];
   const half = Math.ceil(group.length / 2);
-  return [...boundedRecords(group.slice(0, half), o), ...boundedRecords(group.slice(half), o)];
+  return [
+    ...boundedRecords(group.slice(0, half), o, starts),
+    ...boundedRecords(group.slice(half), o, starts),
+  ];
 }
 
-function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInput {
+function toRecord(group: TranscriptMessage[], o: ToRecordsOptions, starts: Set<string>): RunRecordInput {
   const first = group[0]!;
   const last = group[group.length - 1]!;
   const usage = usageFromMessages(group, o.table, o.toolErrors);
+  const split = subagentBreakdown({
+    messages: group,
+    owners: o.subagents ?? new Map(),
+    totals: usage,
+    table: o.table,
+    started: new Set(group.filter((m) => m.agentId !== null && starts.has(m.key)).map((m) => m.agentId!)),
+  });
   const keys = group.map((m) => m.key).sort();
   const runId = `import-${createHash('sha256').update(keys.join('\n')).digest('hex').slice(0, 24)}`;
   return {
@@ -128,6 +158,7 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInp
     api_error_status: null,
     num_turns: group.length,
     ...usage,
+    ...(split ? { subagents: split.subagents } : {}),
     usage_source: 'transcript',
     turns: group.map((m) => ({
       message_id: m.messageId,
@@ -147,5 +178,6 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions): RunRecordInp
     trace_id: null,
     span_id: null,
     imported: { source: IMPORT_SOURCE, file: o.file },
+    ...(split ? { subagent_calls: split.subagent_calls } : {}),
   };
 }

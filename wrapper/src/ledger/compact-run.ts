@@ -23,6 +23,8 @@ export interface CompactRuns {
   unknown: number[];
   /** Runs kept as parsed: [index, run]. */
   raw: [number, unknown][];
+  /** Usage by subagent of the (columnar) runs that have it: [index, subagents]. */
+  subagents?: [number, unknown][];
 }
 
 /** Tool calls, only read by the cost analysis: per run a count (-1 for a run kept raw), then 4 numbers each. */
@@ -73,6 +75,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object
 /** True when every field the layout stores has the type it expects (else the run stays raw). */
 function fitsLayout(r: Record<string, unknown>): boolean {
   if (!isStr(r.run_id) || !isStr(r.started_at) || !isStr(r.ended_at)) return false;
+  if (r.subagents !== undefined && !isObj(r.subagents)) return false;
   if (!STRINGS.every((f) => isStr(r[f]) || (f === 'session_id' && r[f] === null))) return false;
   if (!NUMS.every((f) => isNum(r[f]))) return false;
   if (!(r.git === null || isObj(r.git)) || !(r.ci === null || isObj(r.ci))) return false;
@@ -124,12 +127,21 @@ export function encodeRuns(runs: readonly ReportRun[]): CompactRuns {
     models: [],
     unknown: [],
     raw: [],
+    subagents: [],
   };
   runs.forEach((run, index) => {
     const r = run as unknown as Record<string, unknown>;
     if (!fitsLayout(r)) {
       // Only the fields reports read are worth keeping; the bulky ones never are.
-      const { turns: _t, tool_spans: _s, message_ids: _m, prompt: _p, result_text: _r, ...rest } = r;
+      const {
+        turns: _t,
+        tool_spans: _s,
+        message_ids: _m,
+        prompt: _p,
+        result_text: _r,
+        subagent_calls: _c,
+        ...rest
+      } = r;
       c.raw.push([index, rest]);
       c.run_id.push(null);
       c.started_at.push(null);
@@ -150,6 +162,7 @@ export function encodeRuns(runs: readonly ReportRun[]): CompactRuns {
       c.models.push(u.cost_usd, strings.add(u.cost_source));
     }
     for (const m of run.unknown_models) c.unknown.push(strings.add(m));
+    if (run.subagents !== undefined) c.subagents!.push([index, run.subagents]);
   });
   return c;
 }
@@ -157,6 +170,7 @@ export function encodeRuns(runs: readonly ReportRun[]): CompactRuns {
 /** Rebuilds the runs; throws on data that does not fit the layout (a damaged cache). */
 export function decodeRuns(c: CompactRuns): ReportRun[] {
   const raw = new Map(c.raw);
+  const subagents = new Map(c.subagents ?? []);
   const kept = c.n - raw.size;
   const widths: [unknown[], number][] = [
     [c.run_id, c.n],
@@ -235,6 +249,11 @@ export function decodeRuns(c: CompactRuns): ReportRun[] {
       // Filled in by decodeTools when the cost analysis asks for them.
       tool_calls: {},
     });
+    const split = subagents.get(i);
+    if (split !== undefined) {
+      if (!isObj(split)) throw new TypeError('cache subagents is not an object');
+      runs[runs.length - 1]!.subagents = split as ReportRun['subagents'];
+    }
     si += STRINGS.length;
     oi += OBJS;
     ni += NUMS.length;

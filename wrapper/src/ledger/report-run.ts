@@ -32,4 +32,5 @@ export type ReportRun = Pick<
   | 'usage_source'
   | 'unknown_models'
   | 'tool_calls'
+  | 'subagents'
 > & { turns?: ReportTurn[] };

@@ -55,6 +55,35 @@ export const toolStatSchema = z.object({
   duration_ms: z.number().nonnegative(),
 });
 
+/**
+ * One subagent type's share of a run (or `main`, the main thread with the side calls that only
+ * Claude Code's modelUsage shows): tokens and cost per model. The shares add up to the run's totals.
+ */
+export const subagentUsageSchema = z.object({
+  /** Subagent invocations that started in this record (0 for the main thread). */
+  invocations: count,
+  models: z.record(z.string(), modelUsageRecordSchema),
+  cost_usd: z.number().nonnegative(),
+});
+
+/** One subagent invocation: its type, the `Agent` tool call that started it, its usage. */
+export const subagentCallSchema = z.object({
+  agent_id: z.string(),
+  type: z.string(),
+  tool_use_id: z.string().nullable(),
+  start_ms: z.number(),
+  end_ms: z.number(),
+  models: z.array(z.string()),
+  tokens: z.object({
+    prompt: count,
+    completion: count,
+    cache_read: count,
+    cache_creation: count,
+    total: count,
+  }),
+  cost_usd: z.number().nonnegative(),
+});
+
 export const gitContextSchema = z.object({
   repo: z.string().nullable(),
   branch: z.string().nullable(),
@@ -114,6 +143,11 @@ export const runRecordSchema = z.object({
   usage_source: z.enum(['result', 'stream', 'transcript']),
   unknown_models: z.array(z.string()),
   tool_calls: z.record(z.string(), toolStatSchema),
+  /**
+   * Usage by subagent type (`main` for the main thread), on records with subagent usage only.
+   * Before `turns` so that the report's fast reader, which stops at the turns, keeps it.
+   */
+  subagents: z.record(z.string(), subagentUsageSchema).optional(),
   turns: z.array(turnRecordSchema),
   tool_spans: z.array(toolSpanSchema),
   malformed_lines: count,
@@ -131,10 +165,14 @@ export const runRecordSchema = z.object({
    * undercounts; used when no transcript was found). Absent in records written before it existed.
    */
   turns_source: z.enum(['transcript', 'stream']).optional(),
+  /** The subagent invocations behind `subagents` (their spans hang under the Agent tool call's). */
+  subagent_calls: z.array(subagentCallSchema).optional(),
 });
 export type RunRecord = z.infer<typeof runRecordSchema>;
 export type RunRecordInput = z.input<typeof runRecordSchema>;
 export type ModelUsageRecord = z.infer<typeof modelUsageRecordSchema>;
+export type SubagentUsageRecord = z.infer<typeof subagentUsageSchema>;
+export type SubagentCallRecord = z.infer<typeof subagentCallSchema>;
 
 export const exportRecordSchema = z.object({
   v: z.literal(LEDGER_VERSION),

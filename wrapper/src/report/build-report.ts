@@ -5,6 +5,7 @@ import type { ReportRun } from '../ledger/report-run.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { analyzeCosts, type CostAnalysis } from './cost-analysis.js';
 import { type Dimension, keyOf } from './dimensions.js';
+import { addSubagentShare, type SubagentTotals, subagentShares } from './subagent-share.js';
 import { addModelShare, addRun, type Totals, zeroTotals } from './totals.js';
 import type { TimeWindow } from './window.js';
 
@@ -12,6 +13,8 @@ export const REPORT_SCHEMA_ID = 'claude-otel/report@1';
 
 export interface BreakdownRow extends Totals {
   key: string;
+  /** Subagent invocations (`subagent` breakdown only). */
+  invocations?: number;
 }
 
 export interface Report {
@@ -42,7 +45,7 @@ export function buildReport(runs: ReportRun[], options: ReportOptions): Report {
     const map = groups.get(dim)!;
     let t = map.get(key);
     if (!t) {
-      t = zeroTotals();
+      t = dim === 'subagent' ? ({ ...zeroTotals(), invocations: 0 } as Totals) : zeroTotals();
       map.set(key, t);
     }
     return t;
@@ -54,6 +57,9 @@ export function buildReport(runs: ReportRun[], options: ReportOptions): Report {
     for (const dim of options.breakdown) {
       if (dim === 'model') {
         for (const model of Object.keys(run.models)) addModelShare(group('model', model), run, model);
+      } else if (dim === 'subagent') {
+        for (const [type, share] of subagentShares(run))
+          addSubagentShare(group(dim, type) as SubagentTotals, run, share);
       } else {
         addRun(group(dim, keyOf(run, dim)), run);
       }

@@ -3,7 +3,16 @@
 import type { ReportRun } from '../ledger/report-run.js';
 import { localDay } from './window.js';
 
-export const DIMENSIONS = ['model', 'agent', 'operation', 'day', 'session', 'repository', 'branch'] as const;
+export const DIMENSIONS = [
+  'model',
+  'agent',
+  'subagent',
+  'operation',
+  'day',
+  'session',
+  'repository',
+  'branch',
+] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
 export const NONE = '(none)';
@@ -15,8 +24,8 @@ export function repositoryOf(run: ReportRun): string {
   return base ?? NONE;
 }
 
-/** The key of a run in a dimension other than `model`. */
-export function keyOf(run: ReportRun, dim: Exclude<Dimension, 'model'>): string {
+/** The key of a run in a dimension other than `model` and `subagent` (which split a run). */
+export function keyOf(run: ReportRun, dim: Exclude<Dimension, 'model' | 'subagent'>): string {
   switch (dim) {
     case 'agent':
       return run.agent;

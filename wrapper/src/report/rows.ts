@@ -58,6 +58,15 @@ export function reportSections(report: Report): Section[] {
     },
   ];
   for (const [dim, rows] of Object.entries(report.breakdowns) as [Dimension, BreakdownRow[]][]) {
+    if (dim === 'subagent') {
+      sections.push({
+        title: 'By subagent (main: the main thread and side calls)',
+        header: [dim, 'invocations', ...USAGE_HEADER],
+        rows: rows.map((r) => [r.key, formatInt(r.invocations ?? 0), ...usageCells(r)]),
+        numeric: range(1, 10),
+      });
+      continue;
+    }
     sections.push({
       title: `By ${dim}`,
       header: [dim, ...USAGE_HEADER],

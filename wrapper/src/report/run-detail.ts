@@ -3,6 +3,7 @@
 import type { RunRecord } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { priceRequest } from '../pricing/price-usage.js';
+import { MAIN_THREAD } from '../transcript/subagent-usage.js';
 import { formatInt, formatUsd } from './format-values.js';
 import { localDateTime } from './local-time.js';
 
@@ -50,6 +51,27 @@ export function turnDetails(run: RunRecord, table: PriceTable): TurnDetail[] {
   }));
 }
 
+/** The run's usage by subagent type, most expensive first, then its subagent invocations. */
+function subagentLines(run: RunRecord): string[] {
+  if (!run.subagents) return [];
+  const lines: string[] = [];
+  const types = Object.entries(run.subagents).sort((a, b) => b[1].cost_usd - a[1].cost_usd);
+  for (const [type, u] of types) {
+    const tokens = Object.values(u.models).reduce((n, m) => n + m.total, 0);
+    const calls = type === MAIN_THREAD ? 'main thread and side calls' : `${u.invocations} invocation(s)`;
+    lines.push(
+      `subagent   ${type}: ${calls}, ${formatInt(tokens)} tokens, ${formatUsd(u.cost_usd)} (${Object.keys(u.models).join(', ')})`,
+    );
+  }
+  for (const c of run.subagent_calls ?? []) {
+    lines.push(
+      `  call     ${c.type} ${c.agent_id}${c.tool_use_id ? ` (Agent call ${c.tool_use_id})` : ''}: ` +
+        `${formatInt(c.tokens.total)} tokens, ${formatUsd(c.cost_usd)}`,
+    );
+  }
+  return lines;
+}
+
 export function formatRunDetail(run: RunRecord, turns: TurnDetail[]): string {
   const lines = [
     `run        ${run.run_id}`,
@@ -66,6 +88,7 @@ export function formatRunDetail(run: RunRecord, turns: TurnDetail[]): string {
         `${formatInt(u.cache_read)} cache read, ${formatInt(u.cache_creation)} cache write`,
     );
   }
+  lines.push(...subagentLines(run));
   lines.push('', ' #  at (s)  took (s)   input  output  cache read  cache write  tools     cost');
   for (const t of turns) {
     lines.push(

@@ -4,10 +4,10 @@ import { EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor } from '../export/trace-ids.js';
 import { LEDGER_VERSION, type RunRecordInput } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
-import type { FoldedTranscript } from '../transcript/fold.js';
 import { usageFromMessages } from '../transcript/usage.js';
 import { type RunUsage, usageFromStream } from '../usage/run-usage.js';
 import type { AgentOutcome } from './run-agent.js';
+import { type RunTranscript, runSubagents } from './run-subagents.js';
 import { streamedTurn, turnsFromTranscript } from './transcript-turns.js';
 
 export interface RunMeta {
@@ -47,7 +47,7 @@ export function buildRunRecord(
   outcome: AgentOutcome,
   meta: RunMeta,
   table: PriceTable,
-  transcript?: FoldedTranscript,
+  transcript?: RunTranscript,
 ): RunRecordInput {
   const { acc } = outcome;
   let usage: Pick<RunUsage, 'models' | 'cost_usd' | 'cost_source' | 'usage_source' | 'unknown_models'> =
@@ -60,6 +60,7 @@ export function buildRunRecord(
   const perTurn = transcript
     ? turnsFromTranscript(acc.turns, transcript.messages, usage.models, outcome.endedAt)
     : undefined;
+  const split = runSubagents(acc, transcript, usage, table);
   const result = acc.result;
   const exitCode = runExitCode(outcome);
   const failed =
@@ -103,6 +104,7 @@ export function buildRunRecord(
     usage_source: usage.usage_source,
     unknown_models: usage.unknown_models,
     tool_calls: tools,
+    ...(split ? { subagents: split.subagents } : {}),
     turns: perTurn?.turns ?? [...acc.turns.values()].map(streamedTurn),
     tool_spans: [...acc.toolCalls.values()].map((c) => ({
       id: c.id,
@@ -117,6 +119,7 @@ export function buildRunRecord(
     trace_id: traceIdFor(meta.invocationId),
     span_id: runSpanIdFor(meta.runId),
     turns_source: perTurn ? 'transcript' : 'stream',
+    ...(split ? { subagent_calls: split.subagent_calls } : {}),
   };
   if (meta.storePrompts) {
     if (meta.prompt !== undefined) record.prompt = meta.prompt;

@@ -6,8 +6,7 @@ import { ClaudeOtelError } from '../errors.js';
 import { appendRunRecord } from '../ledger/append.js';
 import { type RunRecord, runRecordSchema } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
-import type { FoldedTranscript } from '../transcript/fold.js';
-import { readSessionTranscript } from '../transcript/session.js';
+import { readSessionTranscript, type SessionTranscript } from '../transcript/session.js';
 import { buildRunRecord, type RunMeta } from './build-record.js';
 import type { AgentOutcome } from './run-agent.js';
 
@@ -19,7 +18,7 @@ export function runTranscript(
   outcome: AgentOutcome,
   cwd: string,
   env: NodeJS.ProcessEnv,
-): FoldedTranscript | undefined {
+): SessionTranscript | undefined {
   const sessionId = outcome.acc.sessionId;
   if (!sessionId || outcome.termination === 'spawn_error') return undefined;
   try {

@@ -21,6 +21,8 @@ export interface Turn {
   cache_creation_1h: number;
   tool_uses: number;
   subagent: boolean;
+  /** The `Agent` tool call whose subagent wrote this message (null on the main thread). */
+  parent_tool_use_id: string | null;
 }
 
 export interface ToolCall {
@@ -30,7 +32,13 @@ export interface ToolCall {
   ended_at: number | null;
   is_error: boolean;
   turn_id: string;
+  /** For an `Agent` tool call: the subagent type it asked for (Claude Code's default when none). */
+  subagent_type?: string;
 }
+
+/** The tool that starts a subagent (`Task` before Claude Code 2.1) and the type it defaults to. */
+export const AGENT_TOOLS: ReadonlySet<string> = new Set(['Agent', 'Task']);
+export const DEFAULT_SUBAGENT_TYPE = 'general-purpose';
 
 export class RunAccumulator {
   sessionId: string | undefined;
@@ -114,6 +122,7 @@ export class RunAccumulator {
         cache_creation_1h: 0,
         tool_uses: 0,
         subagent: line.parent_tool_use_id != null,
+        parent_tool_use_id: line.parent_tool_use_id ?? null,
       };
       this.turns.set(message.id, turn);
     }
@@ -127,14 +136,16 @@ export class RunAccumulator {
         this.droppedDetail++;
         continue;
       }
-      this.toolCalls.set(block.id, {
+      const call: ToolCall = {
         id: block.id,
         name: block.name ?? 'unknown',
         started_at: now,
         ended_at: null,
         is_error: false,
         turn_id: message.id,
-      });
+      };
+      if (AGENT_TOOLS.has(call.name)) call.subagent_type = subagentTypeOf(block.input);
+      this.toolCalls.set(block.id, call);
     }
   }
 
@@ -200,6 +211,11 @@ function applyUsage(turn: Turn, usage: MessageUsage): void {
     turn.cache_creation_1h,
     usage.cache_creation?.ephemeral_1h_input_tokens ?? 0,
   );
+}
+
+function subagentTypeOf(input: unknown): string {
+  const type = (input as { subagent_type?: unknown } | null | undefined)?.subagent_type;
+  return typeof type === 'string' && type.length > 0 && type.length <= 200 ? type : DEFAULT_SUBAGENT_TYPE;
 }
 
 function mostExpensiveTier(table: PriceTable) {

@@ -3,10 +3,13 @@
 import fs from 'node:fs';
 import { type FoldedTranscript, foldTranscriptFiles, type TranscriptMessage } from './fold.js';
 import { sessionTranscriptFiles } from './locate.js';
+import { readSubagentMetas, type SubagentMeta } from './subagent-meta.js';
 
 export interface SessionTranscript extends FoldedTranscript {
   /** The files read: the main transcript first, then the subagents'. */
   files: string[];
+  /** The subagents' .meta.json (type, starting Agent tool call), by agent id. */
+  subagents: Map<string, SubagentMeta>;
 }
 
 export interface SessionFilter {
@@ -41,5 +44,10 @@ export function readSessionTranscript(
     m.sessionId === sessionId &&
     (filter.ids?.has(m.messageId) === true ||
       ((filter.from === undefined || m.at >= filter.from) && (filter.to === undefined || m.at <= filter.to)));
-  return { ...folded, messages: folded.messages.filter(keep), files };
+  return {
+    ...folded,
+    messages: folded.messages.filter(keep),
+    files,
+    subagents: readSubagentMetas(files.slice(1)),
+  };
 }

@@ -59,13 +59,17 @@ export type Reply =
 /**
  * The prompt the `agent` scenario gives its subagent: a `tools` marker made from the `sub_*` params
  * (`sub_turns`, `sub_in`, `sub_out`, `sub_cr`, `sub_cc`) with the same `tag`, so tests can sum
- * what was served to the main thread and to the subagent alike.
+ * what was served to the main thread and to the subagent alike. The second subagent (`agents=2`)
+ * takes its figures from `sub2_*` params where given, else from `sub_*`.
  */
-export function subagentPrompt(s: Scenario): string {
-  const pairs = [`turns=${s.params.sub_turns ?? '1'}`, 'role=sub'];
+export function subagentPrompt(s: Scenario, index = 1): string {
+  const param = (key: string) =>
+    (index > 1 ? s.params[`sub${index}_${key}`] : undefined) ?? s.params[`sub_${key}`];
+  const pairs = [`turns=${param('turns') ?? '1'}`, 'role=sub'];
   if (s.params.tag) pairs.push(`tag=${s.params.tag}`);
+  if (index > 1) pairs.push(`sub=${index}`);
   for (const key of ['in', 'out', 'cr', 'cc', 'cc1h']) {
-    const value = s.params[`sub_${key}`];
+    const value = param(key);
     if (value !== undefined) pairs.push(`${key}=${value}`);
   }
   return `Scripted subagent task. [[scenario:tools ${pairs.join(' ')}]]`;
@@ -87,15 +91,19 @@ export function replyFor(s: Scenario | undefined, turn: number): Reply {
     case 'agent': {
       // The main thread hands a task to a subagent through Claude Code's `Agent` tool, then answers.
       // The subagent's own requests carry the marker built by subagentPrompt, so they get their own
-      // scripted answers (a `tools` scenario with the sub_* figures and a `role=sub` param).
-      if (turn === 0) {
+      // scripted answers (a `tools` scenario with the sub_* figures and a `role=sub` param). With
+      // `agents=2` a second Agent call follows (type `type2`, model `sub2_model`).
+      if (turn < num(s, 'agents', 1)) {
+        const index = turn + 1;
+        const own = (key: string) => (index > 1 ? s.params[`${key}${index}`] : s.params[key]);
         const input: Record<string, unknown> = {
-          description: 'Scripted subtask',
-          prompt: subagentPrompt(s),
-          subagent_type: s.params.type ?? 'general-purpose',
+          description: `Scripted subtask ${index}`,
+          prompt: subagentPrompt(s, index),
+          subagent_type: own('type') ?? 'general-purpose',
           run_in_background: false,
         };
-        if (s.params.sub_model) input.model = s.params.sub_model;
+        const model = index > 1 ? s.params[`sub${index}_model`] : s.params.sub_model;
+        if (model) input.model = model;
         return { kind: 'tool_use', name: 'Agent', input, text: 'Delegating to a subagent.' };
       }
       return { kind: 'text', text: s.params.answer ?? 'The subagent is done.' };

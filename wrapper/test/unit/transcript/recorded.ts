@@ -4,7 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findTranscripts } from '../../../src/import/import-transcripts.js';
+import { type RunRecord, runRecordSchema } from '../../../src/ledger/schema.js';
+import type { PriceTable } from '../../../src/pricing/price-table.js';
+import { buildRunRecord } from '../../../src/run/build-record.js';
+import type { RunTranscript } from '../../../src/run/run-subagents.js';
+import { RunAccumulator } from '../../../src/stream/run-accumulator.js';
 import type { ResultLine } from '../../../src/stream/schema.js';
+import { foldTranscriptFiles } from '../../../src/transcript/fold.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const TRANSCRIPTS = path.resolve(HERE, '../../fixtures/transcripts');
@@ -48,4 +54,35 @@ export function sessionWith(scenario: keyof typeof PROMPT_OF): RecordedSession {
   const s = recordedSessions().find((r) => fs.readFileSync(r.files[0]!, 'utf8').includes(marker));
   if (!s) throw new Error(`no recorded session for ${scenario}`);
   return s;
+}
+
+/** The record `swarm` writes for a recorded session: its stream, and the transcript given (if any). */
+export function wrappedRecord(
+  s: RecordedSession,
+  transcript: RunTranscript | undefined,
+  table: PriceTable,
+  runId = 'r1',
+): RunRecord {
+  const at = foldTranscriptFiles(s.files).messages.map((m) => m.at);
+  const acc = new RunAccumulator(Math.min(...at) - 500);
+  for (const line of s.stream.split('\n')) if (line) acc.push(line);
+  const outcome = {
+    acc,
+    exitCode: 0,
+    signal: null,
+    termination: 'completed' as const,
+    startedAt: Math.min(...at) - 500,
+    endedAt: Math.max(...at) + 500,
+  };
+  const meta = {
+    runId,
+    invocationId: 'i1',
+    operation: 'swarm',
+    agent: 'main',
+    cwd: '/w',
+    git: null,
+    ci: null,
+    storePrompts: false,
+  };
+  return runRecordSchema.parse(buildRunRecord(outcome, meta, table, transcript));
 }
