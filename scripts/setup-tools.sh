@@ -34,7 +34,10 @@ flock 9
 gov=$(go env GOVERSION)
 
 # --- collector --------------------------------------------------------------
-key=$({ cat "$root/collector/builder-config.yaml"; cat "$root/collector/gomod/go.mod" "$root/collector/gomod/go.sum" 2>/dev/null || true; echo "$gov"; } | sha256sum | cut -c1-16)
+# The key covers our own components' sources (collector/components/*, built into the binary).
+key=$({ cat "$root/collector/builder-config.yaml"; cat "$root/collector/gomod/go.mod" "$root/collector/gomod/go.sum" 2>/dev/null || true
+  (cd "$root/collector" && find components -type f ! -name '*_test.go' | LC_ALL=C sort | while read -r f; do echo "$f"; cat "$f"; done)
+  echo "$gov"; } | sha256sum | cut -c1-16)
 coldir="$cache/collector-$key"
 collector="$coldir/claude-otel-collector"
 if [[ ! -x "$collector" ]]; then
@@ -47,11 +50,17 @@ if [[ ! -x "$collector" ]]; then
   # only generates the sources; the module is resolved and built below.
   (cd "$work" && "$cache/gobin/builder" --config=manifest.yaml --skip-get-modules --skip-compilation >&2)
   src="$work/build"
+  # Local modules the manifest replaces with ./components/<name>.
+  cp -r "$root/collector/components" "$src/components"
   if [[ -f "$root/collector/gomod/go.mod" ]]; then
     cp "$root/collector/gomod/go.mod" "$root/collector/gomod/go.sum" "$src/"
   else
     rm -f "$src/go.mod" "$src/go.sum"
     (cd "$src" && go mod init claude-otel-collector >&2)
+    # The manifest's replaces (our local components) before resolving anything.
+    grep -E '^  - [^ ]+ => [^ ]+$' "$work/manifest.yaml" | sed 's/^  - //; s/ => /=/' | while read -r r; do
+      (cd "$src" && go mod edit -replace "$r")
+    done
     mods=$(grep -Eo 'gomod: [^ ]+ v[0-9.]+' "$work/manifest.yaml" | sed 's/gomod: //; s/ /@/')
     # shellcheck disable=SC2086
     (cd "$src" && go get $mods go.opentelemetry.io/collector/otelcol@v0.155.0 >&2)

@@ -5,6 +5,7 @@ import { claudeConfigDir } from '../config/paths.js';
 import { importTranscripts } from '../import/import-transcripts.js';
 import { loadPriceTable } from '../pricing/price-table.js';
 import { formatUsd } from '../report/format-values.js';
+import { identityResolver } from '../run/context.js';
 import type { CliContext } from './context.js';
 
 export function defaultTranscriptDir(env: NodeJS.ProcessEnv): string {
@@ -25,7 +26,9 @@ export function registerImport(program: Command, ctx: CliContext): void {
     .action(async (flags: { from?: string; dryRun?: boolean; json?: boolean; prices?: string }) => {
       const from = flags.from ? path.resolve(ctx.cwd, flags.from) : defaultTranscriptDir(ctx.env);
       const table = loadPriceTable(ctx.env, flags.prices);
-      const result = importTranscripts(from, table, ctx.env, { dryRun: flags.dryRun === true });
+      const identity = identityResolver(ctx.env);
+      identity(ctx.cwd); // a bad team-mode value is refused before anything is read
+      const result = importTranscripts(from, table, ctx.env, { dryRun: flags.dryRun === true, identity });
       if (flags.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
       const verb = flags.dryRun ? 'would import' : 'imported';
       ctx.stderr.write(

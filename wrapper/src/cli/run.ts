@@ -6,6 +6,7 @@ import { parseDuration, parseLabel } from '../config/options.js';
 import { EXIT } from '../errors.js';
 import { parseLiveInterval } from '../export/config.js';
 import { priceTableLoader } from '../pricing/user-price-file.js';
+import { runIdentity } from '../run/context.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
 import { runInteractive } from '../run/interactive.js';
@@ -54,6 +55,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
   parseLabel(flags.agent, '--agent');
   parseLabel(flags.operation, '--operation');
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
+  const identity = await runIdentity(ctx.env, ctx.cwd);
   const plan = planPassthrough(ctx.passthrough);
   const table = await priceTableLoader(ctx.env, flags.prices);
   const exportStep = beginExport(ctx);
@@ -66,6 +68,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
       operation: flags.operation,
       agent: flags.agent,
       storePrompts: flags.storePrompts === true,
+      identity,
       table,
       afterSpawn: exportStep.start,
       onLedgerError: (error) => ctx.stderr.write(`${error.toLine()}\n`),
@@ -84,6 +87,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
     table,
     afterFirstSpawn: exportStep.start,
     storePrompts: flags.storePrompts === true,
+    identity,
     stdin: 'inherit',
     handleSignals: true,
     timeoutMs,

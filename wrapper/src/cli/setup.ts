@@ -1,12 +1,15 @@
 // `claude-otel setup`: makes plain `claude` sessions export to the stack by writing telemetry
 // settings into Claude Code's user or project settings; shows the change first, keeps the rest.
+// In team mode (CLAUDE_OTEL_TEAM) the settings carry the identity labels too.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { type Identity, projectConfigured } from '../config/identity.js';
 import { parseHttpUrl } from '../config/options.js';
 import { ClaudeOtelError, usageError } from '../errors.js';
 import { resolveExportConfig } from '../export/config.js';
+import { runIdentity } from '../run/context.js';
 import { planHooks, planSettings, planStatusLine, type Settings } from '../stack/claude-settings.js';
 import type { CliContext } from './context.js';
 
@@ -82,7 +85,7 @@ export function registerSetup(program: Command, ctx: CliContext): void {
         ? planStatusLine(existing, launcher)
         : flags.hooks
           ? planHooks(existing, launcher, !isExecutable(launcher))
-          : planSettings(existing, endpoint);
+          : planSettings(existing, endpoint, await settingsIdentity(flags.scope, ctx));
       if (changes.length === 0) {
         ctx.stderr.write(
           flags.statusline
@@ -114,6 +117,18 @@ export function registerSetup(program: Command, ctx: CliContext): void {
         `wrote ${file}${fs.existsSync(`${file}.bak`) ? ` (previous version in ${file}.bak)` : ''}\n`,
       );
     });
+}
+
+/**
+ * Team mode's identity for the settings: team and user (pseudonymised if asked) always; the
+ * project only when configured or for a project's own settings, since user settings cover every
+ * repository (the hook still records each session's project from its directory).
+ */
+async function settingsIdentity(scope: string, ctx: CliContext): Promise<Identity | null> {
+  const identity = await runIdentity(ctx.env, ctx.cwd);
+  if (!identity || scope !== 'user' || projectConfigured(ctx.env)) return identity;
+  const { project: _project, ...rest } = identity;
+  return rest;
 }
 
 function isExecutable(file: string): boolean {

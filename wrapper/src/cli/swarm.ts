@@ -7,6 +7,7 @@ import { EXIT, usageError } from '../errors.js';
 import { parseLiveInterval } from '../export/config.js';
 import { priceTableLoader } from '../pricing/user-price-file.js';
 import { formatUsd } from '../report/format-values.js';
+import { runIdentity } from '../run/context.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
 import { summaryLine, swarmJson, totalsOf } from '../run/summary.js';
@@ -70,6 +71,7 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
   const budgetUsd = flags.budgetUsd !== undefined ? parseUsd(flags.budgetUsd, '--budget-usd') : undefined;
   const table = await priceTableLoader(ctx.env, flags.prices);
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
+  const identity = await runIdentity(ctx.env, ctx.cwd);
 
   const exportStep = beginExport(ctx);
   // One agent behaves like `claude -p`: its result text goes out the moment it arrives (Claude
@@ -90,6 +92,7 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     table,
     afterFirstSpawn: exportStep.start,
     storePrompts: flags.storePrompts === true,
+    identity,
     stdin: 'ignore',
     handleSignals: true,
     timeoutMs,

@@ -1,6 +1,7 @@
 // The metric contract as pure data: what each ledger run adds to the openai_* counters and
 // histogram and to the OpenTelemetry GenAI metrics. The one home of that mapping: the OTel SDK
 // (export) and prom-client (`serve`) only aggregate these points.
+import { IDENTITY_KEYS } from '../config/identity.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { DURATION_BUCKETS_MS } from '../usage/duration-buckets.js';
 
@@ -44,7 +45,8 @@ export const INSTRUMENTS = {
 
 /**
  * The Prometheus names and labels of the openai_* instruments, as the collector path produces
- * them from INSTRUMENTS and as `serve` writes them directly.
+ * them from INSTRUMENTS and as `serve` writes them directly. Each also carries the team-mode
+ * labels (IDENTITY_LABELS) on runs that have them.
  */
 export const PROMETHEUS_SERIES = {
   tokens: {
@@ -63,6 +65,9 @@ export const PROMETHEUS_SERIES = {
     labels: ['model', 'operation', 'status'],
   },
 } as const;
+
+/** Team mode's labels on every openai_* series, present only on runs recorded in team mode. */
+export const IDENTITY_LABELS: readonly string[] = IDENTITY_KEYS;
 
 /** Semantic-convention advice for gen_ai.client.token.usage. */
 export const GEN_AI_TOKEN_BUCKETS = [
@@ -87,7 +92,7 @@ export interface Point {
 export type MetricRun = Pick<
   RunRecord,
   'operation' | 'status' | 'agent' | 'models' | 'cost_usd' | 'duration_ms' | 'termination'
-> & { subtype?: RunRecord['subtype'] };
+> & { subtype?: RunRecord['subtype']; identity?: RunRecord['identity'] };
 
 export interface RunPoints {
   tokens: Point[];
@@ -137,7 +142,11 @@ export function costByModel(record: Pick<MetricRun, 'models' | 'cost_usd'>): Rec
 }
 
 export function runPoints(record: MetricRun): RunPoints {
-  const base = { operation: record.operation, status: record.status };
+  const base: Labels = { operation: record.operation, status: record.status };
+  for (const key of IDENTITY_KEYS) {
+    const value = record.identity?.[key];
+    if (value) base[key] = value;
+  }
   const points: RunPoints = { tokens: [], cost: [], duration: [], genAiTokens: [], genAiDuration: [] };
   const genAi = (model: string): Labels => ({
     'gen_ai.operation.name': 'invoke_agent',

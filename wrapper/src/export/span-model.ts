@@ -1,6 +1,8 @@
 // The trace of an invocation as pure data: a root span, a `session_N` span per agent, an
 // `agent_query` span per Claude Code run, and child spans per model turn and tool call with the
 // times the stream reported. Ids are deterministic (trace-ids.ts), so a re-export repeats them.
+
+import { IDENTITY_KEYS } from '../config/identity.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { primaryModel } from './metric-points.js';
 import { subagentSpans } from './subagent-spans.js';
@@ -204,6 +206,11 @@ function runAttributes(run: RunRecord): SpanAttributes {
     'claude_otel.termination': run.termination,
     'claude_otel.cost_source': run.cost_source,
   };
+  // Team mode: the same labels as the run's metrics, so a trace store finds a team's runs.
+  for (const key of IDENTITY_KEYS) {
+    const value = run.identity?.[key];
+    if (value) attributes[key] = value;
+  }
   if (run.session_id) {
     attributes['session.id'] = run.session_id;
     attributes['gen_ai.conversation.id'] = run.session_id;

@@ -8,9 +8,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { acquireFileLock } from '../export/export-lock.js';
 import { type ImportResult, importTranscriptFiles } from '../import/import-transcripts.js';
+import type { RunRecord } from '../ledger/schema.js';
 import { ledgerPaths } from '../ledger/store.js';
 import { loadPriceTable } from '../pricing/price-table.js';
-import { ciContext } from '../run/context.js';
+import { ciContext, identityResolver } from '../run/context.js';
 import { beginExport } from '../run/export-step.js';
 import { sessionTranscriptFiles, subagentTranscripts } from '../transcript/locate.js';
 import type { RecordingEvent } from './hook-entry.js';
@@ -45,6 +46,22 @@ export function sessionFiles(env: NodeJS.ProcessEnv, r: RecordRequest): string[]
   return r.event === 'SessionEnd' ? files : files.slice(0, 1);
 }
 
+/** Team mode's identity for the session's records; a bad configured value is logged, not fatal. */
+function hookIdentity(
+  env: NodeJS.ProcessEnv,
+  sessionId: string,
+): (cwd: string) => RunRecord['identity'] | null {
+  const resolve = identityResolver(env);
+  return (cwd) => {
+    try {
+      return resolve(cwd);
+    } catch (error) {
+      logHookProblem(env, `${sessionId}: team mode: ${(error as Error).message}; recorded without identity`);
+      return null;
+    }
+  };
+}
+
 /** Imports the session; undefined when the lock could not be had (logged). */
 export async function importSession(
   env: NodeJS.ProcessEnv,
@@ -65,6 +82,7 @@ export async function importSession(
     const result = importTranscriptFiles(files, loadPriceTable(env), env, {
       operation: HOOK_OPERATION,
       ci: ciContext(env),
+      identity: hookIdentity(env, r.sessionId),
     });
     for (const w of result.warnings) logHookProblem(env, `${r.sessionId}: ${w}`);
     if (result.unknown_models.length > 0)

@@ -119,6 +119,8 @@ export interface ImportOptions {
   operation?: string;
   /** The CI run the records belong to (the session hook passes its environment's). */
   ci?: RunRecord['ci'];
+  /** Team mode: a session's identity by its working directory (run/context.ts identityResolver). */
+  identity?: (cwd: string) => RunRecord['identity'] | null;
 }
 
 /** Imports the given transcript files (a session's, for the hook), exactly as importTranscripts. */
@@ -195,6 +197,7 @@ export function importTranscriptFiles(
       toolErrors: parsed.toolErrors,
       operation: options.operation,
       ci: options.ci,
+      identity: options.identity,
       subagents: readSubagentMetas([file]),
     });
     result.known += k;

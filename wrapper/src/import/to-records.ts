@@ -52,8 +52,15 @@ export interface ToRecordsOptions {
   /** Default IMPORT_OPERATION. */
   operation?: string;
   ci?: RunRecordInput['ci'];
+  /** Team mode: a session's identity by its working directory (run/context.ts identityResolver). */
+  identity?: (cwd: string) => RunRecordInput['identity'] | null;
   /** The .meta.json of the subagent transcripts among the messages, by agent id. */
   subagents?: ReadonlyMap<string, SubagentMeta>;
+}
+
+function identityOf(o: ToRecordsOptions, cwd: string): Pick<RunRecordInput, 'identity'> {
+  const identity = o.identity?.(cwd);
+  return identity ? { identity } : {};
 }
 
 /** The key of each subagent's first message: its invocation is counted in the record holding it. */
@@ -140,6 +147,7 @@ function toRecord(group: TranscriptMessage[], o: ToRecordsOptions, starts: Set<s
         ? { repo: null, branch: first.gitBranch, commit: null }
         : null,
     ci: o.ci ?? null,
+    ...identityOf(o, first.cwd ?? path.dirname(o.file)),
     claude_version: last.version,
     status: 'success',
     subtype: null,

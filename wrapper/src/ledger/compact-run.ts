@@ -13,7 +13,7 @@ export interface CompactRuns {
   ended_at: (string | null)[];
   /** Interned (strings): invocation, session, operation, agent, cwd, status, termination, cost and usage source. */
   interned: number[];
-  /** Interned (objects): git, ci. */
+  /** Interned (objects): git, ci, identity (null when absent). */
   objs: number[];
   /** duration_ms, num_turns, cost_usd per run. */
   nums: number[];
@@ -52,6 +52,8 @@ const STRINGS = [
   'usage_source',
 ] as const;
 const NUMS = ['duration_ms', 'num_turns', 'cost_usd'] as const;
+/** Interned objects per run: git, ci, identity. */
+const OBJS = 3;
 const MODEL_NUMS = [
   'prompt',
   'completion',
@@ -77,6 +79,7 @@ function fitsLayout(r: Record<string, unknown>): boolean {
   if (!STRINGS.every((f) => isStr(r[f]) || (f === 'session_id' && r[f] === null))) return false;
   if (!NUMS.every((f) => isNum(r[f]))) return false;
   if (!(r.git === null || isObj(r.git)) || !(r.ci === null || isObj(r.ci))) return false;
+  if (r.identity !== undefined && !isObj(r.identity)) return false;
   if (!Array.isArray(r.unknown_models) || !r.unknown_models.every(isStr)) return false;
   for (const u of Object.values(r.models as Record<string, unknown>)) {
     if (!isObj(u) || !MODEL_NUMS.every((f) => isNum(u[f]))) return false;
@@ -84,6 +87,11 @@ function fitsLayout(r: Record<string, unknown>): boolean {
   }
   if (!isObj(r.tool_calls)) return false;
   return Object.values(r.tool_calls).every((s) => isObj(s) && TOOL_NUMS.every((f) => isNum(s[f])));
+}
+
+/** A run's identity as decoded: the key only when the record had one. */
+function identityAt(value: unknown): Pick<ReportRun, 'identity'> {
+  return isObj(value) ? { identity: value as NonNullable<ReportRun['identity']> } : {};
 }
 
 class Interner<T> {
@@ -144,7 +152,7 @@ export function encodeRuns(runs: readonly ReportRun[]): CompactRuns {
     c.started_at.push(run.started_at);
     c.ended_at.push(run.ended_at);
     for (const f of STRINGS) c.interned.push(strings.add(run[f]));
-    c.objs.push(objects.add(run.git), objects.add(run.ci));
+    c.objs.push(objects.add(run.git), objects.add(run.ci), objects.add(run.identity ?? null));
     for (const f of NUMS) c.nums.push(run[f]);
     const models = Object.entries(run.models);
     c.counts.push(models.length, run.unknown_models.length);
@@ -169,7 +177,7 @@ export function decodeRuns(c: CompactRuns): ReportRun[] {
     [c.started_at, c.n],
     [c.ended_at, c.n],
     [c.interned, kept * STRINGS.length],
-    [c.objs, kept * 2],
+    [c.objs, kept * OBJS],
     [c.nums, kept * NUMS.length],
     [c.counts, kept * 2],
   ];
@@ -229,6 +237,7 @@ export function decodeRuns(c: CompactRuns): ReportRun[] {
       cwd: str(s[si + 4]),
       git: c.objects[c.objs[oi]!] as ReportRun['git'],
       ci: c.objects[c.objs[oi + 1]!] as ReportRun['ci'],
+      ...identityAt(c.objects[c.objs[oi + 2]!]),
       status: str(s[si + 5]) as ReportRun['status'],
       termination: str(s[si + 6]),
       num_turns: c.nums[ni + 1]!,
@@ -246,7 +255,7 @@ export function decodeRuns(c: CompactRuns): ReportRun[] {
       runs[runs.length - 1]!.subagents = split as ReportRun['subagents'];
     }
     si += STRINGS.length;
-    oi += 2;
+    oi += OBJS;
     ni += NUMS.length;
   }
   return runs;

@@ -22,6 +22,7 @@ export type ReportRun = Pick<
   | 'cwd'
   | 'git'
   | 'ci'
+  | 'identity'
   | 'status'
   | 'termination'
   | 'num_turns'

@@ -25,9 +25,9 @@ import { emptyFileRuns, type FileRuns } from './scan-lines.js';
 /**
  * Bump when the layout or what a line parses to changes: older caches are then rebuilt. (3: a
  * torn or merged line is damage; a cache of 2 may hold such a line's front as a run. 4: runs keep
- * their usage by subagent.)
+ * their usage by subagent. 5: runs keep their team-mode identity.)
  */
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 5;
 /** Bytes hashed at the head of the file and just before the offset, to notice a rewritten file. */
 const PROBE_BYTES = 4096;
 /** The cache is rewritten once this much was appended since; smaller tails are parsed live (cheap). */

@@ -100,6 +100,16 @@ export const ciContextSchema = z.object({
   sha: z.string().nullable(),
 });
 
+/**
+ * Team mode's labels (config/identity.ts): who spent it. Absent when team mode is off and in
+ * records written before it existed. Kept before `turns` so the fast reader's front parse sees it.
+ */
+export const identitySchema = z.object({
+  team: z.string().min(1),
+  user: z.string().min(1).optional(),
+  project: z.string().min(1).optional(),
+});
+
 export const runRecordSchema = z.object({
   v: z.literal(LEDGER_VERSION),
   kind: z.literal('run'),
@@ -116,6 +126,7 @@ export const runRecordSchema = z.object({
   cwd: z.string(),
   git: gitContextSchema.nullable(),
   ci: ciContextSchema.nullable(),
+  identity: identitySchema.optional(),
   claude_version: z.string().nullable(),
   status: z.enum(['success', 'error']),
   subtype: z.string().nullable(),

@@ -18,6 +18,8 @@ export interface RunMeta {
   cwd: string;
   git: RunRecordInput['git'];
   ci: RunRecordInput['ci'];
+  /** Team mode's labels (config/identity.ts); null or absent when it is off. */
+  identity?: RunRecordInput['identity'] | null;
   prompt?: string;
   storePrompts: boolean;
 }
@@ -86,6 +88,7 @@ export function buildRunRecord(
     cwd: meta.cwd,
     git: meta.git,
     ci: meta.ci,
+    ...(meta.identity ? { identity: meta.identity } : {}),
     claude_version: acc.claudeVersion ?? null,
     status: failed ? 'error' : 'success',
     subtype: result?.subtype ?? null,

@@ -4,6 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import type { Identity } from '../config/identity.js';
 import { ClaudeOtelError, EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import { assertLedgerWritable, newRunId } from '../ledger/store.js';
@@ -20,6 +21,8 @@ export interface InteractiveOptions {
   operation: string;
   agent: string;
   storePrompts: boolean;
+  /** Team mode's labels (run/context.ts runIdentity). */
+  identity?: Identity | null;
   /** Called after Claude Code is spawned, so the table loads while it runs. */
   table: PriceTableLoader;
   /** Called right after Claude Code is spawned (e.g. to start loading the exporter). */
@@ -42,6 +45,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
     storePrompts: options.storePrompts,
     traceparent: traceparent(traceIdFor(invocationId), runSpanIdFor(runId)),
     runId,
+    identity: options.identity,
   });
   const startedAt = Date.now();
   const ignore = () => {};
@@ -102,6 +106,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<numbe
       cwd: options.cwd,
       git: await gitPromise,
       ci: ciContext(options.env),
+      identity: options.identity,
       storePrompts: options.storePrompts,
     },
     table,

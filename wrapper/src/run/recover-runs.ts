@@ -127,6 +127,7 @@ function recordRecovered(env: NodeJS.ProcessEnv, marker: RunningMarker, table: P
       cwd: marker.cwd ?? '',
       git: null,
       ci: ciContext(env),
+      identity: marker.identity ?? null,
       storePrompts: false,
     },
     table,

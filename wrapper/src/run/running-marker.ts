@@ -7,6 +7,7 @@
 // id, where Claude Code keeps its transcripts, Claude Code's pid); see recover-runs.ts.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { Identity } from '../config/identity.js';
 import { dataHome } from '../config/paths.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { isProcessAlive, isProcessRunning } from '../process-alive.js';
@@ -34,6 +35,8 @@ export interface RunningMarker {
   /** Claude Code's config directory, which holds the session's transcript. */
   claude_config_dir?: string;
   claude_pid?: number;
+  /** Team mode's labels, so a recovered run is counted under the same identity. */
+  identity?: Identity;
 }
 
 /** A run's figures so far, read from its transcripts (run/live-export.ts). */
@@ -44,7 +47,7 @@ export interface LiveUsage {
 }
 
 type MarkerBase = Pick<RunningMarker, 'run_id' | 'invocation_id' | 'operation' | 'agent' | 'started_at'> &
-  Pick<RunningMarker, 'session_id' | 'cwd' | 'claude_config_dir' | 'claude_pid'>;
+  Pick<RunningMarker, 'session_id' | 'cwd' | 'claude_config_dir' | 'claude_pid' | 'identity'>;
 
 /**
  * What a running run has spent, as monitor, the status line and `--budget-usd` see it: the

@@ -6,6 +6,7 @@
 // Code runs before it is spawned: the stream parser, the price table, the record writer (all of
 // which load zod schemas) and the git context load while Claude Code starts.
 import { randomUUID } from 'node:crypto';
+import type { Identity } from '../config/identity.js';
 import { claudeConfigDir } from '../config/paths.js';
 import type { ClaudeOtelError } from '../errors.js';
 import { resolveExportConfig } from '../export/config.js';
@@ -40,6 +41,8 @@ export interface SwarmOptions {
   /** Called once, right after the first Claude Code is spawned (e.g. to start loading the exporter). */
   afterFirstSpawn?: () => void;
   storePrompts: boolean;
+  /** Team mode's labels (run/context.ts runIdentity), for every run's record and Claude Code's env. */
+  identity?: Identity | null;
   stdin: 'ignore' | 'inherit';
   timeoutMs?: number;
   budgetUsd?: number;
@@ -131,6 +134,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       storePrompts: options.storePrompts,
       traceparent: traceparent(traceIdFor(invocationId), runSpanIdFor(runId)),
       runId,
+      identity: options.identity,
     });
     const marker = new RunningMarkerWriter(options.env, {
       run_id: runId,
@@ -140,6 +144,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
       started_at: new Date().toISOString(),
       cwd: options.cwd,
       claude_config_dir: claudeConfigDir(env),
+      ...(options.identity ? { identity: options.identity } : {}),
     });
     const runStartedAt = Date.now();
     let live: LiveExport | undefined;
@@ -218,6 +223,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
         cwd: options.cwd,
         git: (await gitPromise) ?? null,
         ci,
+        identity: options.identity,
         prompt: task.prompt,
         storePrompts: options.storePrompts,
       },

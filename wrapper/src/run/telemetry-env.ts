@@ -1,7 +1,9 @@
 // The environment Claude Code runs with: its OpenTelemetry switches turned on, pointed at the
 // collector, with delta temporality and per-session ids kept out of metric attributes. Anything
-// the user already set wins; the user's prompts reach telemetry only with --store-prompts.
+// the user already set wins; the user's prompts reach telemetry only with --store-prompts. In team
+// mode the run's identity goes into OTEL_RESOURCE_ATTRIBUTES (resolved, e.g. pseudonymised).
 
+import { type Identity, identityResourceAttributes } from '../config/identity.js';
 import { WRAPPED_ENV } from '../config/wrapped-env.js';
 import { DEFAULT_OTLP_ENDPOINT, resolveExportConfig } from '../export/config.js';
 
@@ -11,6 +13,8 @@ export interface TelemetryEnvOptions {
   /** The wrapper's run id: tells claude-otel's session hook (run by this Claude Code) that the
    * wrapper records this session itself. */
   runId?: string;
+  /** Team mode: Claude Code's own claude_code.* series carry it as resource attributes. */
+  identity?: Identity | null;
 }
 
 export function telemetryDefaults(options: TelemetryEnvOptions): Record<string, string> {
@@ -49,5 +53,10 @@ export function claudeEnv(base: NodeJS.ProcessEnv, options: TelemetryEnvOptions)
   }
   if (options.traceparent && !base.TRACEPARENT) env.TRACEPARENT = options.traceparent;
   if (options.runId) env[WRAPPED_ENV] = options.runId;
+  if (options.identity)
+    env.OTEL_RESOURCE_ATTRIBUTES = identityResourceAttributes(
+      base.OTEL_RESOURCE_ATTRIBUTES,
+      options.identity,
+    );
   return env;
 }

@@ -5,7 +5,13 @@
 // its earliest run: stable across restarts (the ledger is the source), never later than a value
 // it counts.
 import { Counter, Histogram, Registry } from 'prom-client';
-import { type MetricRun, type Point, PROMETHEUS_SERIES, runPoints } from '../export/metric-points.js';
+import {
+  IDENTITY_LABELS,
+  type MetricRun,
+  type Point,
+  PROMETHEUS_SERIES,
+  runPoints,
+} from '../export/metric-points.js';
 import { DURATION_BUCKETS_MS } from '../usage/duration-buckets.js';
 import { seriesKey } from './openmetrics.js';
 
@@ -61,7 +67,7 @@ export class LedgerMetrics {
   }
 
   private spec(s: { name: string; help: string; labels: readonly string[] }) {
-    return { name: s.name, help: s.help, labelNames: [...s.labels] };
+    return { name: s.name, help: s.help, labelNames: [...s.labels, ...IDENTITY_LABELS] };
   }
 
   private noteCreated(metric: string, labels: Labels, ms: number): void {

@@ -1,6 +1,9 @@
 // What `claude-otel setup` writes into Claude Code's settings so plain `claude` sessions export
-// to the stack: telemetry switches in the settings' `env`, merged into what is there; with
-// --statusline, the `statusLine` command instead; with --hooks, the session hooks (pure).
+// to the stack: telemetry switches in the settings' `env`, merged into what is there (in team mode
+// with the identity in OTEL_RESOURCE_ATTRIBUTES); with --statusline, the `statusLine` command
+// instead; with --hooks, the session hooks (pure).
+import { type Identity, identityResourceAttributes } from '../config/identity.js';
+
 export type Settings = Record<string, unknown> & { env?: Record<string, string> };
 
 export function telemetryEnv(endpoint: string): Record<string, string> {
@@ -27,13 +30,21 @@ export interface SettingsChange {
   json?: true;
 }
 
+/**
+ * The settings env with telemetry on; with an identity (team mode), its labels are added to the
+ * OTEL_RESOURCE_ATTRIBUTES already there, so plain sessions' claude_code_* series carry them.
+ */
 export function planSettings(
   existing: Settings,
   endpoint: string,
+  identity?: Identity | null,
 ): { next: Settings; changes: SettingsChange[] } {
   const env = { ...(existing.env ?? {}) };
   const changes: SettingsChange[] = [];
-  for (const [key, to] of Object.entries(telemetryEnv(endpoint))) {
+  const wanted = telemetryEnv(endpoint);
+  if (identity)
+    wanted.OTEL_RESOURCE_ATTRIBUTES = identityResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES, identity);
+  for (const [key, to] of Object.entries(wanted)) {
     if (env[key] !== to) changes.push({ key, from: env[key], to });
     env[key] = to;
   }

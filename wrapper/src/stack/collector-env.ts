@@ -1,7 +1,10 @@
 // The environment variables collector/otel-collector-config.yaml reads, built from addresses:
-// one config file serves compose, the native stack and tests on free ports.
+// one config file serves compose, the native stack and tests on free ports (our own build adds
+// the cardinality-guard.yaml overlay).
+import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { packageRoot } from './tools.js';
+import { ClaudeOtelError } from '../errors.js';
+import { packageRoot, setupScript } from './tools.js';
 
 export interface CollectorAddresses {
   /** host:port of each listener. */
@@ -21,6 +24,28 @@ export interface CollectorAddresses {
 
 export function collectorConfigPath(): string {
   return path.join(packageRoot(), 'collector', 'otel-collector-config.yaml');
+}
+
+/** The overlay that adds team mode's cardinality guard (a component only our build has). */
+export function cardinalityGuardConfigPath(): string {
+  return path.join(packageRoot(), 'collector', 'cardinality-guard.yaml');
+}
+
+/** How our collector build is started: the shared pipeline, then the cardinality guard overlay. */
+export function collectorConfigArgs(): string[] {
+  return ['--config', collectorConfigPath(), '--config', cardinalityGuardConfigPath()];
+}
+
+/**
+ * Refuses, in one line, a collector built before the cardinality guard existed (a cached build
+ * from an older checkout): it would fail on the overlay with a decoding error in its log.
+ */
+export function assertCollectorHasGuard(bin: string): void {
+  const out = spawnSync(bin, ['components'], { encoding: 'utf8', timeout: 10_000 });
+  if (out.status === 0 && !out.stdout.includes('cardinalityguard'))
+    throw new ClaudeOtelError(`the collector at ${bin} was built without the cardinality guard`, {
+      hint: `rebuild it: bash ${setupScript()}`,
+    });
 }
 
 export function collectorEnv(a: CollectorAddresses): Record<string, string> {

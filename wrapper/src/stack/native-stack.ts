@@ -6,7 +6,7 @@ import path from 'node:path';
 import { dataHome } from '../config/paths.js';
 import { ClaudeOtelError } from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
-import { collectorConfigPath, collectorEnv } from './collector-env.js';
+import { assertCollectorHasGuard, collectorConfigArgs, collectorEnv } from './collector-env.js';
 import { derivePrometheusConfig, PROMETHEUS_FEATURES } from './prometheus-config.js';
 import { findTool, missingToolHint, setupScript, type ToolName } from './tools.js';
 
@@ -145,6 +145,7 @@ export async function stackUp(
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   fs.writeFileSync(path.join(dir, 'ports.json'), JSON.stringify(ports));
   const collector = ensureTool('collector', env, options.build ?? true);
+  assertCollectorHasGuard(collector);
   const prometheus = ensureTool('prometheus', env, options.build ?? true);
   const host = '127.0.0.1';
   const cEnv = {
@@ -162,7 +163,7 @@ export async function stackUp(
       logsFile: path.join(dir, 'events.jsonl'),
     }),
   };
-  const cPid = launch(dir, 'collector', collector, ['--config', collectorConfigPath()], cEnv);
+  const cPid = launch(dir, 'collector', collector, collectorConfigArgs(), cEnv);
   await waitHealthy(
     `http://${host}:${ports.health}/`,
     cPid,

@@ -165,7 +165,8 @@ function transcriptTotals(file: string) {
 
 describe('kill -9 of the wrapper', () => {
   it('ends Claude Code within ~2 s, and the next commands record the run once, from its transcript', async () => {
-    const s = sandbox();
+    // In team mode: the recovered record keeps the run's identity (kept in its running marker).
+    const s = sandbox({ CLAUDE_OTEL_TEAM: 'ops', CLAUDE_OTEL_USER: 'ada', CLAUDE_OTEL_PROJECT: 'acme/x' });
     const running = startCli(
       ['swarm', 'slow [[scenario:tools turns=6 delay=1200 tag=kill9]]', '--', '--model', 'claude-sonnet-4-5'],
       s,
@@ -215,6 +216,7 @@ describe('kill -9 of the wrapper', () => {
       termination: 'recovered',
       usage_source: 'transcript',
       status: 'error',
+      identity: { team: 'ops', user: 'ada', project: 'acme/x' },
     });
     const projects = path.join(s.home, '.claude', 'projects');
     const transcript = fs

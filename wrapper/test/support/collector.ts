@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { collectorConfigPath, collectorEnv } from '../../src/stack/collector-env.js';
+import { collectorConfigArgs, collectorEnv } from '../../src/stack/collector-env.js';
 import { findTool, missingToolHint, type ToolName } from '../../src/stack/tools.js';
 import { freePorts } from './free-port.js';
 import { fetchText, waitFor } from './wait-for.js';
@@ -38,7 +38,8 @@ export function requireTool(tool: ToolName): string {
   return bin;
 }
 
-export async function startCollector(): Promise<TestCollector> {
+/** `env`: extra collector environment (e.g. the cardinality guard's CLAUDE_OTEL_MAX_USERS). */
+export async function startCollector(options: { env?: Record<string, string> } = {}): Promise<TestCollector> {
   const bin = requireTool('collector');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-collector-'));
   const [grpc, http, prom, health, self] = (await freePorts(5)) as [number, number, number, number, number];
@@ -58,6 +59,7 @@ export async function startCollector(): Promise<TestCollector> {
       tracesFile,
       logsFile,
     }),
+    ...options.env,
   };
   let child: ChildProcess | undefined;
   const log = () => {
@@ -78,7 +80,7 @@ export async function startCollector(): Promise<TestCollector> {
     log,
     async start() {
       const out = fs.openSync(logFile, 'a');
-      child = spawn(bin, ['--config', collectorConfigPath()], { env, stdio: ['ignore', out, out] });
+      child = spawn(bin, collectorConfigArgs(), { env, stdio: ['ignore', out, out] });
       fs.closeSync(out);
       running.add(child);
       const proc = child;

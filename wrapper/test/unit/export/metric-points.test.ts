@@ -33,6 +33,24 @@ describe('runPoints', () => {
     expect(Object.keys(p.duration[0]?.labels ?? {}).sort()).toEqual(['model', 'operation', 'status']);
   });
 
+  it('adds team, user and project to every openai_* point of a team-mode run, and nothing without one', () => {
+    const identity = { team: 'platform', user: 'u-1', project: 'acme/rocket' };
+    const p = runPoints({ ...twoModels(), identity });
+    for (const point of [...p.tokens, ...p.cost, ...p.duration]) expect(point.labels).toMatchObject(identity);
+    const partial = runPoints({ ...twoModels(), identity: { team: 'platform' } });
+    expect(Object.keys(partial.cost[0]?.labels ?? {}).sort()).toEqual([
+      'agent',
+      'model',
+      'operation',
+      'status',
+      'team',
+    ]);
+    // The totals do not depend on the labels.
+    expect(p.tokens.map((t) => t.value)).toEqual(runPoints(twoModels()).tokens.map((t) => t.value));
+    for (const point of [...runPoints(twoModels()).tokens, ...runPoints(twoModels()).cost])
+      expect(Object.keys(point.labels).some((k) => ['team', 'user', 'project'].includes(k))).toBe(false);
+  });
+
   it('counts a two-model run once in the duration histogram, under the model that cost most', () => {
     const p = runPoints(twoModels());
     expect(p.duration).toHaveLength(1);

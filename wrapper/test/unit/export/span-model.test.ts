@@ -30,6 +30,14 @@ describe('spansFor', () => {
     expect(query?.spanId).toBe('b'.repeat(16));
   });
 
+  it('a team-mode run span carries team, user and project; other runs none of them', () => {
+    const identity = { team: 'red', user: 'u-0123456789ab', project: 'acme/x' };
+    const query = spansFor([{ ...syntheticRun(), identity }]).find((s) => s.name === 'agent_query');
+    expect(query?.attributes).toMatchObject(identity);
+    const plain = spansFor([syntheticRun()]).find((s) => s.name === 'agent_query');
+    for (const key of ['team', 'user', 'project']) expect(plain?.attributes[key]).toBeUndefined();
+  });
+
   it('an unfinished tool call ends with its run', () => {
     const r = syntheticRun({ turns: 2 });
     const open = { ...r, tool_spans: r.tool_spans.map((t) => ({ ...t, end_ms: null })) };

@@ -141,6 +141,29 @@ describe('session-scoped import', () => {
     expect(tokens(env)).toBeGreaterThan(0);
   });
 
+  it("in team mode carries the identity from the session's env, the project from its directory", async () => {
+    const team = {
+      ...env,
+      OTEL_RESOURCE_ATTRIBUTES: 'team=data,user=u-0123456789ab',
+      CLAUDE_OTEL_USER_PSEUDONYMIZE: '1',
+    };
+    await importSession(team, { event: 'SessionEnd', sessionId: SESSION, transcriptPath: TRANSCRIPT });
+    const runs = readLedger({ env }).runs;
+    expect(runs.length).toBeGreaterThan(0);
+    // The pseudonym `setup` wrote is kept as it is; the session's directory is not a repository.
+    for (const r of runs)
+      expect(r.identity).toEqual({ team: 'data', user: 'u-0123456789ab', project: 'cc-cwd-eyvH9l' });
+  });
+
+  it('a bad team-mode value is logged and the session recorded without identity', async () => {
+    const bad = { ...env, CLAUDE_OTEL_TEAM: 'da\nta' };
+    await importSession(bad, { event: 'SessionEnd', sessionId: SESSION, transcriptPath: TRANSCRIPT });
+    const runs = readLedger({ env }).runs;
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.every((r) => r.identity === undefined)).toBe(true);
+    expect(readHookProblems(env).join('\n')).toContain('CLAUDE_OTEL_TEAM contains a control character');
+  });
+
   it('carries the CI run it belongs to', async () => {
     const ci = { ...env, GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1', GITHUB_REPOSITORY: 'o/r' };
     await importSession(ci, { event: 'SessionEnd', sessionId: SESSION, transcriptPath: TRANSCRIPT });

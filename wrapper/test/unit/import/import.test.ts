@@ -12,6 +12,7 @@ import { readLedger } from '../../../src/ledger/read.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
 import { buildRunRecord } from '../../../src/run/build-record.js';
+import { identityResolver } from '../../../src/run/context.js';
 import { RunAccumulator } from '../../../src/stream/run-accumulator.js';
 import { foldTranscriptFiles } from '../../../src/transcript/fold.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
@@ -111,6 +112,20 @@ describe('importTranscripts', () => {
       ).toBe(u.cacheCreationInputTokens);
     }
     expect(runs.reduce((n, r) => n + r.cost_usd, 0)).toBeCloseTo(agent.result.total_cost_usd!, 12);
+  });
+
+  it('in team mode gives every record the identity, with the project of its session directory', () => {
+    const identity = identityResolver({ CLAUDE_OTEL_TEAM: 'platform', CLAUDE_OTEL_USER: 'ada' });
+    importTranscripts(PROJECTS, table, env, { identity });
+    const runs = readLedger({ env }).runs;
+    expect(runs.length).toBeGreaterThan(1);
+    for (const r of runs)
+      expect(r.identity).toEqual({ team: 'platform', user: 'ada', project: path.basename(r.cwd) });
+    // Off by default.
+    const other = { CLAUDE_OTEL_HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'import-')) };
+    importTranscripts(PROJECTS, table, other, { identity: identityResolver({}) });
+    expect(readLedger({ env: other }).runs.every((r) => !('identity' in r))).toBe(true);
+    fs.rmSync(other.CLAUDE_OTEL_HOME, { recursive: true, force: true });
   });
 
   it('importing twice adds nothing', () => {

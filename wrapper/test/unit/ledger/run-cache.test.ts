@@ -14,7 +14,21 @@ import { DIMENSIONS } from '../../../src/report/dimensions.js';
 import { renderReport } from '../../../src/report/render.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 
-const all = generateRuns(1000, { seed: 7 });
+/** Every fourth run recorded in team mode; the identity sits where the writer puts it (after ci). */
+const withIdentity = (r: ReturnType<typeof generateRuns>[number], i: number) =>
+  i % 4 !== 1
+    ? r
+    : Object.fromEntries(
+        Object.entries(r).flatMap(([k, v]) =>
+          k === 'ci'
+            ? [
+                [k, v],
+                ['identity', { team: `t${i % 3}`, user: `u-${i % 5}`, project: 'acme/api' }],
+              ]
+            : [[k, v]],
+        ),
+      );
+const all = generateRuns(1000, { seed: 7 }).map(withIdentity) as ReturnType<typeof generateRuns>;
 const lineOf = (r: unknown) => `${JSON.stringify(r)}\n`;
 // A line that is not JSON, and one whose front is fine but whose turns are cut: damaged only
 // once turns are read (the cost analysis).
@@ -44,6 +58,7 @@ const REPORT_FIELDS = [
   'cwd',
   'git',
   'ci',
+  'identity',
   'status',
   'termination',
   'num_turns',
@@ -130,6 +145,11 @@ describe('report summary cache', () => {
     expect(hit?.offset).toBe(fs.readFileSync(file, 'utf8').lastIndexOf('\n') + 1);
     expectSameAsUncached();
     expect(load({ withTurns: true, cache: true }).runs[7]!.tool_calls).toEqual(all[7]!.tool_calls);
+    // Team-mode runs keep their identity through the cache; others have no identity key at all.
+    const runs = new Map(load({ cache: true }).runs.map((r) => [r.run_id, r]));
+    expect(runs.get(all[5]!.run_id)!.identity).toEqual({ team: 't2', user: 'u-0', project: 'acme/api' });
+    expect('identity' in runs.get(all[6]!.run_id)!).toBe(false);
+    expect([...runs.values()].filter((r) => r.identity).length).toBe(50);
     expect(load({ withTurns: true, cache: true }).runs[7]!.turns?.length).toBe(all[7]!.turns.length);
   });
 
@@ -185,7 +205,7 @@ describe('report summary cache', () => {
 });
 
 describe('a cache of an older format', () => {
-  it('(e.g. 2, which could hold a torn line front as a run; 3, without subagents) is not trusted, and is rebuilt', () => {
+  it('(e.g. 2, which could hold a torn line front as a run; 3, without subagents; 4, without identity) is not trusted, and is rebuilt', () => {
     load({ cache: true });
     const cacheFile = cachePath(env(), file);
     const text = fs.readFileSync(cacheFile);

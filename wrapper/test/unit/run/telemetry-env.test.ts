@@ -22,6 +22,15 @@ describe('claudeEnv', () => {
     expect(DEFAULT_OTLP_ENDPOINT).toBe('http://localhost:4317');
   });
 
+  it("passes a team-mode identity as OTEL_RESOURCE_ATTRIBUTES, keeping the user's other attributes", () => {
+    const env = claudeEnv(
+      { OTEL_RESOURCE_ATTRIBUTES: 'dept=eng' },
+      { storePrompts: false, identity: { team: 'platform', user: 'u-1', project: 'acme/rocket' } },
+    );
+    expect(env.OTEL_RESOURCE_ATTRIBUTES).toBe('dept=eng,team=platform,user=u-1,project=acme%2Frocket');
+    expect(claudeEnv({}, { storePrompts: false, identity: null }).OTEL_RESOURCE_ATTRIBUTES).toBeUndefined();
+  });
+
   it("keeps the user's own values, and fills in ones they left empty", () => {
     const base = {
       OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector.internal:4317',

@@ -36,4 +36,27 @@ describe('LedgerMetrics', () => {
     expect(les).toEqual([...DURATION_BUCKETS_MS.map(String), '+Inf']);
     expect(series.some((s) => Object.values(s.labels).includes(runs[0]!.run_id))).toBe(false);
   });
+
+  it('a team-mode run carries team, user and project on every series; totals by team add up', async () => {
+    const m = new LedgerMetrics();
+    m.add(runs[0]!);
+    m.add({ ...runs[1]!, identity: { team: 'red', user: 'u-1', project: 'acme/x' } });
+    m.add({ ...runs[2]!, identity: { team: 'blue' } });
+    const series = parseProm(await m.registry.metrics());
+    const tokens = series.filter((s) => s.name === 'openai_tokens_total' && s.labels.token_type === 'total');
+    const total = (r: (typeof runs)[number]) => Object.values(r.models).reduce((a, u) => a + u.total, 0);
+    expect(sumSeries(series, 'openai_tokens_total', { token_type: 'total', team: 'red' })).toBe(
+      total(runs[1]!),
+    );
+    expect(sumSeries(series, 'openai_tokens_total', { token_type: 'total', team: 'blue' })).toBe(
+      total(runs[2]!),
+    );
+    expect(tokens.find((s) => s.labels.team === 'red')?.labels).toMatchObject({
+      user: 'u-1',
+      project: 'acme/x',
+    });
+    expect(tokens.some((s) => s.labels.team === undefined && s.labels.user === undefined)).toBe(true);
+    for (const name of ['openai_token_cost_total', 'openai_request_duration_ms_count'])
+      expect(series.some((s) => s.name === name && s.labels.team === 'red')).toBe(true);
+  });
 });
