@@ -38,7 +38,12 @@ export function requireTool(tool: ToolName): string {
   return bin;
 }
 
-export async function startCollector(): Promise<TestCollector> {
+export interface CollectorOptions {
+  /** host:port of an OTLP gRPC trace store (Jaeger): traces go there as well as to the file. */
+  tracesOtlpEndpoint?: string;
+}
+
+export async function startCollector(options: CollectorOptions = {}): Promise<TestCollector> {
   const bin = requireTool('collector');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-collector-'));
   const [grpc, http, prom, health, self] = (await freePorts(5)) as [number, number, number, number, number];
@@ -54,7 +59,8 @@ export async function startCollector(): Promise<TestCollector> {
       health: `127.0.0.1:${health}`,
       selfMetricsHost: '127.0.0.1',
       selfMetricsPort: self,
-      tracesExporters: ['file/traces'],
+      tracesExporters: options.tracesOtlpEndpoint ? ['otlp_grpc/traces', 'file/traces'] : ['file/traces'],
+      ...(options.tracesOtlpEndpoint ? { tracesOtlpEndpoint: options.tracesOtlpEndpoint } : {}),
       tracesFile,
       logsFile,
     }),

@@ -39,6 +39,11 @@ describe('jaeger/jaeger.yaml', () => {
     expect(found.map(([, v]) => /env:([A-Z_]+)/.exec(v)?.[1]).sort()).toEqual(Object.keys(env).sort());
     // Self-metrics would listen on :8888, the collector's.
     expect(doc.service.telemetry.metrics.level).toBe('none');
+    // The query service traces itself to localhost:4317 (the collector) unless told not to.
+    expect(
+      (doc as unknown as { extensions: { jaeger_query: { enable_tracing: boolean } } }).extensions
+        .jaeger_query.enable_tracing,
+    ).toBe(false);
   });
 
   it('uses in-memory storage for the query API and the exporter', () => {
