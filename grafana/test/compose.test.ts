@@ -244,9 +244,7 @@ describe('docker-compose.yml, loaded by docker-compose itself', () => {
     }
     expect(flag(svc('prometheus-serve'), 'config.file')).toEqual(['/etc/prometheus/prometheus.serve.yml']);
     expect(flag(svc('prometheus-team'), 'config.file')).toEqual(['/etc/prometheus/prometheus.team.yml']);
-    expect(svc('prometheus-serve').extra_hosts).toEqual(
-      expect.objectContaining({ 'host.docker.internal': 'host-gateway' }),
-    );
+    expect(svc('prometheus-serve').extra_hosts).toEqual(['host.docker.internal=host-gateway']);
   });
 
   test('hostnames and paths agree with prometheus.yml, the collector and Grafana provisioning', () => {
