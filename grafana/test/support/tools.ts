@@ -9,7 +9,8 @@ export type ToolVar =
   | 'CLAUDE_OTEL_PROMTOOL_BIN'
   | 'CLAUDE_OTEL_PROMETHEUS_BIN'
   | 'CLAUDE_OTEL_COLLECTOR_BIN'
-  | 'CLAUDE_OTEL_ACTIONLINT_BIN';
+  | 'CLAUDE_OTEL_ACTIONLINT_BIN'
+  | 'CLAUDE_OTEL_COMPOSE_BIN';
 
 /** The tool's path; throws with the fix when it is not configured or not executable. */
 export function toolPath(name: ToolVar): string {

@@ -104,7 +104,13 @@ export function ensureTool(tool: ToolName, env: NodeJS.ProcessEnv, build: boolea
   throw new ClaudeOtelError(`no ${tool} binary found`, { hint: missingToolHint(tool) });
 }
 
-function launch(dir: string, name: string, bin: string, args: string[], env: NodeJS.ProcessEnv): number {
+export function launch(
+  dir: string,
+  name: string,
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): number {
   const log = fs.openSync(path.join(dir, `${name}.log`), 'a');
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', log, log], env });
   fs.closeSync(log);
@@ -114,7 +120,7 @@ function launch(dir: string, name: string, bin: string, args: string[], env: Nod
   return child.pid;
 }
 
-async function waitHealthy(
+export async function waitHealthy(
   url: string,
   pid: number,
   what: string,

@@ -38,8 +38,14 @@ export function requireTool(tool: ToolName): string {
   return bin;
 }
 
-/** `env`: extra collector environment (e.g. the cardinality guard's CLAUDE_OTEL_MAX_USERS). */
-export async function startCollector(options: { env?: Record<string, string> } = {}): Promise<TestCollector> {
+export interface CollectorOptions {
+  /** host:port of an OTLP gRPC trace store (Jaeger): traces go there as well as to the file. */
+  tracesOtlpEndpoint?: string;
+  /** Extra collector environment (e.g. the cardinality guard's CLAUDE_OTEL_MAX_USERS). */
+  env?: Record<string, string>;
+}
+
+export async function startCollector(options: CollectorOptions = {}): Promise<TestCollector> {
   const bin = requireTool('collector');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-collector-'));
   const [grpc, http, prom, health, self] = (await freePorts(5)) as [number, number, number, number, number];
@@ -55,7 +61,8 @@ export async function startCollector(options: { env?: Record<string, string> } =
       health: `127.0.0.1:${health}`,
       selfMetricsHost: '127.0.0.1',
       selfMetricsPort: self,
-      tracesExporters: ['file/traces'],
+      tracesExporters: options.tracesOtlpEndpoint ? ['otlp_grpc/traces', 'file/traces'] : ['file/traces'],
+      ...(options.tracesOtlpEndpoint ? { tracesOtlpEndpoint: options.tracesOtlpEndpoint } : {}),
       tracesFile,
       logsFile,
     }),
