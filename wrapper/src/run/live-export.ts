@@ -3,6 +3,8 @@
 // run's exact figures so far; the contract's points for them (runPoints) less what the journal says
 // was sent go out as one delta. One send at a time, journalled before it starts; stop() waits for
 // a send in flight, so the final export subtracts a settled figure. Never throws into the run.
+
+import type { Identity } from '../config/identity.js';
 import { type LiveFigures, liveStep } from '../export/live-delta.js';
 import { LiveJournal } from '../export/live-journal.js';
 import { runPoints } from '../export/metric-points.js';
@@ -28,6 +30,8 @@ export interface LiveExportOptions {
   runId: string;
   operation: string;
   agent: string;
+  /** Team mode's identity: live points carry the same labels as the run's final points. */
+  identity?: Identity | null | undefined;
   startedAt: number;
   cwd: string;
   intervalMs: number;
@@ -107,6 +111,7 @@ export class LiveExport {
       duration_ms: 0,
       models: usage.models,
       cost_usd: usage.cost_usd * LIVE_COST_SHARE,
+      ...(this.options.identity ? { identity: this.options.identity } : {}),
     };
     this.options.onUsage?.(this.usage);
   }

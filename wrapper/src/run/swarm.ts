@@ -181,6 +181,7 @@ export async function runSwarm(options: SwarmOptions): Promise<SwarmResult> {
               runId,
               operation: options.operation,
               agent: task.agent,
+              identity: options.identity,
               startedAt: runStartedAt,
               cwd: options.cwd,
               intervalMs: liveIntervalMs,

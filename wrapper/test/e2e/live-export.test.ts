@@ -145,13 +145,16 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
     expect(fs.existsSync(journalFile(sb().env, runs[0]!.run_id))).toBe(false);
   }, 120_000);
 
-  it('a two-model run with a subagent: rises live, equals the ledger per model at the end', async () => {
+  it('a two-model run with a subagent in team mode: rises live under its team, equals the ledger per model at the end', async () => {
+    // Team mode: the live deltas carry the run's identity labels like its final delta does, so the
+    // team's series holds everything and no unlabelled series takes the live part.
+    const teamEnv = { ...sb().env, CLAUDE_OTEL_TEAM: 'live-team', CLAUDE_OTEL_USER: 'dev-1' };
     const cli = startCli(
       swarmArgs(
         'sub',
         'delegate [[scenario:agent tag=livesub in=800 out=40 delay=1500 sub_turns=3 sub_model=haiku sub_in=300 sub_out=45 sub_delay=1500]]',
       ),
-      sb(),
+      { env: teamEnv, workdir: sb().workdir },
     );
     const samples = await watch('sub', cli.done);
     const r = await cli.done;
@@ -163,6 +166,13 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
     expect(rises.length, `totals seen while running: ${rises.join(', ')}`).toBeGreaterThanOrEqual(3);
     expectNeverDecreasing(samples);
     expectExact(await awaitTotals(prom!, 'operation="sub"', runs, 'raw'));
+    expect(runs[0]!.identity?.team).toBe('live-team');
+    const teamTotal = await prom!.scalar(
+      'sum(openai_tokens_total{operation="sub",token_type="total",team="live-team",user="dev-1"})',
+    );
+    const unlabelled = await prom!.query('openai_tokens_total{operation="sub",team!="live-team"}');
+    expect(unlabelled, 'series of this run without its team label').toEqual([]);
+    expect(teamTotal).toBe(runs[0]!.tokens.total);
   }, 120_000);
 
   it('--budget-usd stops a run on its exact per-turn figures, before the stream (output 1 per message) would', async () => {
