@@ -42,7 +42,7 @@ export function stackDir(env: NodeJS.ProcessEnv = process.env): string {
 
 const pidFile = (dir: string, name: string) => path.join(dir, `${name}.pid`);
 
-function readPid(dir: string, name: string): number | undefined {
+export function readPid(dir: string, name: string): number | undefined {
   try {
     const pid = Number(fs.readFileSync(pidFile(dir, name), 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
@@ -51,7 +51,7 @@ function readPid(dir: string, name: string): number | undefined {
   }
 }
 
-async function healthy(url: string): Promise<boolean> {
+export async function healthy(url: string): Promise<boolean> {
   try {
     return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
   } catch {
@@ -104,7 +104,13 @@ export function ensureTool(tool: ToolName, env: NodeJS.ProcessEnv, build: boolea
   throw new ClaudeOtelError(`no ${tool} binary found`, { hint: missingToolHint(tool) });
 }
 
-function launch(dir: string, name: string, bin: string, args: string[], env: NodeJS.ProcessEnv): number {
+export function launch(
+  dir: string,
+  name: string,
+  bin: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): number {
   const log = fs.openSync(path.join(dir, `${name}.log`), 'a');
   const child = spawn(bin, args, { detached: true, stdio: ['ignore', log, log], env });
   fs.closeSync(log);
@@ -114,7 +120,7 @@ function launch(dir: string, name: string, bin: string, args: string[], env: Nod
   return child.pid;
 }
 
-async function waitHealthy(
+export async function waitHealthy(
   url: string,
   pid: number,
   what: string,

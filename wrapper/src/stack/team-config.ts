@@ -109,6 +109,8 @@ export interface ReceiveNode {
   grpc: string;
   http: string;
   remoteWrite: string;
+  /** Its Cap'n Proto replication listener (it always listens; 0.0.0.0:19391 unless told). */
+  capnproto: string;
   dataDir: string;
 }
 
@@ -120,6 +122,7 @@ export function receiveArgs(node: ReceiveNode, hashringFile: string): string[] {
     `--grpc-address=${node.grpc}`,
     `--http-address=${node.http}`,
     `--remote-write.address=${node.remoteWrite}`,
+    `--receive.capnproto-address=${node.capnproto}`,
     `--receive.local-endpoint=${node.grpc}`,
     `--receive.hashrings-file=${hashringFile}`,
     '--receive.hashrings-algorithm=ketama',

@@ -53,7 +53,7 @@ describe('Thanos', () => {
 
   it('runs each receive node as router and ingester with its own label and replication 1', () => {
     const args = receiveArgs(
-      { index: 2, grpc: 'h:1', http: 'h:2', remoteWrite: 'h:3', dataDir: '/d' },
+      { index: 2, grpc: 'h:1', http: 'h:2', remoteWrite: 'h:3', capnproto: 'h:4', dataDir: '/d' },
       '/ring.json',
     );
     expect(args).toContain('--receive.local-endpoint=h:1');
