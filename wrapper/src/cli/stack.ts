@@ -25,7 +25,7 @@ import {
   teamStatus,
   teamUp,
 } from '../stack/native-team-stack.js';
-import { packageRoot } from '../stack/tools.js';
+import { missingToolHint, packageRoot } from '../stack/tools.js';
 import type { CliContext } from './context.js';
 
 const ACTIONS = ['up', 'down', 'status'] as const;
@@ -113,6 +113,8 @@ async function team(action: Action, ctx: CliContext, flags: StackFlags, ports: S
   };
   const services = await teamUp(ctx.env, { ...layout, build: flags.build });
   printStatus(ctx, services);
+  if (!services.some((s) => s.name === 'alertmanager'))
+    ctx.stderr.write(`alertmanager  not started: ${missingToolHint('alertmanager')}; alerts go nowhere\n`);
   const endpoints = replicaEndpoints(layout);
   ctx.stderr.write(
     `collector replicas (OTLP gRPC): ${endpoints.join(' ')}\n` +

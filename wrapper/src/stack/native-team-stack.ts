@@ -15,7 +15,7 @@ import {
   receiveArgs,
   SCRAPER_FLAGS,
 } from './team-config.js';
-import { packageRoot } from './tools.js';
+import { packageRoot, type ToolName } from './tools.js';
 
 export interface TeamPorts {
   /** Replica 1's ports; replica i adds REPLICA_PORT_STEP * (i - 1) to each. */
@@ -56,6 +56,8 @@ export interface TeamService {
 interface TeamLayout {
   replicas: number;
   ports: TeamPorts;
+  /** False when no Alertmanager binary was found: the rest runs, alerts go nowhere. */
+  alertmanager?: boolean;
 }
 
 export function teamDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -75,7 +77,8 @@ function services(layout: TeamLayout): { name: string; health: string }[] {
     out.push({ name: `receive-${node.index}`, health: `http://${node.http}/-/ready` });
   out.push({ name: 'query', health: `http://${at(p.query)}/-/ready` });
   out.push({ name: 'scraper', health: `http://${at(p.block + 21)}/-/ready` });
-  out.push({ name: 'alertmanager', health: `http://${at(p.block + 22)}/-/ready` });
+  if (layout.alertmanager !== false)
+    out.push({ name: 'alertmanager', health: `http://${at(p.block + 22)}/-/ready` });
   return out;
 }
 
@@ -130,18 +133,22 @@ export async function teamUp(
   const dir = teamDir(env);
   fs.mkdirSync(dir, { recursive: true });
   const replicas = options.replicas ?? DEFAULT_REPLICAS;
-  const layout: TeamLayout = { replicas, ports: { ...DEFAULT_TEAM_PORTS, ...options.ports } };
+  const build = options.build ?? true;
+  const alertmanagerBin = optionalTool('alertmanager', env, build);
+  const layout: TeamLayout = {
+    replicas,
+    ports: { ...DEFAULT_TEAM_PORTS, ...options.ports },
+    alertmanager: alertmanagerBin !== undefined,
+  };
   const current = await teamStatus(env);
   const same = JSON.stringify(readLayout(dir)) === JSON.stringify(layout);
   if (same && current.every((s) => s.running && s.healthy)) return current;
   await teamDown(env);
   fs.writeFileSync(path.join(dir, 'layout.json'), JSON.stringify(layout));
-  const build = options.build ?? true;
   const bins = {
     collector: ensureTool('collector', env, build),
     prometheus: ensureTool('prometheus', env, build),
     thanos: ensureTool('thanos', env, build),
-    alertmanager: ensureTool('alertmanager', env, build),
   };
   const p = layout.ports;
   const health = new Map(services(layout).map((s) => [s.name, s.health]));
@@ -182,23 +189,27 @@ export async function teamUp(
       nodes.map((n) => n.grpc),
     ),
   );
-  const amConfig = path.join(packageRoot(), 'alertmanager', 'alertmanager.yml');
-  if (!fs.existsSync(amConfig))
-    throw new ClaudeOtelError(`missing ${amConfig}`, { hint: 'reinstall claude-otel: the package ships it' });
-  await start('alertmanager', bins.alertmanager, [
-    `--config.file=${amConfig}`,
-    `--storage.path=${path.join(dir, 'alertmanager-data')}`,
-    `--web.listen-address=${at(p.block + 22)}`,
-    // One instance: no gossip port to collide with anything.
-    '--cluster.listen-address=',
-  ]);
+  if (alertmanagerBin) {
+    const amConfig = path.join(packageRoot(), 'alertmanager', 'alertmanager.yml');
+    if (!fs.existsSync(amConfig))
+      throw new ClaudeOtelError(`missing ${amConfig}`, {
+        hint: 'reinstall claude-otel: the package ships it',
+      });
+    await start('alertmanager', alertmanagerBin, [
+      `--config.file=${amConfig}`,
+      `--storage.path=${path.join(dir, 'alertmanager-data')}`,
+      `--web.listen-address=${at(p.block + 22)}`,
+      // One instance: no gossip port to collide with anything.
+      '--cluster.listen-address=',
+    ]);
+  }
   const scraperConfig = path.join(dir, 'scraper.yml');
   fs.writeFileSync(
     scraperConfig,
     deriveScraperConfig({
       targets: Array.from({ length: replicas }, (_, i) => at(p.metrics + REPLICA_PORT_STEP * i)),
       remoteWriteUrl: `http://${nodes[0]?.remoteWrite}/api/v1/receive`,
-      alertmanager: at(p.block + 22),
+      ...(alertmanagerBin ? { alertmanager: at(p.block + 22) } : {}),
     }),
   );
   await start('scraper', bins.prometheus, [
@@ -208,6 +219,15 @@ export async function teamUp(
     `--web.listen-address=${at(p.block + 21)}`,
   ]);
   return teamStatus(env);
+}
+
+/** A tool the team tier can run without (Alertmanager): its path, or undefined when missing. */
+function optionalTool(tool: ToolName, env: NodeJS.ProcessEnv, build: boolean): string | undefined {
+  try {
+    return ensureTool(tool, env, build);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function teamDown(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
