@@ -85,25 +85,28 @@ fi
 # --- team tools: Thanos, Alertmanager, Jaeger, docker-compose ----------------------------------
 # Modules with replace directives cannot be built with `go install pkg@version`: the module is
 # downloaded, copied out of the read-only module cache and built from its own directory.
-build_from_module() { # <module> <version> <package dir> <output> <GOTOOLCHAIN>
-  local module=$1 version=$2 pkg=$3 out=$4 toolchain=$5 dir work
+build_from_module() { # <module> <version> <package dir> <output> <GOTOOLCHAIN> [build tags]
+  local module=$1 version=$2 pkg=$3 out=$4 toolchain=$5 tags=${6:-} dir work
   dir=$(GOTOOLCHAIN=$toolchain GOFLAGS= go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
   [[ -n "$dir" && -d "$dir" ]] || { log "warning: could not download $module@$version"; return 1; }
   work=$(mktemp -d "$cache/build.XXXXXX")
   cp -r "$dir/." "$work/src" 2>/dev/null || cp -r "$dir" "$work/src"
   chmod -R u+w "$work/src"
   mkdir -p "$(dirname "$out")"
-  if (cd "$work/src" && GOTOOLCHAIN=$toolchain GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg" >&2); then
+  if (cd "$work/src" && GOTOOLCHAIN=$toolchain GOFLAGS=-mod=mod go build -tags "$tags" -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg" >&2); then
     mv "$out.tmp" "$out"
   else
     log "warning: $module@$version could not be built"
   fi
   rm -rf "$work" "$out.tmp"
 }
-thanos="$cache/thanos-$THANOS_VERSION/thanos"
+# Thanos casts Prometheus label sets to its protobuf labels with unsafe, which holds only with
+# Prometheus's `slicelabels` layout (its own release builds set the tag, .promu.yml). Built
+# without it, receive panics on the first gRPC call from query (a garbage message size).
+thanos="$cache/thanos-$THANOS_VERSION-slicelabels/thanos"
 if [[ ! -x "$thanos" ]]; then
   log "building Thanos $THANOS_VERSION; about 3 minutes the first time"
-  build_from_module github.com/thanos-io/thanos "$THANOS_VERSION" ./cmd/thanos "$thanos" "$NEWER_GO" || true
+  build_from_module github.com/thanos-io/thanos "$THANOS_VERSION" ./cmd/thanos "$thanos" "$NEWER_GO" slicelabels || true
 fi
 am="$cache/alertmanager-$ALERTMANAGER_VERSION-$gov/alertmanager"
 if [[ ! -x "$am" ]]; then
