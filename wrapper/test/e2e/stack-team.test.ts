@@ -15,6 +15,12 @@ import { variedRun } from '../support/collector-fixtures.js';
 import { waitFor } from '../support/wait-for.js';
 
 const CACHE = process.env.CLAUDE_OTEL_CACHE ?? path.join(os.homedir(), '.cache', 'claude-otel');
+// Tool paths given to the test run (e.g. a Thanos build not yet in the cache's tools.env).
+const TOOL_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([k]) => /^CLAUDE_OTEL_[A-Z_]+_BIN$/.test(k) && k !== 'CLAUDE_OTEL_CLAUDE_BIN',
+  ),
+);
 const sandboxes: Sandbox[] = [];
 let running: Sandbox | undefined;
 
@@ -61,7 +67,7 @@ describe('stack --team', () => {
     const s = makeSandbox('http://127.0.0.1:9', { CLAUDE_OTEL_CACHE: CACHE });
     sandboxes.push(s);
     for (const [args, message] of [
-      [['--team', '--replicas', '0'], /--replicas "0" is not a positive whole number/],
+      [['--team', '--replicas', '0'], /--replicas '0' is not a positive whole number/],
       [['--team', '--replicas', '12'], /--replicas 12 is more than 9/],
       [['--replicas', '2'], /--replicas needs --team/],
     ] as const) {
@@ -76,6 +82,7 @@ describe('stack --team', () => {
     const { base, block } = await freeLayout(2);
     const query = base + 50;
     const s = makeSandbox('http://127.0.0.1:9', {
+      ...TOOL_ENV,
       CLAUDE_OTEL_CACHE: CACHE,
       // The second replica: any replica takes any export.
       OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${base + REPLICA_PORT_STEP}`,
