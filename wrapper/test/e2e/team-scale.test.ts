@@ -3,14 +3,16 @@
 // each with its own ledger) export 300 runs concurrently, round-robin over the replicas; a CI
 // machine without identity exports its ledger with the real `claude-otel sync`. Mid-way one
 // replica is stopped and restarted: exports sent to it while down fail and are sent again later
-// (as the ledger's unsent runs are). Thanos totals by team and user equal the ledgers' sums.
+// (as the ledger's unsent runs are). Two real `claude-otel swarm` runs (real Claude Code, scripted
+// API) export to two replicas. Thanos totals by team and user equal the ledgers' sums.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendRunRecord } from '../../src/ledger/append.js';
 import { readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
 import { windowTotal } from '../../src/stack/team-config.js';
-import { makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
 import { variedRun } from '../support/collector-fixtures.js';
+import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { type Identity, sendWithIdentity } from '../support/team-export.js';
 import { startTeamStack, type TestTeamStack } from '../support/team-stack.js';
 import { settle, waitFor } from '../support/wait-for.js';
@@ -33,11 +35,15 @@ const KILLED = 2;
 let stack: TestTeamStack;
 const sandboxes: Sandbox[] = [];
 
+let api: ScriptedApi;
+
 beforeAll(async () => {
   stack = await startTeamStack({ replicas: 3, receivers: 2, scrapeIntervalMs: 1000 });
+  api = await startScriptedApi();
 });
 afterAll(async () => {
   await stack?.stop();
+  await api?.close();
   for (const s of sandboxes) s.cleanup();
 });
 
@@ -146,6 +152,24 @@ describe('team scale: 3 replicas, Thanos receive ×2, a replica restart mid-way'
     // What failed while the replica was down is sent again (the unsent runs a later export sends).
     await exportWave(retry.splice(0));
     for (let b = CI_BATCHES / 2 + 1; b < CI_BATCHES; b++) expect((await ciSync(b)).code).toBe(0);
+    // A handful of real runs for realism: the real Claude Code CLI through `claude-otel swarm`
+    // against the scripted API, each exporting to a different replica (the restarted one too).
+    const real = [0, KILLED].map((replicaIndex) =>
+      makeSandbox(api.url, {
+        CLAUDE_OTEL_CLAUDE_BIN: CLAUDE_BIN,
+        OTEL_EXPORTER_OTLP_ENDPOINT: stack.replicas[replicaIndex]?.grpcEndpoint ?? '',
+      }),
+    );
+    sandboxes.push(...real);
+    for (const sandbox of real) {
+      const swarm = await runCli(
+        ['swarm', 'x [[scenario:hello]]', '--', '--model', 'claude-sonnet-4-5'],
+        sandbox,
+      );
+      expect(swarm.code, swarm.stderr).toBe(0);
+    }
+    const realRuns = real.flatMap((sandbox) => readLedger({ env: sandbox.env }).runs);
+    expect(realRuns).toHaveLength(real.length);
 
     // Ledger truth, read back from each machine's ledger.
     const ledger = sums(
@@ -156,7 +180,9 @@ describe('team scale: 3 replicas, Thanos receive ×2, a replica restart mid-way'
     const ciRuns = readLedger({ env: ci.env }).runs;
     expect(ciRuns).toHaveLength(CI_BATCHES * CI_RUNS_PER_BATCH);
     const ciTokens = ciRuns.reduce((s, r) => s + Object.values(r.models).reduce((a, m) => a + m.total, 0), 0);
-    const allTokens = Object.values(ledger.tokens).reduce((a, b) => a + b, 0) + ciTokens;
+    const realTokens = realRuns.reduce((s, r) => s + tokensOf(r), 0);
+    expect(realTokens).toBeGreaterThan(0);
+    const allTokens = Object.values(ledger.tokens).reduce((a, b) => a + b, 0) + ciTokens + realTokens;
 
     const byIdentity = (series: string) => `sum by (team, user) (${windowTotal(`${series}`, WINDOW)})`;
     const all = () => stack.scalar(`sum(${windowTotal('openai_tokens_total{token_type="total"}', WINDOW)})`);
