@@ -99,6 +99,12 @@ async function team(action: Action, ctx: CliContext, flags: StackFlags, ports: S
   const block = parsePort(flags.teamPorts, '--team-ports');
   if (block + TEAM_BLOCK > 65535)
     throw usageError(`--team-ports ${block} leaves no room for ${TEAM_BLOCK} ports`);
+  const highest = Math.max(ports.otlpGrpc, ports.otlpHttp, ports.metrics, ports.health, ports.selfMetrics);
+  if (highest + REPLICA_PORT_STEP * (replicas - 1) > 65535)
+    throw usageError(
+      `port ${highest} leaves no room for ${replicas} replicas`,
+      'use lower port flags or fewer replicas',
+    );
   const layout = {
     replicas,
     ports: {

@@ -145,6 +145,23 @@ export async function teamUp(
   if (same && current.every((s) => s.running && s.healthy)) return current;
   await teamDown(env);
   fs.writeFileSync(path.join(dir, 'layout.json'), JSON.stringify(layout));
+  try {
+    return await startAll(env, dir, layout, alertmanagerBin, build);
+  } catch (error) {
+    // A half-started tier is stopped again: nothing is left listening behind an error.
+    await teamDown(env);
+    throw error;
+  }
+}
+
+async function startAll(
+  env: NodeJS.ProcessEnv,
+  dir: string,
+  layout: TeamLayout,
+  alertmanagerBin: string | undefined,
+  build: boolean,
+): Promise<TeamService[]> {
+  const replicas = layout.replicas;
   const bins = {
     collector: ensureTool('collector', env, build),
     prometheus: ensureTool('prometheus', env, build),

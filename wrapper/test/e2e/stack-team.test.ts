@@ -70,11 +70,37 @@ describe('stack --team', () => {
       [['--team', '--replicas', '0'], /--replicas '0' is not a positive whole number/],
       [['--team', '--replicas', '12'], /--replicas 12 is more than 9/],
       [['--replicas', '2'], /--replicas needs --team/],
+      [['--team', '--otlp-port', '65530'], /port 65530 leaves no room for 3 replicas/],
     ] as const) {
       const r = await runCli(['stack', 'up', '--no-build', ...args], s);
       expect(r.code, r.stderr).toBe(2);
       expect(r.stderr.trim().split('\n')).toHaveLength(1);
       expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('a tier that cannot start completely is stopped again (a replica port taken)', async () => {
+    const { base, block } = await freeLayout(2);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(base + REPLICA_PORT_STEP, '127.0.0.1', resolve));
+    try {
+      const s = makeSandbox('http://127.0.0.1:9', { ...TOOL_ENV, CLAUDE_OTEL_CACHE: CACHE });
+      sandboxes.push(s);
+      const up = await runCli(
+        ['stack', 'up', '--team', '--no-build', '--replicas', '2', '--otlp-port', String(base)]
+          .concat(['--otlp-http-port', String(base + 1), '--metrics-port', String(base + 2)])
+          .concat(['--health-port', String(base + 3), '--self-metrics-port', String(base + 4)])
+          .concat(['--prometheus-port', String(base + 50), '--team-ports', String(block)]),
+        s,
+        120_000,
+      );
+      expect(up.code).toBe(1);
+      expect(up.stderr).toMatch(/collector-2 did not become healthy/);
+      // Replica 1 had started: it is gone again.
+      expect(await canListen(base)).toBe(true);
+      expect(await canListen(base + 3)).toBe(true);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
     }
   });
 
