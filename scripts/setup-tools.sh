@@ -94,8 +94,8 @@ fi
 # --- team tools: Thanos, Alertmanager, Jaeger, docker-compose ----------------------------------
 # Modules with replace directives cannot be built with `go install pkg@version`: the module is
 # downloaded, copied out of the read-only module cache and built from its own directory.
-build_from_module() { # <module> <version> <package dir> <output> <GOTOOLCHAIN> [prepare command]
-  local module=$1 version=$2 pkg=$3 out=$4 toolchain=$5 prepare=${6:-true} dir work
+build_from_module() { # <module> <version> <package dir> <output> <GOTOOLCHAIN> [build tags] [prepare command]
+  local module=$1 version=$2 pkg=$3 out=$4 toolchain=$5 tags=${6:-} prepare=${7:-true} dir work
   dir=$(GOTOOLCHAIN=$toolchain GOFLAGS= go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')
   [[ -n "$dir" && -d "$dir" ]] || { log "warning: could not download $module@$version"; return 1; }
   work=$(mktemp -d "$cache/build.XXXXXX")
@@ -103,24 +103,27 @@ build_from_module() { # <module> <version> <package dir> <output> <GOTOOLCHAIN> 
   chmod -R u+w "$work/src"
   (cd "$work/src" && eval "$prepare")
   mkdir -p "$(dirname "$out")"
-  if (cd "$work/src" && GOTOOLCHAIN=$toolchain GOFLAGS=-mod=mod go build -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg" >&2); then
+  if (cd "$work/src" && GOTOOLCHAIN=$toolchain GOFLAGS=-mod=mod go build -tags "$tags" -trimpath -ldflags='-s -w' -o "$out.tmp" "$pkg" >&2); then
     mv "$out.tmp" "$out"
   else
     log "warning: $module@$version could not be built"
   fi
   rm -rf "$work" "$out.tmp"
 }
-thanos="$cache/thanos-$THANOS_VERSION/thanos"
+# Thanos casts Prometheus label sets to its protobuf labels with unsafe, which holds only with
+# Prometheus's `slicelabels` layout (its own release builds set the tag, .promu.yml). Built
+# without it, receive panics on the first gRPC call from query (a garbage message size).
+thanos="$cache/thanos-$THANOS_VERSION-slicelabels/thanos"
 if [[ ! -x "$thanos" ]]; then
   log "building Thanos $THANOS_VERSION; about 3 minutes the first time"
-  build_from_module github.com/thanos-io/thanos "$THANOS_VERSION" ./cmd/thanos "$thanos" "$NEWER_GO" || true
+  build_from_module github.com/thanos-io/thanos "$THANOS_VERSION" ./cmd/thanos "$thanos" "$NEWER_GO" slicelabels || true
 fi
 am="$cache/alertmanager-$ALERTMANAGER_VERSION-$gov/alertmanager"
 if [[ ! -x "$am" ]]; then
   log "building Alertmanager $ALERTMANAGER_VERSION"
   # The web UI's built assets are not in the module (ui/web.go embeds ui/app/dist): a placeholder
   # page stands in for them; the HTTP API, routing and receivers are the real thing.
-  build_from_module github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION" ./cmd/alertmanager "$am" local \
+  build_from_module github.com/prometheus/alertmanager "$ALERTMANAGER_VERSION" ./cmd/alertmanager "$am" local "" \
     'mkdir -p ui/app/dist/elm ui/app/dist/mantine && for d in elm mantine; do echo "<p>Alertmanager web UI not built; use the API.</p>" > ui/app/dist/$d/index.html; done' || true
 fi
 jaeger="$cache/jaeger-$JAEGER_VERSION-$gov/jaeger"

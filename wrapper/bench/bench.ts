@@ -37,6 +37,8 @@ async function main(): Promise<number> {
   if (live) suites.push({ name: 'live', run: live });
   const hook = await optional('./hook-bench.js', 'benchHook');
   if (hook) suites.push({ name: 'hook', run: hook });
+  const team = await optional('./team-bench.js', 'benchTeam');
+  if (team) suites.push({ name: 'team', run: team });
 
   let missed = 0;
   for (const suite of suites) {

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { parsePort } from '../config/options.js';
+import { parsePort, parsePositiveInt } from '../config/options.js';
 import { ClaudeOtelError, EXIT, usageError } from '../errors.js';
 import {
   DEFAULT_PORTS,
@@ -13,7 +13,19 @@ import {
   stackStatus,
   stackUp,
 } from '../stack/native-stack.js';
-import { packageRoot } from '../stack/tools.js';
+import {
+  DEFAULT_REPLICAS,
+  DEFAULT_TEAM_PORTS,
+  MAX_REPLICAS,
+  REPLICA_PORT_STEP,
+  replicaEndpoints,
+  TEAM_BLOCK,
+  type TeamService,
+  teamDown,
+  teamStatus,
+  teamUp,
+} from '../stack/native-team-stack.js';
+import { missingToolHint, packageRoot } from '../stack/tools.js';
 import type { CliContext } from './context.js';
 
 const ACTIONS = ['up', 'down', 'status'] as const;
@@ -31,7 +43,7 @@ function compose(action: Action, ctx: CliContext): number {
   return result.status ?? EXIT.failure;
 }
 
-function printStatus(ctx: CliContext, services: ServiceStatus[]): boolean {
+function printStatus(ctx: CliContext, services: (ServiceStatus | TeamService)[]): boolean {
   for (const s of services) {
     const state = s.running
       ? s.healthy
@@ -40,7 +52,7 @@ function printStatus(ctx: CliContext, services: ServiceStatus[]): boolean {
       : s.healthy
         ? 'healthy (not ours)'
         : 'stopped';
-    ctx.stderr.write(`${s.name.padEnd(10)} ${state.padEnd(22)} ${s.url}  log: ${s.log}\n`);
+    ctx.stderr.write(`${s.name.padEnd(12)} ${state.padEnd(22)} ${s.url}  log: ${s.log}\n`);
   }
   return services.every((s) => s.healthy);
 }
@@ -65,6 +77,72 @@ function stackPorts(flags: Record<PortFlag, string>): StackPorts {
   return ports;
 }
 
+function replicaCount(value: string): number {
+  const n = parsePositiveInt(value, '--replicas');
+  if (n > MAX_REPLICAS)
+    throw usageError(`--replicas ${n} is more than ${MAX_REPLICAS}`, 'run at most 9 on one machine');
+  return n;
+}
+
+/** `stack up|down|status --team`: replicas, scraper, Thanos receive ×2 + query, Alertmanager. */
+async function team(action: Action, ctx: CliContext, flags: StackFlags, ports: StackPorts): Promise<void> {
+  if (action === 'down') {
+    const stopped = await teamDown(ctx.env);
+    ctx.stderr.write(stopped.length ? `stopped ${stopped.join(', ')}\n` : 'nothing was running\n');
+    return;
+  }
+  if (action === 'status') {
+    ctx.exitCode = printStatus(ctx, await teamStatus(ctx.env)) ? EXIT.ok : EXIT.failure;
+    return;
+  }
+  const replicas = replicaCount(flags.replicas);
+  const block = parsePort(flags.teamPorts, '--team-ports');
+  if (block + TEAM_BLOCK > 65535)
+    throw usageError(`--team-ports ${block} leaves no room for ${TEAM_BLOCK} ports`);
+  const highest = Math.max(ports.otlpGrpc, ports.otlpHttp, ports.metrics, ports.health, ports.selfMetrics);
+  if (highest + REPLICA_PORT_STEP * (replicas - 1) > 65535)
+    throw usageError(
+      `port ${highest} leaves no room for ${replicas} replicas`,
+      'use lower port flags or fewer replicas',
+    );
+  const layout = {
+    replicas,
+    ports: {
+      otlpGrpc: ports.otlpGrpc,
+      otlpHttp: ports.otlpHttp,
+      metrics: ports.metrics,
+      health: ports.health,
+      selfMetrics: ports.selfMetrics,
+      query: ports.prometheus,
+      block,
+    },
+  };
+  const services = await teamUp(ctx.env, { ...layout, build: flags.build });
+  printStatus(ctx, services);
+  if (!services.some((s) => s.name === 'alertmanager'))
+    ctx.stderr.write(`alertmanager  not started: ${missingToolHint('alertmanager')}; alerts go nowhere\n`);
+  const endpoints = replicaEndpoints(layout);
+  ctx.stderr.write(
+    `collector replicas (OTLP gRPC): ${endpoints.join(' ')}\n` +
+      `Prometheus-compatible query API (Thanos query): http://127.0.0.1:${ports.prometheus}\n` +
+      `export OTEL_EXPORTER_OTLP_ENDPOINT=${endpoints[0]}   # any replica; behind a load balancer, its address\n`,
+  );
+}
+
+interface StackFlags {
+  docker?: boolean;
+  build: boolean;
+  team?: boolean;
+  replicas: string;
+  teamPorts: string;
+  otlpPort: string;
+  prometheusPort: string;
+  otlpHttpPort: string;
+  metricsPort: string;
+  healthPort: string;
+  selfMetricsPort: string;
+}
+
 type PortFlag =
   | 'otlpPort'
   | 'prometheusPort'
@@ -80,47 +158,49 @@ export function registerStack(program: Command, ctx: CliContext): void {
     .argument('<action>', 'up, down or status')
     .option('--docker', 'use docker compose (docker-compose.yml) instead of native binaries')
     .option('--no-build', 'do not build missing binaries with scripts/setup-tools.sh')
+    .option(
+      '--team',
+      'the team tier: collector replicas, Prometheus remote-writing to Thanos (2 receive nodes + query), Alertmanager',
+    )
+    .option('--replicas <n>', `collector replicas with --team (1-${MAX_REPLICAS})`, String(DEFAULT_REPLICAS))
+    .option(
+      '--team-ports <port>',
+      `with --team: first of ${TEAM_BLOCK} ports for Thanos, the scraper and Alertmanager; replica i's ports are the port flags + ${REPLICA_PORT_STEP}*(i-1), --prometheus-port is Thanos query`,
+      String(DEFAULT_TEAM_PORTS.block),
+    )
     .option('--otlp-port <port>', 'OTLP gRPC port', String(DEFAULT_PORTS.otlpGrpc))
     .option('--prometheus-port <port>', 'Prometheus port', String(DEFAULT_PORTS.prometheus))
     .option('--otlp-http-port <port>', 'OTLP HTTP port', String(DEFAULT_PORTS.otlpHttp))
     .option('--metrics-port <port>', "collector's Prometheus exporter port", String(DEFAULT_PORTS.metrics))
     .option('--health-port <port>', "collector's health check port", String(DEFAULT_PORTS.health))
     .option('--self-metrics-port <port>', "collector's own metrics port", String(DEFAULT_PORTS.selfMetrics))
-    .action(
-      async (
-        action: string,
-        flags: {
-          docker?: boolean;
-          build: boolean;
-          otlpPort: string;
-          prometheusPort: string;
-          otlpHttpPort: string;
-          metricsPort: string;
-          healthPort: string;
-          selfMetricsPort: string;
-        },
-      ) => {
-        if (!ACTIONS.includes(action as Action))
-          throw usageError(`unknown stack action ${JSON.stringify(action)}`, 'use up, down or status');
-        const ports = stackPorts(flags);
-        if (flags.docker) {
-          ctx.exitCode = compose(action as Action, ctx);
-          return;
-        }
-        if (action === 'down') {
-          const stopped = await stackDown(ctx.env);
-          ctx.stderr.write(stopped.length ? `stopped ${stopped.join(', ')}\n` : 'nothing was running\n');
-          return;
-        }
-        if (action === 'status') {
-          ctx.exitCode = printStatus(ctx, await stackStatus(ctx.env)) ? EXIT.ok : EXIT.failure;
-          return;
-        }
-        const services = await stackUp(ctx.env, { ports, build: flags.build });
-        printStatus(ctx, services);
-        ctx.stderr.write(
-          `export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${ports.otlpGrpc}   # for claude-otel and plain claude (see claude-otel setup)\n`,
-        );
-      },
-    );
+    .action(async (action: string, flags: StackFlags) => {
+      if (!ACTIONS.includes(action as Action))
+        throw usageError(`unknown stack action ${JSON.stringify(action)}`, 'use up, down or status');
+      if (!flags.team && flags.replicas !== String(DEFAULT_REPLICAS))
+        throw usageError('--replicas needs --team', 'add --team for the team tier');
+      const ports = stackPorts(flags);
+      if (flags.docker) {
+        ctx.exitCode = compose(action as Action, ctx);
+        return;
+      }
+      if (flags.team) {
+        await team(action as Action, ctx, flags, ports);
+        return;
+      }
+      if (action === 'down') {
+        const stopped = await stackDown(ctx.env);
+        ctx.stderr.write(stopped.length ? `stopped ${stopped.join(', ')}\n` : 'nothing was running\n');
+        return;
+      }
+      if (action === 'status') {
+        ctx.exitCode = printStatus(ctx, await stackStatus(ctx.env)) ? EXIT.ok : EXIT.failure;
+        return;
+      }
+      const services = await stackUp(ctx.env, { ports, build: flags.build });
+      printStatus(ctx, services);
+      ctx.stderr.write(
+        `export OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:${ports.otlpGrpc}   # for claude-otel and plain claude (see claude-otel setup)\n`,
+      );
+    });
 }

@@ -42,7 +42,7 @@ export function stackDir(env: NodeJS.ProcessEnv = process.env): string {
 
 const pidFile = (dir: string, name: string) => path.join(dir, `${name}.pid`);
 
-function readPid(dir: string, name: string): number | undefined {
+export function readPid(dir: string, name: string): number | undefined {
   try {
     const pid = Number(fs.readFileSync(pidFile(dir, name), 'utf8').trim());
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
@@ -51,7 +51,7 @@ function readPid(dir: string, name: string): number | undefined {
   }
 }
 
-async function healthy(url: string): Promise<boolean> {
+export async function healthy(url: string): Promise<boolean> {
   try {
     return (await fetch(url, { signal: AbortSignal.timeout(1000) })).ok;
   } catch {

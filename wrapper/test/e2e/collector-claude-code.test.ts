@@ -3,7 +3,6 @@
 // gets them without session or user labels, and the config validates as written.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectorConfigPath } from '../../src/stack/collector-env.js';
 import { CLAUDE_BIN, makeSandbox, type Sandbox } from '../support/cli.js';
@@ -63,21 +62,6 @@ describe('the collector config', () => {
     });
     expect(broken.status).not.toBe(0);
     expect(broken.stderr).toContain('no_such_exporter');
-  });
-});
-
-describe('the fleet configs (collector/scale)', () => {
-  it('the sequencing tier validates; the front tier lacks only the loadbalancing exporter here', () => {
-    const bin = requireTool('collector');
-    const scale = path.join(path.dirname(collectorConfigPath()), 'scale');
-    const seq = spawnSync(bin, ['validate', '--config', path.join(scale, 'sequencing-tier.yaml')], {
-      encoding: 'utf8',
-    });
-    expect(seq.status, seq.stderr).toBe(0);
-    const front = spawnSync(bin, ['validate', '--config', path.join(scale, 'front-tier.yaml')], {
-      encoding: 'utf8',
-    });
-    expect(front.stderr).toMatch(/unknown type: "loadbalancing"/);
   });
 });
 

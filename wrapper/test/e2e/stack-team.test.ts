@@ -1,0 +1,179 @@
+// End-to-end: `claude-otel stack up|status|down --team` with the cached native binaries on free
+// ports: two collector replicas, the scraper, Thanos receive ×2 + query, Alertmanager. A run
+// synced to the second replica shows up through Thanos query on --prometheus-port; bad flags
+// are usage errors.
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appendRunRecord } from '../../src/ledger/append.js';
+import { REPLICA_PORT_STEP, TEAM_BLOCK } from '../../src/stack/native-team-stack.js';
+import { findTool } from '../../src/stack/tools.js';
+import { makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { variedRun } from '../support/collector-fixtures.js';
+import { waitFor } from '../support/wait-for.js';
+
+const CACHE = process.env.CLAUDE_OTEL_CACHE ?? path.join(os.homedir(), '.cache', 'claude-otel');
+// Tool paths given to the test run (e.g. a Thanos build not yet in the cache's tools.env).
+const TOOL_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(
+    ([k]) => /^CLAUDE_OTEL_[A-Z_]+_BIN$/.test(k) && k !== 'CLAUDE_OTEL_CLAUDE_BIN',
+  ),
+);
+const sandboxes: Sandbox[] = [];
+let running: Sandbox | undefined;
+
+afterAll(async () => {
+  if (running) await runCli(['stack', 'down', '--team'], running, 60_000);
+  for (const s of sandboxes) s.cleanup();
+});
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A base port where every port of the layout (replicas step by 10, one block) is free. */
+async function freeLayout(replicas: number): Promise<{ base: number; block: number }> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    const block = base + 100;
+    const ports = [
+      ...Array.from({ length: replicas }, (_, i) =>
+        [0, 1, 2, 3, 4].map((k) => base + k + REPLICA_PORT_STEP * i),
+      ).flat(),
+      base + 50,
+      ...Array.from({ length: TEAM_BLOCK }, (_, i) => block + i),
+    ];
+    if ((await Promise.all(ports.map(canListen))).every(Boolean)) return { base, block };
+  }
+  throw new Error('no free port layout');
+}
+
+const status = async (url: string) => {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2000) })).status;
+  } catch {
+    return undefined;
+  }
+};
+
+describe('stack --team', () => {
+  it('rejects bad team flags with one-line usage errors', async () => {
+    const s = makeSandbox('http://127.0.0.1:9', { CLAUDE_OTEL_CACHE: CACHE });
+    sandboxes.push(s);
+    for (const [args, message] of [
+      [['--team', '--replicas', '0'], /--replicas '0' is not a positive whole number/],
+      [['--team', '--replicas', '12'], /--replicas 12 is more than 9/],
+      [['--replicas', '2'], /--replicas needs --team/],
+      [['--team', '--otlp-port', '65530'], /port 65530 leaves no room for 3 replicas/],
+    ] as const) {
+      const r = await runCli(['stack', 'up', '--no-build', ...args], s);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
+  it('a tier that cannot start completely is stopped again (a replica port taken)', async () => {
+    const { base, block } = await freeLayout(2);
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(base + REPLICA_PORT_STEP, '127.0.0.1', resolve));
+    try {
+      const s = makeSandbox('http://127.0.0.1:9', { ...TOOL_ENV, CLAUDE_OTEL_CACHE: CACHE });
+      sandboxes.push(s);
+      const up = await runCli(
+        ['stack', 'up', '--team', '--no-build', '--replicas', '2', '--otlp-port', String(base)]
+          .concat(['--otlp-http-port', String(base + 1), '--metrics-port', String(base + 2)])
+          .concat(['--health-port', String(base + 3), '--self-metrics-port', String(base + 4)])
+          .concat(['--prometheus-port', String(base + 50), '--team-ports', String(block)]),
+        s,
+        120_000,
+      );
+      expect(up.code).toBe(1);
+      expect(up.stderr).toMatch(/collector-2 did not become healthy/);
+      // Replica 1 had started: it is gone again.
+      expect(await canListen(base)).toBe(true);
+      expect(await canListen(base + 3)).toBe(true);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('up, status, a synced run visible through Thanos query, down', async () => {
+    const { base, block } = await freeLayout(2);
+    const query = base + 50;
+    const s = makeSandbox('http://127.0.0.1:9', {
+      ...TOOL_ENV,
+      CLAUDE_OTEL_CACHE: CACHE,
+      // The second replica: any replica takes any export.
+      OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${base + REPLICA_PORT_STEP}`,
+    });
+    sandboxes.push(s);
+    running = s;
+    const args = [
+      '--team',
+      '--no-build',
+      '--replicas',
+      '2',
+      '--otlp-port',
+      String(base),
+      '--otlp-http-port',
+      String(base + 1),
+      '--metrics-port',
+      String(base + 2),
+      '--health-port',
+      String(base + 3),
+      '--self-metrics-port',
+      String(base + 4),
+      '--prometheus-port',
+      String(query),
+      '--team-ports',
+      String(block),
+    ];
+    const up = await runCli(['stack', 'up', ...args], s, 120_000);
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stderr).toContain(`http://127.0.0.1:${base} http://127.0.0.1:${base + REPLICA_PORT_STEP}`);
+    for (const name of ['collector-1', 'collector-2', 'receive-1', 'receive-2', 'query', 'scraper'])
+      expect(up.stderr).toMatch(new RegExp(`^${name}\\s+healthy\\s`, 'm'));
+    // Alertmanager runs when its binary is there; without one the rest runs and says so.
+    expect(up.stderr).toMatch(
+      findTool('alertmanager', s.env) ? /^alertmanager\s+healthy\s/m : /^alertmanager\s+not started: /m,
+    );
+    expect(await status(`http://127.0.0.1:${query}/-/ready`)).toBe(200);
+
+    const st = await runCli(['stack', 'status', '--team'], s);
+    expect(st.code, st.stderr).toBe(0);
+
+    const record = appendRunRecord(variedRun(7), s.env);
+    const total = Object.values(record.models).reduce((a, m) => a + m.total, 0);
+    const sync = await runCli(['sync'], s);
+    expect(sync.code, sync.stderr).toBe(0);
+    // The scraper scrapes every 15 s (prometheus/prometheus.team.yml), then remote-writes.
+    const expr = encodeURIComponent('sum(openai_tokens_total{token_type="total"})');
+    const seen = await waitFor(
+      async () => {
+        const r = await fetch(`http://127.0.0.1:${query}/api/v1/query?query=${expr}`);
+        const body = (await r.json()) as { data: { result: { value: [number, string] }[] } };
+        return body.data.result[0]?.value[1];
+      },
+      { timeoutMs: 90_000, intervalMs: 1000, what: 'the synced run in Thanos query' },
+    );
+    expect(Number(seen)).toBe(total);
+
+    const down = await runCli(['stack', 'down', '--team'], s, 60_000);
+    expect(down.code, down.stderr).toBe(0);
+    running = undefined;
+    expect(down.stderr).toMatch(/stopped .*collector-1/);
+    for (const port of [base, base + REPLICA_PORT_STEP, query, block, block + 21, block + 22])
+      expect(await canListen(port), `port ${port}`).toBe(true);
+    const after = await runCli(['stack', 'status', '--team'], s);
+    expect(after.code).toBe(1);
+    expect(after.stderr).toMatch(/^query\s+stopped\s/m);
+    expect(fs.existsSync(path.join(s.otelHome, 'stack', 'team', 'layout.json'))).toBe(true);
+  });
+});
