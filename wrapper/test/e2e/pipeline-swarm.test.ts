@@ -55,8 +55,14 @@ function task(tag: string): { prompt: string; answer: string } {
   };
 }
 
-async function swarm(prompts: string[], model: string, extra: string[] = []): Promise<CliResult> {
-  const r = await runCli(['swarm', ...prompts, ...extra, '--', '--model', model], env(), 120_000);
+async function swarm(
+  prompts: string[],
+  model: string,
+  extra: string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<CliResult> {
+  const sb = { ...env(), env: { ...env().env, ...extraEnv } };
+  const r = await runCli(['swarm', ...prompts, ...extra, '--', '--model', model], sb, 120_000);
   outputs.push(r.stdout, r.stderr);
   return r;
 }
@@ -108,10 +114,12 @@ describe('claude-otel swarm → collector → Prometheus', () => {
     for (let i = 0; i < 10; i++) normalMs.push((await oneRun('seq', models(i))).ms);
 
     const tasks = Array.from({ length: 10 }, () => task('par'));
+    // The concurrent ten run in team mode, so the Teams dashboard's panels have real data below.
     const par = await swarm(
       tasks.map((t) => t.prompt),
       HAIKU,
       ['--parallel', '10'],
+      { CLAUDE_OTEL_TEAM: 'platform', CLAUDE_OTEL_USER: 'dev-7', CLAUDE_OTEL_PROJECT: 'acme/app' },
     );
     expect(par.code, par.stderr).toBe(0);
     expect(par.stdout).toBe(tasks.map((t, i) => `=== agent-${i + 1} ===\n${t.answer}\n`).join(''));
@@ -124,6 +132,7 @@ describe('claude-otel swarm → collector → Prometheus', () => {
     expect(records.every((r) => r.status === 'success' && r.exit_code === 0)).toBe(true);
     const perModel = (m: string) => records.filter((r) => r.models[m] !== undefined).length;
     expect([perModel(SONNET), perModel(HAIKU)]).toEqual([10, 20]);
+    expect(records.filter((r) => r.identity?.team === 'platform').length).toBe(10);
     // Whatever the concurrent swarm could not send within its bound, a later run sent.
     expect(pendingRunIds(env().env)).toEqual([]);
 
@@ -133,6 +142,11 @@ describe('claude-otel swarm → collector → Prometheus', () => {
     expect(Object.values(raw.prometheus.runs).reduce((a, b) => a + b, 0)).toBe(30);
     // The window form the dashboards use agrees exactly too.
     expectExact(await awaitTotals(p, SELECTOR, records, 'increase'));
+    // The team-mode runs, and only they, are under the team's labels.
+    const team = records.filter((r) => r.identity?.team === 'platform');
+    expectExact(
+      await awaitTotals(p, `${SELECTOR},team="platform",user="dev-7",project="acme/app"`, team, 'raw'),
+    );
     console.log(
       `[pipeline-swarm] 30 runs: tokens ${JSON.stringify(raw.ledger.tokens)}, cents ${JSON.stringify(
         raw.ledger.costCents,
