@@ -153,7 +153,9 @@ describe('docker-compose.yml, loaded by docker-compose itself', () => {
   test('every image is pinned to a version', () => {
     const images = Object.fromEntries(services.map(([n, s]) => [n, s.image]));
     expect(images['otel-collector']).toBe('otel/opentelemetry-collector-contrib:0.155.0');
-    for (const c of TEAM_COLLECTORS) expect(images[c]).toBe(images['otel-collector']);
+    // The team replicas run our collector build (the stock components plus the cardinality guard),
+    // tagged with the contrib version whose components it pins.
+    for (const c of TEAM_COLLECTORS) expect(images[c]).toBe('claude-otel-collector:0.155.0');
     expect(images.prometheus).toMatch(/^prom\/prometheus:v3\.\d+\.\d+$/);
     expect(images['prometheus-serve']).toBe(images.prometheus);
     expect(images['prometheus-team']).toBe(images.prometheus);
@@ -280,7 +282,20 @@ describe('the team profile agrees with the files it mounts', () => {
     }
     expect(first?.volumes?.map((v) => v.source)).toEqual([
       join(ROOT, 'collector/otel-collector-config.yaml'),
+      join(ROOT, 'collector/cardinality-guard.yaml'),
     ]);
+    // Built from collector/Dockerfile, loading the shared pipeline and then the guard overlay from
+    // the mounted files (the order the native stack uses: collectorConfigArgs).
+    expect((first as { build?: { context?: string } })?.build?.context).toBe(join(ROOT, 'collector'));
+    expect(existsSync(join(ROOT, 'collector/Dockerfile'))).toBe(true);
+    const mounted = new Map(first?.volumes?.map((v) => [v.target, v.source]));
+    const configs = (first?.command ?? []).map((a: string) => /^--config=(.+)$/.exec(a)?.[1]);
+    expect(configs.map((c: string | undefined) => (c ? mounted.get(c) : undefined))).toEqual([
+      join(ROOT, 'collector/otel-collector-config.yaml'),
+      join(ROOT, 'collector/cardinality-guard.yaml'),
+    ]);
+    for (const limit of ['CLAUDE_OTEL_MAX_TEAMS', 'CLAUDE_OTEL_MAX_USERS', 'CLAUDE_OTEL_MAX_PROJECTS'])
+      expect(readRepo('collector/cardinality-guard.yaml')).toContain(limit);
     expect(first?.ports ?? []).toEqual([]);
     const [host, port] = (first?.environment?.TRACES_OTLP_ENDPOINT ?? '').split(':');
     expect(host).toBe('jaeger');
