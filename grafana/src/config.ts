@@ -4,11 +4,18 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod';
 import { PROMETHEUS_SERIES } from '../../wrapper/src/export/metric-points.js';
 import { BUILTIN_PRICE_TABLE } from '../../wrapper/src/pricing/price-table-data.js';
+import type { PromqlFlavour } from '../../wrapper/src/report/promql.js';
 import { type CachePrice, cachePricesFrom } from './cache-prices.js';
 
 export type { CachePrice } from './cache-prices.js';
 
 export const defaultConfig = {
+  /**
+   * How dashboard panels spell an exact window total: `anchored` for Prometheus 3; the team
+   * tier's Grafana reads Thanos query and gets the `xincrease` flavour (grafana/dashboards-thanos).
+   * Rules always run on Prometheus (the scraper) and keep `anchored`.
+   */
+  promql: 'anchored' as PromqlFlavour,
   /** Fixed uids so dashboards, alerts and provisioning refer to the same datasources. */
   datasources: {
     prometheusUid: 'claude-otel-prometheus',

@@ -15,6 +15,9 @@ import {
 import { renderAlertRules, renderRecordingRules, renderTeamBudgetRules } from './render/prometheus-rules.js';
 import { renderDashboardProviders, renderDatasources } from './render/provisioning.js';
 
+/** Where the Thanos flavour of the dashboards is written (docker-compose.yml's grafana-team mounts it). */
+export const THANOS_DASHBOARDS_DIR = 'grafana/dashboards-thanos';
+
 /** Dashboard file name (without `.json`) → dashboard. */
 export function dashboards(cfg: Config): Record<string, dashboard.Dashboard> {
   return {
@@ -29,6 +32,11 @@ export function generateAll(cfg: Config): Map<string, string> {
   const files = new Map<string, string>();
   for (const [name, d] of Object.entries(dashboards(cfg))) {
     files.set(`grafana/dashboards/${name}.json`, `${JSON.stringify(d, null, 2)}\n`);
+  }
+  // The same dashboards for Grafana over Thanos query (compose `team` profile), which cannot
+  // parse `anchored`: window totals as xincrease (wrapper/src/report/promql.ts).
+  for (const [name, d] of Object.entries(dashboards({ ...cfg, promql: 'xincrease' }))) {
+    files.set(`${THANOS_DASHBOARDS_DIR}/${name}.json`, `${JSON.stringify(d, null, 2)}\n`);
   }
   files.set('grafana/provisioning/datasources/datasources.yaml', renderDatasources(cfg));
   files.set('grafana/provisioning/dashboards/claude-otel.yaml', renderDashboardProviders());

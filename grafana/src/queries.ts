@@ -39,9 +39,9 @@ function panelsOf(panels: JsonPanel[]): JsonPanel[] {
   return panels.flatMap((p) => [p, ...panelsOf(p.panels ?? [])]);
 }
 
-/** Every target of every panel of every committed dashboard in `grafana/dashboards`. */
-export function listPanelQueries(root = ROOT): PanelQuery[] {
-  const dir = join(root, 'grafana/dashboards');
+/** Every target of every panel of every committed dashboard in `folder` (default `grafana/dashboards`). */
+export function listPanelQueries(root = ROOT, folder = 'grafana/dashboards'): PanelQuery[] {
+  const dir = join(root, folder);
   const out: PanelQuery[] = [];
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.json'))

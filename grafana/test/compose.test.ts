@@ -9,6 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
+import { QUERY_FLAGS, SCRAPER_FLAGS } from '../../wrapper/src/stack/team-config.js';
+import { defaultConfig } from '../src/config.js';
+import { THANOS_DASHBOARDS_DIR } from '../src/generate.js';
 import { ROOT } from './support/schemas.js';
 import { toolPath } from './support/tools.js';
 
@@ -421,5 +424,48 @@ describe('the team profile agrees with the files it mounts', () => {
     expect(svc('jaeger').healthcheck?.test.join(' ')).toContain(`http://127.0.0.1:${health}/status`);
     expect(flag(svc('alertmanager'), 'config.file')).toEqual(['/etc/alertmanager/alertmanager.yml']);
     expect(existsSync(join(ROOT, 'alertmanager/alertmanager.yml'))).toBe(true);
+  });
+
+  test('Thanos query runs the engine and x-functions the Thanos dashboards need, as `stack up --team` does', () => {
+    const q = svc('thanos-query');
+    for (const f of QUERY_FLAGS) expect(q.command, f).toContain(f);
+    // Deduplicates on the label each receive node sets on itself.
+    const replicaLabel = flag(q, 'query.replica-label');
+    expect(replicaLabel).toHaveLength(1);
+    for (const n of ['thanos-receive-1', 'thanos-receive-2']) {
+      expect(flag(svc(n), 'label')[0]?.split('=')[0]).toBe(replicaLabel[0]);
+    }
+  });
+
+  test("Grafana in the team tier provisions the dashboards' Thanos flavour (no `anchored`)", () => {
+    const g = svc('grafana-team');
+    const mount = (g.volumes ?? []).find((v) => v.target === '/etc/grafana/dashboards');
+    expect(mount?.source.replace(ROOT, '.')).toBe(`./${THANOS_DASHBOARDS_DIR}`);
+    const files = readdirSync(join(ROOT, THANOS_DASHBOARDS_DIR)).sort();
+    expect(files).toEqual(readdirSync(join(ROOT, 'grafana/dashboards')).sort());
+    for (const f of files) {
+      const text = readRepo(`${THANOS_DASHBOARDS_DIR}/${f}`);
+      expect(text, f).not.toMatch(/anchored\)/);
+      expect(text, f).toMatch(/xincrease\(/);
+    }
+    const home = g.environment?.GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH ?? '';
+    expect(files).toContain(home.replace('/etc/grafana/dashboards/', ''));
+    // The single-user Grafana keeps the Prometheus flavour.
+    const plain = (svc('grafana').volumes ?? []).find((v) => v.target === '/etc/grafana/dashboards');
+    expect(plain?.source.replace(ROOT, '.')).toBe('./grafana/dashboards');
+  });
+
+  test("the team scraper's retention covers the longest budget window (its rules evaluate there)", () => {
+    const days = (d: string) => {
+      const m = /^(\d+)([dhw])$/.exec(d);
+      if (!m) throw new Error(`not a duration in days, hours or weeks: ${d}`);
+      return Number(m[1]) * { h: 1 / 24, d: 1, w: 7 }[m[2] as 'h' | 'd' | 'w'];
+    };
+    const retention = flag(svc('prometheus-team'), 'storage.tsdb.retention.time');
+    expect(retention).toHaveLength(1);
+    const tb = defaultConfig.thresholds.teamBudgets;
+    const longest = Math.max(days(tb.dailyWindow), days(tb.monthlyWindow));
+    expect(days(retention[0] as string)).toBeGreaterThanOrEqual(longest);
+    expect(retention[0]).toBe(SCRAPER_FLAGS.find((f) => f.includes('retention'))?.split('=')[1]);
   });
 });

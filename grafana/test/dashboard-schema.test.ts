@@ -16,10 +16,15 @@ interface Panel {
 }
 
 const files = readdirSync(join(ROOT, 'grafana/dashboards')).filter((f) => f.endsWith('.json'));
-const dashboards = files.map((f) => ({
-  file: f,
-  json: JSON.parse(readFileSync(join(ROOT, 'grafana/dashboards', f), 'utf8')) as { panels: Panel[] },
-}));
+// The Thanos flavour (grafana/dashboards-thanos) is validated the same way.
+const dashboards = ['grafana/dashboards', 'grafana/dashboards-thanos'].flatMap((dir) =>
+  readdirSync(join(ROOT, dir))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => ({
+      file: `${dir}/${f}`,
+      json: JSON.parse(readFileSync(join(ROOT, dir, f), 'utf8')) as { panels: Panel[] },
+    })),
+);
 const PANEL_TYPES: GrafanaSchema[] = ['stat', 'timeseries', 'bargauge'];
 
 describe('dashboards against the Grafana schemas', () => {

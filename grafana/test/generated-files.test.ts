@@ -19,6 +19,7 @@ describe('generated files', () => {
   test('no stale generated file is left behind in the generated folders', () => {
     const committed = [
       ...readdirSync(join(ROOT, 'grafana/dashboards')).map((f) => `grafana/dashboards/${f}`),
+      ...readdirSync(join(ROOT, 'grafana/dashboards-thanos')).map((f) => `grafana/dashboards-thanos/${f}`),
       ...readdirSync(join(ROOT, 'prometheus/rules')).map((f) => `prometheus/rules/${f}`),
       ...readdirSync(join(ROOT, 'grafana/provisioning/alerting')).map(
         (f) => `grafana/provisioning/alerting/${f}`,

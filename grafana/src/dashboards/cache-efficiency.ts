@@ -27,7 +27,7 @@ export function cacheSavingsExpr(cfg: Config, range: string): string {
           [`token_type="${tokenType}"`, `model=~"${p.modelRegex}"`],
           vars,
         );
-        return `sum by (model) (${windowIncrease(sel, range)}) * ${num(perMTok(p) / 1e6)}`;
+        return `sum by (model) (${windowIncrease(sel, range, cfg.promql)}) * ${num(perMTok(p) / 1e6)}`;
       })
       .join(' or ');
   const saved = part('cache_read', (p) => p.inputUsdPerMTok - p.cacheReadUsdPerMTok);
@@ -43,7 +43,7 @@ export function cacheDashboard(cfg: Config): dashboard.Dashboard {
   const write = tok(['token_type="cache_creation"']);
   const prompt = tok(['token_type="prompt"']);
   const input = tok([inputTypes(cfg)]);
-  const inc = (sel: string, by = '') => `sum${by}(${windowIncrease(sel, '$__range')})`;
+  const inc = (sel: string, by = '') => `sum${by}(${windowIncrease(sel, '$__range', cfg.promql)})`;
   const rate = (sel: string, by = '', offset = '') =>
     `sum${by}(rate(${sel}[$__rate_interval]${offset ? ` offset ${offset}` : ''}))`;
   const hitSteps = [

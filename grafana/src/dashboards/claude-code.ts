@@ -13,7 +13,7 @@ export function claudeCodeDashboard(cfg: Config): dashboard.Dashboard {
   const m = cfg.metrics;
   const sel = (metric: string, extra: string[] = []) => selector(metric, extra, varsFor(cfg, metric));
   const total = (metric: string, extra: string[] = [], by = '') =>
-    `sum${by}(${windowIncrease(sel(metric, extra), '$__range')})`;
+    `sum${by}(${windowIncrease(sel(metric, extra), '$__range', cfg.promql)})`;
   const perHour = (metric: string, by: string) => `sum${by}(rate(${sel(metric)}[$__rate_interval])) * 3600`;
   const count = (title: string, metric: string, extra: string[], description: string) =>
     statPanel({

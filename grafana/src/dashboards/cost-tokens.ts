@@ -14,7 +14,7 @@ export function costTokensDashboard(cfg: Config): dashboard.Dashboard {
   const tokens = (extra: string[]) => selector(m.tokens, extra, varsFor(cfg, m.tokens));
   const runs = (extra: string[]) => selector(`${m.duration}_count`, extra, varsFor(cfg, m.duration));
   const buckets = selector(`${m.duration}_bucket`, [], varsFor(cfg, m.duration));
-  const spend = (by = '') => centsToUsd(cfg, `sum${by}(${windowIncrease(cost, '$__range')})`);
+  const spend = (by = '') => centsToUsd(cfg, `sum${by}(${windowIncrease(cost, '$__range', cfg.promql)})`);
   const budgetSteps = (budget: number) => [
     { value: budget * 0.8, color: 'orange' },
     { value: budget, color: 'red' },
@@ -23,7 +23,7 @@ export function costTokensDashboard(cfg: Config): dashboard.Dashboard {
   const secondsLeftInMonth = '((days_in_month() - day_of_month()) * 86400 + 86400 - time() % 86400)';
   const projected = centsToUsd(
     cfg,
-    `(sum(${windowIncrease(cost, '$__range')}) + sum(${windowIncrease(cost, '7d')}) / (7 * 86400) * ${secondsLeftInMonth})`,
+    `(sum(${windowIncrease(cost, '$__range', cfg.promql)}) + sum(${windowIncrease(cost, '7d', cfg.promql)}) / (7 * 86400) * ${secondsLeftInMonth})`,
   );
 
   const spendRow = [
@@ -39,8 +39,7 @@ export function costTokensDashboard(cfg: Config): dashboard.Dashboard {
     }),
     statPanel({
       title: 'Spend, last 7 days',
-      description:
-        'Estimated spend over the last 7 days, whatever range the dashboard shows. Exact totals: increase(... anchored) counts every run once.',
+      description: `Estimated spend over the last 7 days, whatever range the dashboard shows. Exact totals: ${windowIncrease('...', 'w', cfg.promql)} counts every run once.`,
       unit: UNITS.usd,
       width: 4,
       timeFrom: '7d',
@@ -137,7 +136,7 @@ export function costTokensDashboard(cfg: Config): dashboard.Dashboard {
       height: 8,
       queries: [
         {
-          expr: `sum by (token_type) (${windowIncrease(tokens(['token_type!="total"']), '$__range')})`,
+          expr: `sum by (token_type) (${windowIncrease(tokens(['token_type!="total"']), '$__range', cfg.promql)})`,
           legend: '{{token_type}}',
         },
       ],
@@ -159,9 +158,9 @@ export function costTokensDashboard(cfg: Config): dashboard.Dashboard {
 
   // No error series at all means a 0% error rate, not "no data".
   const errorsOverRuns = (range: string) =>
-    `(sum(${windowIncrease(runs(['status="error"']), range)}) or vector(0)) / sum(${windowIncrease(runs([]), range)})`;
+    `(sum(${windowIncrease(runs(['status="error"']), range, cfg.promql)}) or vector(0)) / sum(${windowIncrease(runs([]), range, cfg.promql)})`;
   const quantile = (q: number, window: string, anchored: boolean) =>
-    `histogram_quantile(${q}, sum by (le) (${anchored ? windowIncrease(buckets, window) : `rate(${buckets}[${window}])`}))`;
+    `histogram_quantile(${q}, sum by (le) (${anchored ? windowIncrease(buckets, window, cfg.promql) : `rate(${buckets}[${window}])`}))`;
 
   const runsRow = [
     statPanel({
@@ -171,7 +170,7 @@ export function costTokensDashboard(cfg: Config): dashboard.Dashboard {
       unit: UNITS.count,
       width: 4,
       decimals: 0,
-      queries: [{ expr: `sum(${windowIncrease(runs([]), '$__range')})`, legend: 'runs' }],
+      queries: [{ expr: `sum(${windowIncrease(runs([]), '$__range', cfg.promql)})`, legend: 'runs' }],
     }),
     statPanel({
       title: 'Error rate',

@@ -16,9 +16,9 @@ export function teamsDashboard(cfg: Config): dashboard.Dashboard {
   // Only series of team mode: a run without the label is not anyone's.
   const cost = (label: string) => selector(m.cost, [`${label}!=""`], varsFor(cfg, m.cost));
   const spend = (label: string, range = '$__range') =>
-    centsToUsd(cfg, `sum by (${label}) (${windowIncrease(cost(label), range)})`);
+    centsToUsd(cfg, `sum by (${label}) (${windowIncrease(cost(label), range, cfg.promql)})`);
   const tokens = (label: string) =>
-    `sum by (${label}) (${windowIncrease(selector(m.tokens, ['token_type="total"', `${label}!=""`], varsFor(cfg, m.tokens)), '$__range')})`;
+    `sum by (${label}) (${windowIncrease(selector(m.tokens, ['token_type="total"', `${label}!=""`], varsFor(cfg, m.tokens)), '$__range', cfg.promql)})`;
   const steps = (l: { warning: number; critical: number }) => [
     { value: l.warning, color: 'orange' },
     { value: l.critical, color: 'red' },
@@ -122,7 +122,7 @@ export function teamsDashboard(cfg: Config): dashboard.Dashboard {
       decimals: 2,
       queries: [
         {
-          expr: `sum by (team) (${windowIncrease(selector(m.ccCost, ['team!=""'], varsFor(cfg, m.ccCost)), '$__range')})`,
+          expr: `sum by (team) (${windowIncrease(selector(m.ccCost, ['team!=""'], varsFor(cfg, m.ccCost)), '$__range', cfg.promql)})`,
           legend: '{{team}}',
         },
       ],

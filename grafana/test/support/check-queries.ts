@@ -33,6 +33,10 @@ export interface CheckOptions extends Partial<VariableValues> {
   /** Evaluation time in Unix seconds; default now. */
   readonly time?: number;
   readonly timeoutMs?: number;
+  /** The dashboards folder to read (default `grafana/dashboards`; `grafana/dashboards-thanos`). */
+  readonly dashboards?: string;
+  /** Check the alert and recording rules too (default true; they run on Prometheus only). */
+  readonly alerts?: boolean;
 }
 
 /**
@@ -161,12 +165,12 @@ export async function checkQueriesAgainst(promUrl: string, opts: CheckOptions): 
   const timeoutMs = opts.timeoutMs ?? 15_000;
   const reasons = new Map(EXPECTED_EMPTY.map((e) => [e.where, e.reason]));
   const todo: Array<{ kind: CheckKind; where: string; expr: string }> = [
-    ...listPanelQueries().map((q) => ({
+    ...listPanelQueries(undefined, opts.dashboards).map((q) => ({
       kind: 'panel' as const,
       where: panelWhere(q),
       expr: substituteVariables(q.expr, vars),
     })),
-    ...listAlertExpressions().flatMap((a) => [
+    ...(opts.alerts === false ? [] : listAlertExpressions()).flatMap((a) => [
       { kind: 'alert' as const, where: alertWhere(a), expr: a.expr },
       ...(a.condition ? [{ kind: 'alert-condition' as const, where: alertWhere(a), expr: a.condition }] : []),
     ]),

@@ -9,6 +9,7 @@ import { buildReport } from '../report/build-report.js';
 import { parseDimensions } from '../report/dimensions.js';
 import { parsePrometheusUrl, prometheusQuery } from '../report/prometheus-api.js';
 import { buildPrometheusReport, PROMETHEUS_ALL } from '../report/prometheus-report.js';
+import { parsePromqlChoice } from '../report/promql.js';
 import { parseFormat, renderReport } from '../report/render.js';
 import { resolveWindow } from '../report/window.js';
 import { type CliContext, warn } from './context.js';
@@ -24,6 +25,7 @@ interface ReportFlags {
   prices?: string;
   source: string;
   url?: string;
+  promql?: string;
 }
 
 /** Runs a TypeError-throwing parser and turns its complaint into a usage error. */
@@ -75,6 +77,10 @@ export function registerReport(program: Command, ctx: CliContext): void {
       'ledger',
     )
     .option('--url <url>', 'with --source prometheus: the API base URL, e.g. http://localhost:9090')
+    .option(
+      '--promql <form>',
+      'with --source prometheus: exact window totals as anchored (Prometheus 3) | xincrease (Thanos query) | auto (try anchored, then xincrease)',
+    )
     .action(async (flags: ReportFlags) => {
       const format = flags.json ? 'json' : asUsage(() => parseFormat(flags.format));
       const all = flags.breakdown === true || flags.breakdown === 'all';
@@ -94,9 +100,11 @@ export function registerReport(program: Command, ctx: CliContext): void {
           );
         }
         const url = parsePrometheusUrl(flags.url);
+        const promql = asUsage(() => parsePromqlChoice(flags.promql));
         const report = await buildPrometheusReport(prometheusQuery(url), {
           window,
           breakdown,
+          promql,
           url: url.toString().replace(/\/+$/, ''),
         });
         for (const w of report.warnings) warn(ctx, `note: ${w}`);
@@ -105,6 +113,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
         return;
       }
       if (flags.url) throw usageError('--url is for --source prometheus');
+      if (flags.promql) throw usageError('--promql is for --source prometheus');
       const table = loadPriceTable(ctx.env, flags.prices);
       const costAnalysis = flags.costAnalysis === true;
       const { runs, warnings } = loadReportRuns({

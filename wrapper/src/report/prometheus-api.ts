@@ -17,6 +17,26 @@ const responseSchema = z.object({
     .optional(),
 });
 
+/** Said when the engine refuses the window-total form (prometheus-report.ts may retry first). */
+export const REFUSED_HINT =
+  'exact window totals need Prometheus 3 with --enable-feature=promql-experimental-functions, or Thanos query with --query.promql-engine=thanos --query.enable-x-functions; --promql anchored|xincrease picks the form';
+
+/** The API answered `status: error` (a parse error, an unknown function): the engine's reason. */
+class QueryRefused extends ClaudeOtelError {
+  reason = '';
+  withReason(reason: string): this {
+    this.reason = reason;
+    return this;
+  }
+}
+
+/** The engine's own reason when `error` is a refused query, else undefined. */
+export function refusalReason(error: unknown): string | undefined {
+  return error instanceof Error && 'reason' in error && typeof error.reason === 'string'
+    ? error.reason
+    : undefined;
+}
+
 const URL_HINT = 'give the base URL of Prometheus or Thanos query, e.g. http://localhost:9090';
 
 /** The base URL, checked: http(s) only, without a trailing slash. */
@@ -66,9 +86,9 @@ export function prometheusQuery(base: URL, timeoutMs = 30_000): PromQuery {
       );
     }
     if (body.status === 'error' || !body.data) {
-      throw new ClaudeOtelError(`Prometheus at ${where} refused a query: ${body.error ?? 'no data'}`, {
-        hint: 'exact window totals need Prometheus 3 with --enable-feature=promql-experimental-functions (or a Thanos query that supports `anchored`)',
-      });
+      throw new QueryRefused(`Prometheus at ${where} refused a query: ${body.error ?? 'no data'}`, {
+        hint: REFUSED_HINT,
+      }).withReason(body.error ?? '');
     }
     return body.data.result.map((r) => ({ labels: r.metric, value: Number(r.value[1]) }));
   };

@@ -6,7 +6,8 @@ import { PROMETHEUS_SERIES, TOKEN_TYPES } from '../export/metric-points.js';
 import { type BreakdownRow, REPORT_SCHEMA_ID, type Report, sortRows } from './build-report.js';
 import { type Dimension, NONE } from './dimensions.js';
 import { localDate } from './local-time.js';
-import { windowIncrease } from './promql.js';
+import { refusalReason } from './prometheus-api.js';
+import { type PromqlChoice, type PromqlFlavour, windowIncrease } from './promql.js';
 import { type Totals, zeroTotals } from './totals.js';
 import { describeWindow, type TimeWindow } from './window.js';
 
@@ -53,13 +54,18 @@ interface Slice {
 }
 
 /** Totals per value of `label` (all runs under one key when no label) over one slice of time. */
-async function totalsBy(query: PromQuery, slice: Slice, label?: string): Promise<Map<string, Totals>> {
+async function totalsBy(
+  query: PromQuery,
+  flavour: PromqlFlavour,
+  slice: Slice,
+  label?: string,
+): Promise<Map<string, Totals>> {
   const range = `${Math.max(1, Math.round(slice.rangeMs))}ms`;
   const by = (...labels: string[]) => {
     const all = label ? [label, ...labels] : labels;
     return all.length > 0 ? ` by (${all.join(', ')}) ` : ' ';
   };
-  const inc = (metric: string) => windowIncrease(metric, range);
+  const inc = (metric: string) => windowIncrease(metric, range, flavour);
   const [tokens, cost, runs] = await Promise.all([
     query(`sum${by('token_type')}(${inc(PROMETHEUS_SERIES.tokens.name)})`, slice.atMs),
     query(`sum${by()}(${inc(PROMETHEUS_SERIES.cost.name)})`, slice.atMs),
@@ -115,7 +121,32 @@ export interface PrometheusReportOptions {
   breakdown: Dimension[];
   /** Where the data came from, for the no-data error. */
   url: string;
+  /** The window-total form; `auto` (the default) asks `anchored` and falls back to `xincrease`. */
+  promql?: PromqlChoice;
   now?: number;
+}
+
+/**
+ * The whole window's totals, and the flavour the engine took. With `auto`, Prometheus answers
+ * the first (anchored) request; an engine that cannot parse `anchored` (Thanos query) is asked
+ * again with `xincrease`. If that is refused too, the first refusal is the one worth reporting.
+ */
+async function wholeTotals(
+  query: PromQuery,
+  choice: PromqlChoice,
+  whole: Slice,
+): Promise<{ flavour: PromqlFlavour; totals: Map<string, Totals> }> {
+  if (choice !== 'auto') return { flavour: choice, totals: await totalsBy(query, choice, whole) };
+  try {
+    return { flavour: 'anchored', totals: await totalsBy(query, 'anchored', whole) };
+  } catch (error) {
+    if (!/anchored/i.test(refusalReason(error) ?? '')) throw error;
+    try {
+      return { flavour: 'xincrease', totals: await totalsBy(query, 'xincrease', whole) };
+    } catch {
+      throw error;
+    }
+  }
 }
 
 /** The report from Prometheus; throws a one-line error when the window holds no claude-otel data. */
@@ -133,7 +164,9 @@ export async function buildPrometheusReport(
   const now = options.now ?? Date.now();
   const end = Math.min(options.window.until.getTime(), now);
   const whole: Slice = { atMs: end, rangeMs: end - options.window.since.getTime() };
-  const totals = (await totalsBy(query, whole)).get('') ?? zeroTotals();
+  const found = await wholeTotals(query, options.promql ?? 'auto', whole);
+  const flavour = found.flavour;
+  const totals = found.totals.get('') ?? zeroTotals();
   if (totals.runs === 0 && totals.tokens.total === 0 && totals.cost_usd === 0) {
     throw new ClaudeOtelError(
       `no claude-otel data in Prometheus at ${options.url} for ${describeWindow(options.window)}`,
@@ -147,13 +180,13 @@ export async function buildPrometheusReport(
     if (dim === 'day') {
       const rows: BreakdownRow[] = [];
       for (const { day, slice } of daySlices(options.window, now)) {
-        const t = (await totalsBy(query, slice)).get('');
+        const t = (await totalsBy(query, flavour, slice)).get('');
         if (t) rows.push({ key: localDate(day), ...t });
       }
       breakdowns.day = rows;
       continue;
     }
-    const map = await totalsBy(query, whole, LABEL[dim]);
+    const map = await totalsBy(query, flavour, whole, LABEL[dim]);
     breakdowns[dim] = sortRows(dim, map);
   }
   return {

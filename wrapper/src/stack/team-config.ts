@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
 import { ClaudeOtelError } from '../errors.js';
+import { windowIncrease } from '../report/promql.js';
 import { COLLECTOR_JOB, PROMETHEUS_FEATURES } from './prometheus-config.js';
 import { packageRoot } from './tools.js';
 
@@ -39,7 +40,7 @@ export const RECEIVE_REPLICATION_FACTOR = 1;
 
 /** The window total of a counter selector over a range, exact on Thanos query (see QUERY_FLAGS). */
 export function windowTotal(selector: string, range: string): string {
-  return `xincrease(${selector}[${range}])`;
+  return windowIncrease(selector, range, 'xincrease');
 }
 
 export interface ScraperConfigOptions {

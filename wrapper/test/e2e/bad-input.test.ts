@@ -22,6 +22,18 @@ beforeAll(() => {
 afterAll(() => s?.cleanup());
 
 const cases: [string, string[], Record<string, string>, string][] = [
+  [
+    'report --promql without --source prometheus',
+    ['report', '--promql', 'xincrease'],
+    {},
+    '--promql is for --source prometheus',
+  ],
+  [
+    'report --promql rate',
+    ['report', '--source', 'prometheus', '--url', 'http://127.0.0.1:9', '--promql', 'rate'],
+    {},
+    "--promql 'rate' is not one of auto, anchored, xincrease",
+  ],
   ['sync --timeout -1', ['sync', '--timeout', '-1'], {}, "--timeout '-1' is not a duration"],
   ['sync --timeout abc', ['sync', '--timeout', 'abc'], {}, "--timeout 'abc' is not a duration"],
   ['sync --timeout 0', ['sync', '--timeout', '0'], {}, "--timeout '0' must be greater than zero"],

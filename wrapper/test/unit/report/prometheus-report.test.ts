@@ -7,6 +7,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parsePrometheusUrl } from '../../../src/report/prometheus-api.js';
 import { buildPrometheusReport, daySlices, type PromSample } from '../../../src/report/prometheus-report.js';
+import { parsePromqlChoice, windowIncrease } from '../../../src/report/promql.js';
 import { renderReport } from '../../../src/report/render.js';
 
 const SCHEMA = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../../docs/report.schema.json');
@@ -99,5 +100,64 @@ describe('report from Prometheus', () => {
     expect(() => parsePrometheusUrl(undefined)).toThrow('--source prometheus needs --url');
     expect(() => parsePrometheusUrl('localhost:9090')).toThrow(/is not an http\(s\) URL/);
     expect(parsePrometheusUrl('http://thanos:10902/').host).toBe('thanos:10902');
+  });
+
+  it('auto: one anchored request set on Prometheus; on an engine that cannot parse anchored, xincrease', async () => {
+    const THANOS = '1:14: parse error: anchored modifier is experimental and not enabled';
+    /** An engine that refuses one form with `reason`, as prometheus-api.ts reports a refusal. */
+    const engine = (refuses: RegExp, reason: string, asked: string[]) => {
+      const inner = fake([]);
+      return async (expr: string, at: number) => {
+        asked.push(expr);
+        if (refuses.test(expr)) throw Object.assign(new Error(`refused: ${reason}`), { reason });
+        return inner(expr, at);
+      };
+    };
+    const opts = {
+      window: { since, until },
+      breakdown: ['team' as const, 'day' as const],
+      url: 'http://p',
+      now,
+    };
+    const onProm: string[] = [];
+    const p = await buildPrometheusReport(engine(/xincrease/, 'unknown function', onProm), opts);
+    expect(onProm.every((e) => e.includes('] anchored)'))).toBe(true);
+    const onThanos: string[] = [];
+    const t = await buildPrometheusReport(engine(/anchored/, THANOS, onThanos), opts);
+    // The three whole-window queries were refused once; everything after asks xincrease.
+    expect(onThanos.filter((e) => e.includes('anchored'))).toHaveLength(3);
+    expect(onThanos.slice(3).every((e) => e.startsWith('sum') && e.includes('(xincrease(openai_'))).toBe(
+      true,
+    );
+    expect(t).toEqual(p);
+    // An explicit form is used as given: no fallback, the refusal is the error.
+    await expect(
+      buildPrometheusReport(engine(/anchored/, THANOS, []), { ...opts, promql: 'anchored' }),
+    ).rejects.toThrow(/anchored modifier/);
+    const explicit: string[] = [];
+    await buildPrometheusReport(engine(/anchored/, THANOS, explicit), { ...opts, promql: 'xincrease' });
+    expect(explicit.some((e) => e.includes('anchored'))).toBe(false);
+    // A refusal for another reason is not retried; neither form parsing reports the first refusal.
+    const other: string[] = [];
+    await expect(buildPrometheusReport(engine(/./, 'bad_data: out of bounds', other), opts)).rejects.toThrow(
+      /out of bounds/,
+    );
+    expect(other).toHaveLength(3);
+    await expect(
+      buildPrometheusReport(async (expr) => {
+        const reason = expr.includes('anchored') ? THANOS : 'unknown function with name "xincrease"';
+        throw Object.assign(new Error(reason), { reason });
+      }, opts),
+    ).rejects.toThrow(/anchored modifier/);
+  });
+
+  it('parses --promql and spells each flavour', () => {
+    expect(parsePromqlChoice(undefined)).toBe('auto');
+    expect(parsePromqlChoice('xincrease')).toBe('xincrease');
+    expect(() => parsePromqlChoice('rate')).toThrow(
+      "--promql 'rate' is not one of auto, anchored, xincrease",
+    );
+    expect(windowIncrease('x{a="b"}', '1d')).toBe('increase(x{a="b"}[1d] anchored)');
+    expect(windowIncrease('x{a="b"}', '1d', 'xincrease')).toBe('xincrease(x{a="b"}[1d])');
   });
 });
