@@ -220,11 +220,26 @@ describe('stack --team', () => {
     );
     expect(spans.map((sp) => sp.operationName)).toContain('agent_query');
 
+    // doctor sees the tier: all healthy, then Jaeger stopped behind its back.
+    const teamCheckOf = async () => {
+      const r = await runCli(['doctor', '--json'], s, 90_000);
+      const checks = JSON.parse(r.stdout) as { name: string; ok: boolean; detail: string }[];
+      return checks.find((c) => c.name === 'team stack');
+    };
+    expect(await teamCheckOf()).toMatchObject({
+      ok: true,
+      detail: expect.stringMatching(/^8 processes healthy: /),
+    });
+    const jaegerPid = Number(fs.readFileSync(path.join(teamDir, 'jaeger.pid'), 'utf8'));
+    process.kill(jaegerPid, 'SIGTERM');
+    await waitFor(() => !isProcessAlive(jaegerPid), { timeoutMs: 20_000, what: 'Jaeger to stop' });
+    expect(await teamCheckOf()).toMatchObject({ ok: false, detail: '1 of 8 not healthy: jaeger (stopped)' });
+
     const down = await runCli(['stack', 'down', '--team'], s, 60_000);
     expect(down.code, down.stderr).toBe(0);
     running = undefined;
     expect(down.stderr).toMatch(/stopped .*collector-1/);
-    expect(down.stderr).toMatch(/stopped .*alertmanager.*jaeger/);
+    expect(down.stderr).toMatch(/stopped .*alertmanager.*collector-1/);
     for (const port of [base, base + REPLICA_PORT_STEP, query, block, block + 21, block + 22])
       expect(await canListen(port), `port ${port}`).toBe(true);
     for (const port of Object.values(jaeger)) expect(await canListen(port), `port ${port}`).toBe(true);
