@@ -191,6 +191,8 @@ describe('stack --team', () => {
 
     const st = await runCli(['stack', 'status', '--team'], s);
     expect(st.code, st.stderr).toBe(0);
+    for (const name of ['jaeger', 'alertmanager'])
+      expect(st.stderr).toMatch(new RegExp(`^${name}\\s+healthy\\s`, 'm'));
 
     const record = appendRunRecord(variedRun(7), s.env);
     const total = Object.values(record.models).reduce((a, m) => a + m.total, 0);
@@ -247,6 +249,7 @@ describe('stack --team', () => {
     const after = await runCli(['stack', 'status', '--team'], s);
     expect(after.code).toBe(1);
     expect(after.stderr).toMatch(/^query\s+stopped\s/m);
+    expect(after.stderr).toMatch(/^jaeger\s+stopped\s/m);
     expect(fs.existsSync(path.join(s.otelHome, 'stack', 'team', 'layout.json'))).toBe(true);
   });
 });
