@@ -22,9 +22,12 @@ import {
   TEAM_BLOCK,
   type TeamService,
   teamDown,
+  teamJaegerUrl,
+  teamSecretsDir,
   teamStatus,
   teamUp,
 } from '../stack/native-team-stack.js';
+import { WEBHOOK_ENV, webhookUrl } from '../stack/team-alertmanager.js';
 import { missingToolHint, packageRoot } from '../stack/tools.js';
 import type { CliContext } from './context.js';
 
@@ -84,7 +87,7 @@ function replicaCount(value: string): number {
   return n;
 }
 
-/** `stack up|down|status --team`: replicas, scraper, Thanos receive ×2 + query, Alertmanager. */
+/** `stack up|down|status --team`: replicas, scraper, Thanos receive ×2 + query, Jaeger, Alertmanager. */
 async function team(action: Action, ctx: CliContext, flags: StackFlags, ports: StackPorts): Promise<void> {
   if (action === 'down') {
     const stopped = await teamDown(ctx.env);
@@ -117,10 +120,23 @@ async function team(action: Action, ctx: CliContext, flags: StackFlags, ports: S
       block,
     },
   };
-  const services = await teamUp(ctx.env, { ...layout, build: flags.build });
+  const alertWebhook = webhookUrl(flags.alertWebhook, ctx.env);
+  const services = await teamUp(ctx.env, {
+    ...layout,
+    build: flags.build,
+    ...(alertWebhook ? { alertWebhook } : {}),
+  });
   printStatus(ctx, services);
   if (!services.some((s) => s.name === 'alertmanager'))
     ctx.stderr.write(`alertmanager  not started: ${missingToolHint('alertmanager')}; alerts go nowhere\n`);
+  else
+    ctx.stderr.write(
+      `alert webhooks: ${alertWebhook ? 'set' : 'kept or placeholders'} in ${teamSecretsDir(ctx.env)} ` +
+        `(--alert-webhook URL or ${WEBHOOK_ENV} sets them all)\n`,
+    );
+  if (services.some((s) => s.name === 'jaeger'))
+    ctx.stderr.write(`traces (Jaeger UI and API): ${teamJaegerUrl(layout.ports)}\n`);
+  else ctx.stderr.write(`jaeger        not started: ${missingToolHint('jaeger')}; traces go to files\n`);
   const endpoints = replicaEndpoints(layout);
   ctx.stderr.write(
     `collector replicas (OTLP gRPC): ${endpoints.join(' ')}\n` +
@@ -135,6 +151,7 @@ interface StackFlags {
   team?: boolean;
   replicas: string;
   teamPorts: string;
+  alertWebhook?: string;
   otlpPort: string;
   prometheusPort: string;
   otlpHttpPort: string;
@@ -168,6 +185,10 @@ export function registerStack(program: Command, ctx: CliContext): void {
       `with --team: first of ${TEAM_BLOCK} ports for Thanos, the scraper and Alertmanager; replica i's ports are the port flags + ${REPLICA_PORT_STEP}*(i-1), --prometheus-port is Thanos query`,
       String(DEFAULT_TEAM_PORTS.block),
     )
+    .option(
+      '--alert-webhook <url>',
+      `with --team: Slack-compatible incoming-webhook URL for every Alertmanager receiver (or ${WEBHOOK_ENV}); stored in the stack's secrets/ folder`,
+    )
     .option('--otlp-port <port>', 'OTLP gRPC port', String(DEFAULT_PORTS.otlpGrpc))
     .option('--prometheus-port <port>', 'Prometheus port', String(DEFAULT_PORTS.prometheus))
     .option('--otlp-http-port <port>', 'OTLP HTTP port', String(DEFAULT_PORTS.otlpHttp))
@@ -179,6 +200,8 @@ export function registerStack(program: Command, ctx: CliContext): void {
         throw usageError(`unknown stack action ${JSON.stringify(action)}`, 'use up, down or status');
       if (!flags.team && flags.replicas !== String(DEFAULT_REPLICAS))
         throw usageError('--replicas needs --team', 'add --team for the team tier');
+      if (!flags.team && flags.alertWebhook !== undefined)
+        throw usageError('--alert-webhook needs --team', 'add --team for the team tier');
       const ports = stackPorts(flags);
       if (flags.docker) {
         ctx.exitCode = compose(action as Action, ctx);

@@ -1,6 +1,7 @@
 // The checks behind `claude-otel doctor`: the claude binary, the telemetry settings, the session
 // hook's log, a real OTLP export to the collector, Prometheus, and whether the last run is visible
-// there (waiting for one scrape when it was sent since the last one); each failure with its fix.
+// there (waiting for one scrape when it was sent since the last one), the team tier when it was
+// started here; each failure with its fix.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { probeOtlpExport } from '../export/otlp-probe.js';
 import { hookLogPath, readHookProblems } from '../hook/hook-log.js';
 import { exportedAt, type LedgerRun, pendingRunIds, readLedger } from '../ledger/read.js';
 import { COLLECTOR_JOB } from './prometheus-config.js';
+import { checkTeamStack } from './team-doctor.js';
 
 /** Deadline of the OTLP export probe. */
 export const OTLP_PROBE_TIMEOUT_MS = 2000;
@@ -273,6 +275,13 @@ export async function runDoctor(env: NodeJS.ProcessEnv, cwd: string): Promise<Ch
   // Bad settings are usage errors, raised before any probe starts.
   resolveExportConfig(env);
   prometheusUrl(env);
-  const [otlp, prom] = await Promise.all([checkOtlp(env), checkPrometheus(env)]);
-  return [checkClaude(env), checkTelemetryEnv(env, cwd), checkHookLog(env), otlp, ...prom];
+  const [otlp, prom, team] = await Promise.all([checkOtlp(env), checkPrometheus(env), checkTeamStack(env)]);
+  return [
+    checkClaude(env),
+    checkTelemetryEnv(env, cwd),
+    checkHookLog(env),
+    otlp,
+    ...prom,
+    ...(team ? [team] : []),
+  ];
 }

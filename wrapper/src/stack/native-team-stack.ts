@@ -1,12 +1,24 @@
 // `claude-otel stack up --team` without Docker: N collector replicas (the one collector config,
 // each on its own ports), a Prometheus 3 scraper remote-writing to two Thanos receive nodes,
-// Thanos query (the Prometheus-compatible API) and Alertmanager, state under <stack>/team.
+// Thanos query (the Prometheus-compatible API), Jaeger (the replicas' traces) and Alertmanager,
+// state under <stack>/team.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ClaudeOtelError } from '../errors.js';
 import { isProcessAlive } from '../process-alive.js';
 import { collectorConfigPath, collectorEnv } from './collector-env.js';
+import {
+  collectorTracesToJaeger,
+  type JaegerPorts,
+  jaegerHealthUrl,
+  jaegerQueryUrl,
+  startJaeger,
+} from './jaeger.js';
 import { ensureTool, healthy, launch, readPid, stackDir, waitHealthy } from './native-stack.js';
+import {
+  deriveAlertmanagerConfig,
+  shippedAlertmanagerConfigPath,
+  writeWebhookFiles,
+} from './team-alertmanager.js';
 import {
   deriveScraperConfig,
   hashringConfig,
@@ -15,7 +27,7 @@ import {
   receiveArgs,
   SCRAPER_FLAGS,
 } from './team-config.js';
-import { packageRoot, type ToolName } from './tools.js';
+import type { ToolName } from './tools.js';
 
 export interface TeamPorts {
   /** Replica 1's ports; replica i adds REPLICA_PORT_STEP * (i - 1) to each. */
@@ -26,7 +38,7 @@ export interface TeamPorts {
   selfMetrics: number;
   /** Thanos query's HTTP API: where dashboards, `report --source prometheus` and rules look. */
   query: number;
-  /** First of a block of TEAM_BLOCK ports: receive nodes, query gRPC, scraper, Alertmanager. */
+  /** First of a block of TEAM_BLOCK ports: receive nodes, Jaeger, query gRPC, scraper, Alertmanager. */
   block: number;
 }
 export const DEFAULT_TEAM_PORTS: TeamPorts = {
@@ -58,6 +70,24 @@ interface TeamLayout {
   ports: TeamPorts;
   /** False when no Alertmanager binary was found: the rest runs, alerts go nowhere. */
   alertmanager?: boolean;
+  /** False when no Jaeger binary was found: the replicas write traces to files instead. */
+  jaeger?: boolean;
+}
+
+/** Jaeger's five ports sit in the block between receive-1's four and receive-2's. */
+export function teamJaegerPorts(p: TeamPorts): JaegerPorts {
+  return {
+    otlpGrpc: p.block + 4,
+    otlpHttp: p.block + 5,
+    queryHttp: p.block + 6,
+    queryGrpc: p.block + 7,
+    health: p.block + 8,
+  };
+}
+
+/** The folder of the webhook URL files Alertmanager's receivers read (one per receiver kind). */
+export function teamSecretsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(teamDir(env), 'secrets');
 }
 
 export function teamDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -71,6 +101,7 @@ const at = (port: number) => `${host}:${port}`;
 function services(layout: TeamLayout): { name: string; health: string }[] {
   const p = layout.ports;
   const out: { name: string; health: string }[] = [];
+  if (layout.jaeger) out.push({ name: 'jaeger', health: jaegerHealthUrl(teamJaegerPorts(p)) });
   for (let i = 0; i < layout.replicas; i++)
     out.push({ name: `collector-${i + 1}`, health: `http://${at(p.health + REPLICA_PORT_STEP * i)}/` });
   for (const node of receiveNodes('', p))
@@ -128,18 +159,27 @@ export async function teamStatus(env: NodeJS.ProcessEnv = process.env): Promise<
 
 export async function teamUp(
   env: NodeJS.ProcessEnv = process.env,
-  options: { replicas?: number; ports?: Partial<TeamPorts>; build?: boolean } = {},
+  options: {
+    replicas?: number;
+    ports?: Partial<TeamPorts>;
+    build?: boolean;
+    /** Every receiver's webhook URL (already checked); without it, existing files are kept. */
+    alertWebhook?: string;
+  } = {},
 ): Promise<TeamService[]> {
   const dir = teamDir(env);
   fs.mkdirSync(dir, { recursive: true });
   const replicas = options.replicas ?? DEFAULT_REPLICAS;
   const build = options.build ?? true;
   const alertmanagerBin = optionalTool('alertmanager', env, build);
+  const jaegerBin = optionalTool('jaeger', env, build);
   const layout: TeamLayout = {
     replicas,
     ports: { ...DEFAULT_TEAM_PORTS, ...options.ports },
     alertmanager: alertmanagerBin !== undefined,
+    jaeger: jaegerBin !== undefined,
   };
+  if (alertmanagerBin) writeWebhookFiles(alertmanagerFiles(env).urlFiles, options.alertWebhook);
   const current = await teamStatus(env);
   const same = JSON.stringify(readLayout(dir)) === JSON.stringify(layout);
   if (same && current.every((s) => s.running && s.healthy)) return current;
@@ -173,6 +213,8 @@ async function startAll(
     const pid = launch(dir, name, bin, args, procEnv);
     await waitHealthy(health.get(name) ?? '', pid, name, path.join(dir, `${name}.log`), 60_000);
   };
+  // Before the replicas, so their first spans have somewhere to go.
+  if (layout.jaeger) await startJaeger({ dir, env, ports: teamJaegerPorts(p), build: false });
   for (let i = 0; i < replicas; i++) {
     const step = REPLICA_PORT_STEP * i;
     const cEnv = {
@@ -184,10 +226,10 @@ async function startAll(
         health: at(p.health + step),
         selfMetricsHost: host,
         selfMetricsPort: p.selfMetrics + step,
-        // Trace store: none yet in the native team stack (engineer D2's jaeger/ config plugs in
-        // here via tracesExporters/tracesOtlpEndpoint); spans go to a file per replica.
-        tracesExporters: ['file/traces'],
-        tracesFile: path.join(dir, `traces-${i + 1}.jsonl`),
+        // Every replica's traces into the one Jaeger; without it, a file per replica.
+        ...(layout.jaeger
+          ? collectorTracesToJaeger(teamJaegerPorts(p), host)
+          : { tracesExporters: ['file/traces'], tracesFile: path.join(dir, `traces-${i + 1}.jsonl`) }),
         logsFile: path.join(dir, `events-${i + 1}.jsonl`),
       }),
     };
@@ -207,11 +249,8 @@ async function startAll(
     ),
   );
   if (alertmanagerBin) {
-    const amConfig = path.join(packageRoot(), 'alertmanager', 'alertmanager.yml');
-    if (!fs.existsSync(amConfig))
-      throw new ClaudeOtelError(`missing ${amConfig}`, {
-        hint: 'reinstall claude-otel: the package ships it',
-      });
+    const amConfig = path.join(dir, 'alertmanager.yml');
+    fs.writeFileSync(amConfig, alertmanagerFiles(env).yaml);
     await start('alertmanager', alertmanagerBin, [
       `--config.file=${amConfig}`,
       `--storage.path=${path.join(dir, 'alertmanager-data')}`,
@@ -236,6 +275,16 @@ async function startAll(
     `--web.listen-address=${at(p.block + 21)}`,
   ]);
   return teamStatus(env);
+}
+
+/** The shipped Alertmanager config as the native tier runs it (URL files under secrets/). */
+function alertmanagerFiles(env: NodeJS.ProcessEnv) {
+  return deriveAlertmanagerConfig(shippedAlertmanagerConfigPath(), teamSecretsDir(env));
+}
+
+/** The query UI and API of the tier's Jaeger (for `stack up --team`'s summary). */
+export function teamJaegerUrl(ports: TeamPorts): string {
+  return jaegerQueryUrl(teamJaegerPorts(ports));
 }
 
 /** A tool the team tier can run without (Alertmanager): its path, or undefined when missing. */

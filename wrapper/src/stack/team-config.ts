@@ -53,6 +53,8 @@ export interface ScraperConfigOptions {
   alertmanager?: string;
   /** Keep the repo's rule files (absolute paths); tests of the pipeline leave them out. */
   rules?: boolean;
+  /** Rule files to evaluate instead of the repo's (absolute paths; e.g. generated budgets). */
+  ruleFiles?: string[];
   source?: string;
 }
 
@@ -92,7 +94,8 @@ export function deriveScraperConfig(options: ScraperConfigOptions): string {
   if (options.alertmanager)
     doc.alerting = { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager] }] }] };
   else delete doc.alerting;
-  if (options.rules === false) delete doc.rule_files;
+  if (options.ruleFiles) doc.rule_files = options.ruleFiles;
+  else if (options.rules === false) delete doc.rule_files;
   else if (doc.rule_files) doc.rule_files = doc.rule_files.map((f) => path.resolve(path.dirname(source), f));
   doc.scrape_configs = [job];
   doc.remote_write = [write];

@@ -1,5 +1,5 @@
-// Team budgets end to end with real processes: runs exported with team labels through the real
-// collector push teams over their budgets in real Prometheus, which evaluates the generated
+// Team budgets end to end with real processes: team-mode runs (identity resolved by the run's own
+// code, exported by the real exporter) through the real collector push teams over their budgets in real Prometheus, which evaluates the generated
 // team-budget rules (a test config from the same code: a 20 s "daily" window, 1 s evaluation)
 // and sends to a real Alertmanager running the generated config, which posts Slack-compatible
 // payloads to a webhook receiver owned by this test; they resolve once the window has passed.
@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyOverride } from '../../../grafana/src/config.js';
 import { renderAlertmanagerConfig } from '../../../grafana/src/render/alertmanager.js';
 import { renderTeamBudgetRules } from '../../../grafana/src/render/prometheus-rules.js';
+import { IDENTITY_ENV } from '../../src/config/identity.js';
+import { startExporter } from '../../src/export/exporter.js';
+import { runIdentity } from '../../src/run/context.js';
 import {
   startAlertmanager,
   startWebhookReceiver,
@@ -20,7 +23,6 @@ import { REPO_ROOT } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
 import { syntheticRun } from '../support/collector-fixtures.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
-import { sendTeamRuns } from '../support/team-points.js';
 import { waitFor } from '../support/wait-for.js';
 
 interface SlackPayload {
@@ -41,6 +43,24 @@ const run = (usd: number) =>
       'claude-sonnet-4-5': { prompt: 10, completion: 20, cache_read: 30, cache_creation: 40, cost_usd: usd },
     },
   });
+
+/**
+ * Exports runs of `usd` each as a machine with these team-mode settings would (none: team mode
+ * off): the identity the run's code resolves is in each record, the real exporter sends them.
+ */
+async function exportAs(settings: { team?: string; user?: string }, usds: number[]): Promise<void> {
+  const env = {
+    ...(settings.team ? { [IDENTITY_ENV.team]: settings.team } : {}),
+    ...(settings.user ? { [IDENTITY_ENV.user]: settings.user } : {}),
+    [IDENTITY_ENV.project]: 'app',
+  };
+  const identity = await runIdentity(env, dir);
+  expect(identity?.team).toBe(settings.team);
+  const records = usds.map((usd) => ({ ...run(usd), ...(identity ? { identity } : {}) }));
+  const result = await startExporter({ endpoint: collector.grpcEndpoint }).exportRuns(records);
+  expect(result.error).toBeUndefined();
+  expect(result.sent).toHaveLength(records.length);
+}
 
 /** Notifications at one receiver path, as title + text. */
 const messages = (where: string) =>
@@ -112,17 +132,13 @@ describe('team budgets through Alertmanager', () => {
     // platform: 1.50 USD (over critical 1); web: 0.70 USD (over warning 0.5 only); data: its own route.
     const sent = Date.now();
     await Promise.all([
-      sendTeamRuns(collector.grpcEndpoint, [
-        { record: run(0.4), identity: { team: 'platform', user: 'ana' } },
-        { record: run(0.5), identity: { team: 'platform', user: 'bo' } },
-      ]),
-      sendTeamRuns(collector.grpcEndpoint, [
-        { record: run(0.6), identity: { team: 'platform', user: 'ana' } },
-      ]),
-      sendTeamRuns(collector.grpcEndpoint, [{ record: run(0.7), identity: { team: 'web', user: 'cy' } }]),
-      sendTeamRuns(collector.grpcEndpoint, [{ record: run(0.6), identity: { team: 'data', user: 'di' } }]),
+      exportAs({ team: 'platform', user: 'ana' }, [0.4]),
+      exportAs({ team: 'platform', user: 'bo' }, [0.5]),
+      exportAs({ team: 'platform', user: 'ana' }, [0.6]),
+      exportAs({ team: 'web', user: 'cy' }, [0.7]),
+      exportAs({ team: 'data', user: 'di' }, [0.6]),
       // Team mode off: never part of a team budget.
-      sendTeamRuns(collector.grpcEndpoint, [{ record: run(5), identity: {} }]),
+      exportAs({}, [5]),
     ]);
     const firing = (where: string, team: string) =>
       messages(where).find((m) => m.startsWith('[FIRING') && m.includes(`team=${team}`));

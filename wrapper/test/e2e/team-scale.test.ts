@@ -1,22 +1,27 @@
 // The issue's measured team test, with real processes: three collector replicas, a Prometheus 3
-// scraper, Thanos with two receive nodes and query. Six simulated machines (team/user identities,
-// each with its own ledger) export 300 runs concurrently, round-robin over the replicas; a CI
-// machine without identity exports its ledger with the real `claude-otel sync`. Mid-way one
+// scraper, Thanos with two receive nodes and query. Six simulated machines in team mode
+// (CLAUDE_OTEL_TEAM/USER/PROJECT, resolved by the real identity code into each ledger record)
+// export 300 runs concurrently with the real exporter, round-robin over the replicas; a CI
+// machine in team mode exports its ledger with the real `claude-otel sync`. Mid-way one
 // replica is stopped and restarted: exports sent to it while down fail and are sent again later
 // (as the ledger's unsent runs are). Two real `claude-otel swarm` runs (real Claude Code, scripted
-// API) export to two replicas. Thanos totals by team and user equal the ledgers' sums.
+// API) in team mode export to two replicas. Thanos totals by team and user equal the ledgers'
+// sums grouped by the identity the real code recorded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IDENTITY_ENV } from '../../src/config/identity.js';
+import { startExporter } from '../../src/export/exporter.js';
 import { appendRunRecord } from '../../src/ledger/append.js';
 import { readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
+import { runIdentity } from '../../src/run/context.js';
 import { windowTotal } from '../../src/stack/team-config.js';
 import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
 import { variedRun } from '../support/collector-fixtures.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
-import { type Identity, sendWithIdentity } from '../support/team-export.js';
 import { startTeamStack, type TestTeamStack } from '../support/team-stack.js';
 import { settle, waitFor } from '../support/wait-for.js';
 
+type Identity = { team: string; user: string };
 const MACHINES: Identity[] = [
   { team: 'platform', user: 'ana' },
   { team: 'platform', user: 'bo' },
@@ -25,6 +30,14 @@ const MACHINES: Identity[] = [
   { team: 'web', user: 'ed' },
   { team: 'web', user: 'fay' },
 ];
+const CI: Identity = { team: 'ci', user: 'runner' };
+const PROJECT = 'shop';
+/** A machine's team-mode settings, as a developer would export them. */
+const teamEnv = (id: Identity) => ({
+  [IDENTITY_ENV.team]: id.team,
+  [IDENTITY_ENV.user]: id.user,
+  [IDENTITY_ENV.project]: PROJECT,
+});
 const RUNS_PER_MACHINE = 50;
 const WAVE = 30;
 const CI_BATCHES = 6;
@@ -54,12 +67,13 @@ interface Job {
 
 const key = (labels: Record<string, string | undefined>) => `${labels.team}/${labels.user}`;
 
-function sums(records: { identity: Identity; record: RunRecord }[]) {
+/** Per team/user as the real code recorded it in each ledger record. */
+function sums(records: RunRecord[]) {
   const tokens: Record<string, number> = {};
   const cents: Record<string, number> = {};
   const runs: Record<string, number> = {};
-  for (const { identity, record } of records) {
-    const k = key(identity);
+  for (const record of records) {
+    const k = key(record.identity ?? {});
     tokens[k] = (tokens[k] ?? 0) + Object.values(record.models).reduce((s, m) => s + m.total, 0);
     cents[k] = (cents[k] ?? 0) + record.cost_usd * 100;
     runs[k] = (runs[k] ?? 0) + 1;
@@ -76,16 +90,22 @@ async function thanosBy(expr: (series: string) => string): Promise<Record<string
 
 describe('team scale: 3 replicas, Thanos receive ×2, a replica restart mid-way', () => {
   it('Thanos window totals by team and user equal the ledgers exactly', async () => {
-    const ci = makeSandbox('http://127.0.0.1:9');
+    const ci = makeSandbox('http://127.0.0.1:9', teamEnv(CI));
     sandboxes.push(ci);
-    const homes = MACHINES.map(() => makeSandbox('http://127.0.0.1:9'));
+    const ciIdentity = await runIdentity(ci.env, ci.workdir);
+    const homes = MACHINES.map((id) => makeSandbox('http://127.0.0.1:9', teamEnv(id)));
     sandboxes.push(...homes);
+    // The identity each machine's runs carry, resolved by the run's own code from its settings.
+    const identities = await Promise.all(homes.map((h) => runIdentity(h.env, h.workdir)));
+    expect(identities).toEqual(MACHINES.map((m) => ({ ...m, project: PROJECT })));
     // Each machine's ledger first (a run writes its record before exporting it).
     const jobs: Job[] = [];
     for (let i = 0; i < RUNS_PER_MACHINE; i++) {
       MACHINES.forEach((_, machine) => {
         const env = homes[machine]?.env ?? {};
-        jobs.push({ machine, record: appendRunRecord(variedRun(machine * 1000 + i), env) });
+        const identity = identities[machine];
+        const record = { ...variedRun(machine * 1000 + i), ...(identity ? { identity } : {}) };
+        jobs.push({ machine, record: appendRunRecord(record, env) });
       });
     }
     let next = 0;
@@ -97,7 +117,8 @@ describe('team scale: 3 replicas, Thanos receive ×2, a replica restart mid-way'
           let replica = next++ % stack.replicas.length;
           if (replica === avoid) replica = (replica + 1) % stack.replicas.length;
           const endpoint = stack.replicas[replica]?.grpcEndpoint ?? '';
-          const error = await sendWithIdentity(endpoint, [job.record], MACHINES[job.machine] ?? {});
+          // The run's own export: a fresh exporter (probe, then metrics and spans) per run.
+          const { error } = await startExporter({ endpoint, timeoutMs: 10_000 }).exportRuns([job.record]);
           if (error) {
             // Only the stopped replica may refuse: anything else is a failure of the test's setup.
             expect({ down, replica }).toEqual({ down: true, replica: KILLED });
@@ -107,7 +128,10 @@ describe('team scale: 3 replicas, Thanos receive ×2, a replica restart mid-way'
       );
     const ciSync = async (batch: number, replicaIndex = batch % stack.replicas.length) => {
       for (let i = 0; i < CI_RUNS_PER_BATCH; i++)
-        appendRunRecord(variedRun(90_000 + batch * 100 + i), ci.env);
+        appendRunRecord(
+          { ...variedRun(90_000 + batch * 100 + i), ...(ciIdentity ? { identity: ciIdentity } : {}) },
+          ci.env,
+        );
       const endpoint = stack.replicas[replicaIndex]?.grpcEndpoint ?? '';
       return runCli(['sync'], {
         env: { ...ci.env, OTEL_EXPORTER_OTLP_ENDPOINT: endpoint },
@@ -154,8 +178,10 @@ describe('team scale: 3 replicas, Thanos receive ×2, a replica restart mid-way'
     for (let b = CI_BATCHES / 2 + 1; b < CI_BATCHES; b++) expect((await ciSync(b)).code).toBe(0);
     // A handful of real runs for realism: the real Claude Code CLI through `claude-otel swarm`
     // against the scripted API, each exporting to a different replica (the restarted one too).
+    // In team mode: the wrapper labels them itself.
     const real = [0, KILLED].map((replicaIndex) =>
       makeSandbox(api.url, {
+        ...teamEnv(MACHINES[replicaIndex] as Identity),
         CLAUDE_OTEL_CLAUDE_BIN: CLAUDE_BIN,
         OTEL_EXPORTER_OTLP_ENDPOINT: stack.replicas[replicaIndex]?.grpcEndpoint ?? '',
       }),
@@ -170,26 +196,26 @@ describe('team scale: 3 replicas, Thanos receive ×2, a replica restart mid-way'
     }
     const realRuns = real.flatMap((sandbox) => readLedger({ env: sandbox.env }).runs);
     expect(realRuns).toHaveLength(real.length);
-
-    // Ledger truth, read back from each machine's ledger.
-    const ledger = sums(
-      homes.flatMap((h, machine) =>
-        readLedger({ env: h.env }).runs.map((record) => ({ identity: MACHINES[machine] ?? {}, record })),
-      ),
+    expect(realRuns.map((r) => r.identity)).toEqual(
+      [0, KILLED].map((m) => ({ ...MACHINES[m], project: PROJECT })),
     );
+
+    // Ledger truth, read back from every machine's ledger, grouped by the identity recorded there.
     const ciRuns = readLedger({ env: ci.env }).runs;
     expect(ciRuns).toHaveLength(CI_BATCHES * CI_RUNS_PER_BATCH);
-    const ciTokens = ciRuns.reduce((s, r) => s + Object.values(r.models).reduce((a, m) => a + m.total, 0), 0);
+    const allRuns = [...homes, ...real].flatMap((h) => readLedger({ env: h.env }).runs).concat(ciRuns);
+    expect(allRuns.filter((r) => !r.identity)).toEqual([]);
+    const ledger = sums(allRuns);
+    expect(Object.keys(ledger.tokens).sort()).toEqual([...MACHINES, CI].map(key).sort());
     const realTokens = realRuns.reduce((s, r) => s + tokensOf(r), 0);
     expect(realTokens).toBeGreaterThan(0);
-    const allTokens = Object.values(ledger.tokens).reduce((a, b) => a + b, 0) + ciTokens + realTokens;
+    const allTokens = Object.values(ledger.tokens).reduce((a, b) => a + b, 0);
 
     const byIdentity = (series: string) => `sum by (team, user) (${windowTotal(`${series}`, WINDOW)})`;
     const all = () => stack.scalar(`sum(${windowTotal('openai_tokens_total{token_type="total"}', WINDOW)})`);
     await settle(async () => (await all()) === allTokens, { timeoutMs: 60_000, intervalMs: 500 });
 
     const tokens = await thanosBy(byIdentity);
-    delete tokens['undefined/undefined'];
     expect(tokens).toEqual(ledger.tokens);
     expect(await all()).toBe(allTokens);
     const runs: Record<string, number> = {};

@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExporter } from '../../src/export/exporter.js';
 import { teamScraperConfigPath, windowTotal } from '../../src/stack/team-config.js';
 import { packageRoot } from '../../src/stack/tools.js';
 import { requireTool } from '../support/collector.js';
 import { syntheticRun } from '../support/collector-fixtures.js';
-import { sendWithIdentity } from '../support/team-export.js';
 import { startTeamStack, type TestTeamStack } from '../support/team-stack.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -34,7 +34,9 @@ const runOf = (total: number, operation: string) =>
 
 async function send(replica: number, total: number, operation: string): Promise<void> {
   const endpoint = stack.replicas[replica]?.grpcEndpoint ?? '';
-  expect(await sendWithIdentity(endpoint, [runOf(total, operation)], {})).toBeUndefined();
+  // A run's own export (the real exporter), to one replica.
+  const result = await startExporter({ endpoint, timeoutMs: 10_000 }).exportRuns([runOf(total, operation)]);
+  expect(result.error).toBeUndefined();
 }
 
 const tokens = (operation: string) => `openai_tokens_total{operation="${operation}",token_type="total"}`;

@@ -23,6 +23,10 @@ export interface TeamStackOptions {
   scrapeIntervalMs?: number;
   /** Leave out created-timestamp zero ingestion (to show what it is for). */
   withoutZeroIngestion?: boolean;
+  /** Rules the scraper evaluates (absolute paths; none by default). */
+  ruleFiles?: string[];
+  /** host:port of an Alertmanager the scraper sends its alerts to. */
+  alertmanager?: string;
 }
 
 export interface TestTeamStack {
@@ -146,6 +150,8 @@ export async function startTeamStack(options: TeamStackOptions = {}): Promise<Te
         remoteWriteUrl: receiveUrl,
         scrapeInterval: interval,
         rules: false,
+        ...(options.ruleFiles ? { ruleFiles: options.ruleFiles } : {}),
+        ...(options.alertmanager ? { alertmanager: options.alertmanager } : {}),
       }),
     );
     const flags = options.withoutZeroIngestion ? [] : SCRAPER_FLAGS;

@@ -38,6 +38,11 @@ describe('deriveScraperConfig', () => {
     expect(bare.alerting).toBeUndefined();
   });
 
+  it("evaluates the given rule files instead of the repo's", () => {
+    const doc = parse(deriveScraperConfig({ ...base, ruleFiles: ['/tmp/budgets.yml'] }));
+    expect(doc.rule_files).toEqual(['/tmp/budgets.yml']);
+  });
+
   it('ingests created-timestamp zeros (the first-sample answer) in server mode', () => {
     expect(SCRAPER_FLAGS.join(' ')).toContain('created-timestamp-zero-ingestion');
     expect(SCRAPER_FLAGS).not.toContain('--agent');
