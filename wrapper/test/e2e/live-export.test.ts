@@ -237,8 +237,28 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
       { timeoutMs: 60_000, intervalMs: 200, what: 'live tokens before the outage' },
     );
     const served = () => api!.requests.filter((q) => q.params.tag === 'outage').length;
+    // The collector's totals live in memory until Prometheus scrapes them, so a collector that stops
+    // loses what it acknowledged since the last scrape (README, Live export: planned restarts are
+    // drained). This test covers the outage itself: the wrapper is paused, the collector is stopped
+    // once Prometheus holds everything the journal says was acknowledged, then the wrapper goes on.
+    const runId = runningMarker().run_id;
+    const ackedTokens = () =>
+      Object.entries(readLiveSent(sb().env, runId)?.sent ?? {})
+        .filter(([key]) => key.startsWith('tokens\t') && key.split('\t')[2] === 'total')
+        .reduce((sum, [, v]) => sum + v, 0);
+    cli.kill('SIGSTOP');
+    try {
+      await waitFor(
+        async () =>
+          (await prom!.scalar('sum(openai_tokens_total{operation="outage",token_type="total"})')) ===
+          ackedTokens(),
+        { timeoutMs: 30_000, intervalMs: 200, what: 'Prometheus holding every acknowledged live send' },
+      );
+      await c.stop();
+    } finally {
+      cli.kill('SIGCONT');
+    }
     const before = served();
-    await c.stop();
     // Two more turns complete while the collector is gone: their live sends fail.
     await waitFor(() => served() >= before + 2, { timeoutMs: 60_000, what: 'two turns during the outage' });
     await c.start();

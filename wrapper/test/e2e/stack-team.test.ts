@@ -175,13 +175,19 @@ describe('stack --team', () => {
       expect(fs.readFileSync(path.join(secrets, `${f}-webhook-url`), 'utf8')).toBe(
         'http://127.0.0.1:9/stack-team-hook\n',
       );
-    // The scraper's alerts go to it.
-    const ams = (await (await fetch(`http://127.0.0.1:${block + 21}/api/v1/alertmanagers`)).json()) as {
-      data: { activeAlertmanagers: { url: string }[] };
+    // The scraper's alerts go to it (its notifier discovers the target shortly after start-up).
+    const activeAlertmanagers = async () => {
+      const ams = (await (await fetch(`http://127.0.0.1:${block + 21}/api/v1/alertmanagers`)).json()) as {
+        data: { activeAlertmanagers: { url: string }[] };
+      };
+      return ams.data.activeAlertmanagers.map((a) => a.url);
     };
-    expect(ams.data.activeAlertmanagers.map((a) => a.url)).toEqual([
-      `http://127.0.0.1:${block + 22}/api/v2/alerts`,
-    ]);
+    await waitFor(async () => (await activeAlertmanagers()).length > 0, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: "the scraper's active Alertmanager",
+    });
+    expect(await activeAlertmanagers()).toEqual([`http://127.0.0.1:${block + 22}/api/v2/alerts`]);
     const teamDir = path.join(s.otelHome, 'stack', 'team');
     const pids = fs
       .readdirSync(teamDir)
