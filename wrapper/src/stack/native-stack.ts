@@ -199,20 +199,27 @@ export async function stackUp(
   return stackStatus(env);
 }
 
+/**
+ * Stops the process named by `<dir>/<name>.pid` (SIGTERM, then SIGKILL after 10 s) and removes the
+ * pid file; true when a live process was stopped. Used by `stack down` and `stack down --team`.
+ */
+export async function stopByPidFile(dir: string, name: string): Promise<boolean> {
+  const pid = readPid(dir, name);
+  const alive = isProcessAlive(pid);
+  if (alive) {
+    process.kill(pid as number, 'SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (isProcessAlive(pid) && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    if (isProcessAlive(pid)) process.kill(pid as number, 'SIGKILL');
+  }
+  fs.rmSync(pidFile(dir, name), { force: true });
+  return alive;
+}
+
 export async function stackDown(env: NodeJS.ProcessEnv = process.env): Promise<string[]> {
   const dir = stackDir(env);
   const stopped: string[] = [];
-  for (const name of ['prometheus', 'collector']) {
-    const pid = readPid(dir, name);
-    if (isProcessAlive(pid)) {
-      process.kill(pid as number, 'SIGTERM');
-      const deadline = Date.now() + 10_000;
-      while (isProcessAlive(pid) && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      if (isProcessAlive(pid)) process.kill(pid as number, 'SIGKILL');
-      stopped.push(name);
-    }
-    fs.rmSync(pidFile(dir, name), { force: true });
-  }
+  for (const name of ['prometheus', 'collector']) if (await stopByPidFile(dir, name)) stopped.push(name);
   return stopped;
 }

@@ -13,7 +13,15 @@ import {
   jaegerQueryUrl,
   startJaeger,
 } from './jaeger.js';
-import { ensureTool, healthy, launch, readPid, stackDir, waitHealthy } from './native-stack.js';
+import {
+  ensureTool,
+  healthy,
+  launch,
+  readPid,
+  stackDir,
+  stopByPidFile,
+  waitHealthy,
+} from './native-stack.js';
 import {
   deriveAlertmanagerConfig,
   shippedAlertmanagerConfigPath,
@@ -300,17 +308,7 @@ export async function teamDown(env: NodeJS.ProcessEnv = process.env): Promise<st
   const dir = teamDir(env);
   const stopped: string[] = [];
   // Scraper first (its last scrape is remote-written), collectors last.
-  for (const { name } of services(readLayout(dir)).reverse()) {
-    const pid = readPid(dir, name);
-    if (isProcessAlive(pid)) {
-      process.kill(pid as number, 'SIGTERM');
-      const deadline = Date.now() + 10_000;
-      while (isProcessAlive(pid) && Date.now() < deadline)
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      if (isProcessAlive(pid)) process.kill(pid as number, 'SIGKILL');
-      stopped.push(name);
-    }
-    fs.rmSync(path.join(dir, `${name}.pid`), { force: true });
-  }
+  for (const { name } of services(readLayout(dir)).reverse())
+    if (await stopByPidFile(dir, name)) stopped.push(name);
   return stopped;
 }
