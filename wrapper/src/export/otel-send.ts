@@ -10,7 +10,7 @@ import {
   GEN_AI_DURATION_BUCKETS,
   GEN_AI_TOKEN_BUCKETS,
   INSTRUMENTS,
-  type Point,
+  type RunPoints,
   runPoints,
 } from './metric-points.js';
 import { encodeMetricsRequest, encodeTraceRequest } from './otlp-proto.js';
@@ -48,41 +48,24 @@ export type LiveSentByRun = ReadonlyMap<string, LiveFigures>;
  * live sends only what its final totals add to that (never a negative value).
  */
 export function metricsRequest(records: RunRecord[], now = Date.now(), live?: LiveSentByRun): Uint8Array {
-  const all = {
-    tokens: [] as Point[],
-    cost: [] as Point[],
-    duration: [] as Point[],
-    genAiTokens: [] as Point[],
-    genAiDuration: [] as Point[],
-  };
+  const all: RunPoints = { tokens: [], cost: [], duration: [], genAiTokens: [], genAiDuration: [] };
   for (const r of records) {
     const sent = live?.get(r.run_id);
     const p = sent ? pointsAbove(runPoints(r), sent) : runPoints(r);
-    all.tokens.push(...p.tokens);
-    all.cost.push(...p.cost);
-    all.duration.push(...p.duration);
-    all.genAiTokens.push(...p.genAiTokens);
-    all.genAiDuration.push(...p.genAiDuration);
+    for (const key of POINT_KINDS) all[key].push(...p[key]);
   }
-  return encodeMetricsRequest({
-    serviceName: SERVICE_NAME,
-    scope: SCOPE,
-    startMs: now - 1,
-    endMs: now,
-    counters: [
-      { instrument: INSTRUMENTS.tokens, points: all.tokens },
-      { instrument: INSTRUMENTS.cost, points: all.cost },
-    ],
-    histograms: [
-      { instrument: INSTRUMENTS.duration, bounds: DURATION_BUCKETS_MS, points: all.duration },
-      { instrument: INSTRUMENTS.genAiTokens, bounds: GEN_AI_TOKEN_BUCKETS, points: all.genAiTokens },
-      { instrument: INSTRUMENTS.genAiDuration, bounds: GEN_AI_DURATION_BUCKETS, points: all.genAiDuration },
-    ],
-  });
+  return pointsRequest(all, now, true);
 }
 
 /** A run's live delta: token and cost counters only (the duration counts once, at the run's end). */
 export function countersRequest(points: CounterPoints, now = Date.now()): Uint8Array {
+  return pointsRequest({ ...points, duration: [], genAiTokens: [], genAiDuration: [] }, now, false);
+}
+
+const POINT_KINDS = ['tokens', 'cost', 'duration', 'genAiTokens', 'genAiDuration'] as const;
+
+/** One delta collection of the contract's instruments; histograms only with `histograms`. */
+function pointsRequest(points: RunPoints, now: number, histograms: boolean): Uint8Array {
   return encodeMetricsRequest({
     serviceName: SERVICE_NAME,
     scope: SCOPE,
@@ -92,7 +75,17 @@ export function countersRequest(points: CounterPoints, now = Date.now()): Uint8A
       { instrument: INSTRUMENTS.tokens, points: points.tokens },
       { instrument: INSTRUMENTS.cost, points: points.cost },
     ],
-    histograms: [],
+    histograms: histograms
+      ? [
+          { instrument: INSTRUMENTS.duration, bounds: DURATION_BUCKETS_MS, points: points.duration },
+          { instrument: INSTRUMENTS.genAiTokens, bounds: GEN_AI_TOKEN_BUCKETS, points: points.genAiTokens },
+          {
+            instrument: INSTRUMENTS.genAiDuration,
+            bounds: GEN_AI_DURATION_BUCKETS,
+            points: points.genAiDuration,
+          },
+        ]
+      : [],
   });
 }
 
