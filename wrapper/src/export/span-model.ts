@@ -5,23 +5,11 @@
 import { IDENTITY_KEYS } from '../config/identity.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { primaryModel } from './metric-points.js';
+import type { SpanAttributes, SpanSpec } from './span-spec.js';
 import { subagentSpans } from './subagent-spans.js';
 import { agentSpanIdFor, childSpanIdFor, rootSpanIdFor, runSpanIdFor, traceIdFor } from './trace-ids.js';
 
-export type SpanAttributes = Record<string, string | number | boolean | string[]>;
-
-export interface SpanSpec {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: 'internal' | 'client';
-  startMs: number;
-  endMs: number;
-  status: 'unset' | 'ok' | 'error';
-  statusMessage?: string;
-  attributes: SpanAttributes;
-}
+export type { SpanAttributes, SpanSpec } from './span-spec.js';
 
 /** `session_N` for an agent: its trailing number when it has one, else its name. */
 export function sessionSpanName(agent: string): string {

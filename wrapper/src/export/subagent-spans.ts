@@ -2,7 +2,7 @@
 // started it (under the run's span when that call is not among the run's tool spans), with the
 // subagent's type, models, tokens and cost from the record's subagent_calls.
 import type { RunRecord } from '../ledger/schema.js';
-import type { SpanSpec } from './span-model.js';
+import type { SpanSpec } from './span-spec.js';
 import { childSpanIdFor } from './trace-ids.js';
 
 export function subagentSpans(run: RunRecord, traceId: string, runSpanId: string): SpanSpec[] {

@@ -2,7 +2,13 @@
 // of `report --source prometheus`. Every failure becomes one line saying what to check.
 import * as z from 'zod';
 import { ClaudeOtelError, usageError } from '../errors.js';
-import type { PromQuery, PromSample } from './prometheus-report.js';
+
+export interface PromSample {
+  labels: Record<string, string>;
+  value: number;
+}
+/** An instant query evaluated at `atMs`. */
+export type PromQuery = (expr: string, atMs: number) => Promise<PromSample[]>;
 
 const responseSchema = z.object({
   status: z.enum(['success', 'error']),

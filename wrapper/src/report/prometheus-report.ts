@@ -6,17 +6,13 @@ import { PROMETHEUS_SERIES, TOKEN_TYPES } from '../export/metric-points.js';
 import { type BreakdownRow, REPORT_SCHEMA_ID, type Report, sortRows } from './build-report.js';
 import { type Dimension, NONE } from './dimensions.js';
 import { localDate } from './local-time.js';
-import { refusalReason } from './prometheus-api.js';
+import { type PromQuery, type PromSample, refusalReason } from './prometheus-api.js';
+
+export type { PromQuery, PromSample } from './prometheus-api.js';
+
 import { type PromqlChoice, type PromqlFlavour, windowIncrease } from './promql.js';
 import { type Totals, zeroTotals } from './totals.js';
 import { describeWindow, type TimeWindow } from './window.js';
-
-export interface PromSample {
-  labels: Record<string, string>;
-  value: number;
-}
-/** An instant query evaluated at `atMs`. */
-export type PromQuery = (expr: string, atMs: number) => Promise<PromSample[]>;
 
 /** The label each dimension reads; `repository` is `project` (its default in team mode). */
 const LABEL: Partial<Record<Dimension, string>> = {

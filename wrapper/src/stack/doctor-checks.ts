@@ -2,6 +2,7 @@
 // hook's log, a real OTLP export to the collector, Prometheus, and whether the last run is visible
 // there (waiting for one scrape when it was sent since the last one), the team tier when it was
 // started here; each failure with its fix.
+
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { primaryModel } from '../export/metric-points.js';
 import { probeOtlpExport } from '../export/otlp-probe.js';
 import { hookLogPath, readHookProblems } from '../hook/hook-log.js';
 import { exportedAt, type LedgerRun, pendingRunIds, readLedger } from '../ledger/read.js';
+import type { Check } from './doctor-check.js';
 import { COLLECTOR_JOB } from './prometheus-config.js';
 import { checkTeamStack } from './team-doctor.js';
 
@@ -26,12 +28,7 @@ const DEFAULT_SCRAPE_INTERVAL_MS = 15_000;
 /** How long a scrape that has started may take to make its samples queryable. */
 const SCRAPE_SETTLE_MS = 3000;
 
-export interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
+export type { Check } from './doctor-check.js';
 
 export function prometheusUrl(env: NodeJS.ProcessEnv): string {
   const url = env.CLAUDE_OTEL_PROMETHEUS_URL?.trim()

@@ -2,7 +2,7 @@
 // machine, one check saying which of its processes run and answer their health check.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Check } from './doctor-checks.js';
+import type { Check } from './doctor-check.js';
 import { type TeamService, teamDir, teamStatus } from './native-team-stack.js';
 
 /** Undefined when the team tier was never started here or was stopped (no pid files left). */
