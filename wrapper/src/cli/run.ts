@@ -54,6 +54,8 @@ export function registerRun(program: Command, ctx: CliContext): void {
 async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
   parseLabel(flags.agent, '--agent');
   parseLabel(flags.operation, '--operation');
+  const liveIntervalMs =
+    flags.liveInterval !== undefined ? parseLiveInterval(flags.liveInterval, '--live-interval') : undefined;
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
   const identity = await runIdentity(ctx.env, ctx.cwd);
   const plan = planPassthrough(ctx.passthrough);
@@ -91,9 +93,7 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
     stdin: 'inherit',
     handleSignals: true,
     timeoutMs,
-    ...(flags.liveInterval !== undefined
-      ? { liveIntervalMs: parseLiveInterval(flags.liveInterval, '--live-interval') }
-      : {}),
+    ...(liveIntervalMs !== undefined ? { liveIntervalMs } : {}),
     onEvent: (_agent, event, raw) => {
       if (plan.format === 'stream-json') ctx.stdout.write(`${raw}\n`);
       else if (plan.format === 'json' && event.kind === 'result') ctx.stdout.write(`${raw.trim()}\n`);

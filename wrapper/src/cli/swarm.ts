@@ -69,6 +69,8 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
   parseLabel(flags.operation, '--operation');
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : undefined;
   const budgetUsd = flags.budgetUsd !== undefined ? parseUsd(flags.budgetUsd, '--budget-usd') : undefined;
+  const liveIntervalMs =
+    flags.liveInterval !== undefined ? parseLiveInterval(flags.liveInterval, '--live-interval') : undefined;
   const table = await priceTableLoader(ctx.env, flags.prices);
   const claudeBin = findClaude(flags.claudeBin, ctx.env);
   const identity = await runIdentity(ctx.env, ctx.cwd);
@@ -97,9 +99,7 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     handleSignals: true,
     timeoutMs,
     budgetUsd,
-    ...(flags.liveInterval !== undefined
-      ? { liveIntervalMs: parseLiveInterval(flags.liveInterval, '--live-interval') }
-      : {}),
+    ...(liveIntervalMs !== undefined ? { liveIntervalMs } : {}),
     onEvent: (_agent, event) => {
       if (!printLive || event.kind !== 'result' || event.line.result === undefined) return;
       printed = true;

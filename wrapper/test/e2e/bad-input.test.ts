@@ -57,6 +57,19 @@ const cases: [string, string[], Record<string, string>, string][] = [
     "--live-interval '5x' is not a duration",
   ],
   [
+    // A bad option is named before the claude binary is looked for (it was the other way round).
+    'swarm --live-interval 5x with no claude binary',
+    ['swarm', 'x', '--live-interval', '5x', '--claude-bin', '/nonexistent/claude'],
+    {},
+    "--live-interval '5x' is not a duration",
+  ],
+  [
+    'run --live-interval 5x with no claude binary',
+    ['run', '--live-interval', '5x', '--claude-bin', '/nonexistent/claude', '--', '-p', 'x'],
+    {},
+    "--live-interval '5x' is not a duration",
+  ],
+  [
     'swarm with CLAUDE_OTEL_LIVE_INTERVAL=soon',
     ['swarm', 'x', '--claude-bin', '<fake>'],
     { CLAUDE_OTEL_LIVE_INTERVAL: 'soon' },
