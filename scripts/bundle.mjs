@@ -2,11 +2,13 @@
 // claude-otel wraps, and resolving, reading and compiling hundreds of module files (zod,
 // commander, our own) was most of it. Two bundles:
 // - bundle/claude-otel.js and its chunks: every command, ESM, split so a command loads only what
-//   it runs. The modules a wrapped run needs only after Claude Code is spawned (stream parser,
-//   ledger writer, price table, export) are entries of their own under bundle/heavy/.
+//   it runs.
 // - bundle/hot.cjs: what `swarm` and `run` need before they spawn Claude Code, as one CommonJS file
-//   (no ESM loader, no per-chunk resolution on the way to the spawn). It loads bundle/heavy/*
-//   afterwards, while Claude Code starts.
+//   (no ESM loader, no per-chunk resolution on the way to the spawn).
+// - bundle/heavy.cjs: what a wrapped run needs only after Claude Code is spawned (stream parser,
+//   ledger writer, price table, export), as one CommonJS file that hot.cjs requires while Claude
+//   Code starts. Loading the same modules as a dozen ESM chunks cost ~100 ms more CPU per run
+//   (the ESM loader's resolution and URL handling per file).
 // - bundle/statusline.cjs: `claude-otel statusline`, run at every render of Claude Code's UI, as
 //   one small CommonJS file with no dependency at all (the launcher loads it directly).
 // - bundle/hook.cjs: `claude-otel hook` (Claude Code's session hook), likewise.
@@ -17,7 +19,7 @@ import { build } from 'esbuild';
 
 const DIST = 'wrapper/dist';
 const OUT = `${DIST}/bundle`;
-// The modules the hot bundle loads lazily, by the name of their entry under bundle/heavy/.
+// The modules the hot bundle loads lazily (all from bundle/heavy.cjs), by a name of their own.
 const HEAVY = {
   'run-accumulator': 'stream/run-accumulator.js',
   'record-run': 'run/record-run.js',
@@ -51,10 +53,7 @@ fs.rmSync(OUT, { recursive: true, force: true });
 
 await build({
   ...common,
-  entryPoints: {
-    'claude-otel': `${DIST}/cli/main.js`,
-    ...Object.fromEntries(Object.entries(HEAVY).map(([name, file]) => [`heavy/${name}`, `${DIST}/${file}`])),
-  },
+  entryPoints: { 'claude-otel': `${DIST}/cli/main.js` },
   outdir: OUT,
   splitting: true,
   chunkNames: 'chunks/[name]-[hash]',
@@ -73,6 +72,22 @@ for (const file of fs.readdirSync(OUT, { recursive: true, encoding: 'utf8' })) {
   if (!/\brequire\b/.test(body)) fs.writeFileSync(full, body.replace(/^\n/, ''));
 }
 
+// One CommonJS file exporting each heavy module's namespace under its name (dashes as underscores).
+const heavyId = (name) => name.replaceAll('-', '_');
+await build({
+  ...common,
+  stdin: {
+    contents: Object.entries(HEAVY)
+      .map(([name, file]) => `export * as ${heavyId(name)} from './${file}';`)
+      .join('\n'),
+    resolveDir: path.resolve(DIST),
+    sourcefile: 'heavy-entry.js',
+    loader: 'js',
+  },
+  outfile: `${OUT}/heavy.cjs`,
+  format: 'cjs',
+});
+
 const heavyByFile = new Map(Object.entries(HEAVY).map(([name, file]) => [path.resolve(DIST, file), name]));
 const hot = await build({
   ...common,
@@ -83,14 +98,22 @@ const hot = await build({
     {
       name: 'hot-path',
       setup(b) {
+        // A heavy module is a property of bundle/heavy.cjs, required when the run first needs it.
+        b.onLoad({ filter: /.*/, namespace: 'heavy' }, (args) => ({
+          contents: `module.exports = require('./heavy.cjs').${heavyId(args.path)};`,
+          loader: 'js',
+        }));
+        b.onResolve({ filter: /^\.\/heavy\.cjs$/ }, (args) =>
+          args.namespace === 'heavy' ? { path: args.path, external: true } : undefined,
+        );
         b.onResolve({ filter: /^\./ }, (args) => {
           if (args.kind !== 'dynamic-import') return undefined;
           const target = path.resolve(args.resolveDir, args.path);
           const relative = path.relative(path.resolve(DIST), target);
-          // swarm and run are compiled in; what they load after the spawn comes from bundle/heavy.
+          // swarm and run are compiled in; what they load after the spawn comes from bundle/heavy.cjs.
           if (HOT_COMMANDS.includes(relative)) return undefined;
           const heavy = heavyByFile.get(target);
-          if (heavy) return { path: `./heavy/${heavy}.js`, external: true };
+          if (heavy) return { path: heavy, namespace: 'heavy' };
           // Other commands: the launcher never loads this bundle for them.
           if (relative.startsWith('cli/')) return { path: `../${relative}`, external: true };
           return {

@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 const CHILD = `
-const { startExporter } = await import(process.env.EXPORT_BUNDLE);
+const { startExporter } = require(process.env.EXPORT_BUNDLE).export;
 const record = JSON.parse(require('node:fs').readFileSync(process.env.RECORD_FILE, 'utf8'));
 const result = await startExporter({ endpoint: process.env.ENDPOINT, timeoutMs: 10000 }).exportRuns([record]);
 const loaded = Object.keys(require.cache).filter((f) => /node_modules\\/(@grpc|@opentelemetry|protobufjs)\\//.test(f));
@@ -39,7 +39,7 @@ describe('export cost', () => {
     const child = spawn(process.execPath, ['--input-type=commonjs', '-e', `(async () => {${CHILD}})()`], {
       env: {
         ...process.env,
-        EXPORT_BUNDLE: path.join(REPO_ROOT, 'wrapper/dist/bundle/heavy/export.js'),
+        EXPORT_BUNDLE: path.join(REPO_ROOT, 'wrapper/dist/bundle/heavy.cjs'),
         RECORD_FILE: recordFile,
         ENDPOINT: collector.grpcEndpoint,
       },
