@@ -229,6 +229,22 @@ describe('the GitHub Action, run as the runner runs it', () => {
     expect(Number(gate.outputs.cost_usd)).toBeCloseTo(servedCost('act7'), 6);
     expect(gate.outputs.tokens).toBe(String(servedTokens('act7')));
 
+    // max-tokens reaches the gate: one token under this run's count fails the job, its count passes.
+    // (The same ledger again: no new Claude Code session.)
+    const tokens = servedTokens('act7');
+    const overTokens = await workflowRun('701', { 'max-usd': '5', 'max-tokens': String(tokens - 1) }, runner);
+    expect(overTokens.steps.find((x) => x.name === 'Enforce the cost gate')!.code).toBe(1);
+    expect(overTokens.exitCode).toBe(1);
+    expect(overTokens.outputs.within_budget).toBe('false');
+    expect(overTokens.outputs.tokens).toBe(String(tokens));
+    expect(overTokens.annotations.map((a) => a.level)).toEqual(['error']);
+    expect(overTokens.annotations[0]!.message).toContain(
+      `${tokens} tokens is over the budget of ${tokens - 1}`,
+    );
+    const atTokens = await workflowRun('701', { 'max-usd': '5', 'max-tokens': String(tokens) }, runner);
+    expect(atTokens.exitCode).toBe(0);
+    expect(atTokens.outputs.within_budget).toBe('true');
+
     // Gate mode without a budget, or an unknown mode: one error annotation, exit 2.
     const bads: Record<string, string>[] = [{}, { mode: 'hook', 'max-usd': '1' }];
     for (const inputs of bads) {
