@@ -117,10 +117,11 @@ describe('the GitHub Action, run as the runner runs it', () => {
     expect(first.summary).toContain('xychart-beta');
     expect(ourComments()).toHaveLength(1);
 
+    // 'True' is true: the comment is updated (a case-sensitive check turned it off, silently).
     const second = await workflowRun('502', {
       'max-usd': '5',
       task: 'again [[scenario:tools turns=3 tag=act2 in=900]]',
-      comment: 'true',
+      comment: 'True',
     });
     expect(second.exitCode).toBe(0);
     const cost2 = servedCost('act2');
@@ -229,13 +230,37 @@ describe('the GitHub Action, run as the runner runs it', () => {
     expect(Number(gate.outputs.cost_usd)).toBeCloseTo(servedCost('act7'), 6);
     expect(gate.outputs.tokens).toBe(String(servedTokens('act7')));
 
-    // Gate mode without a budget, or an unknown mode: one error annotation, exit 2.
-    const bads: Record<string, string>[] = [{}, { mode: 'hook', 'max-usd': '1' }];
-    for (const inputs of bads) {
+    // max-tokens reaches the gate: one token under this run's count fails the job, its count passes.
+    // (The same ledger again: no new Claude Code session.)
+    const tokens = servedTokens('act7');
+    const overTokens = await workflowRun('701', { 'max-usd': '5', 'max-tokens': String(tokens - 1) }, runner);
+    expect(overTokens.steps.find((x) => x.name === 'Enforce the cost gate')!.code).toBe(1);
+    expect(overTokens.exitCode).toBe(1);
+    expect(overTokens.outputs.within_budget).toBe('false');
+    expect(overTokens.outputs.tokens).toBe(String(tokens));
+    expect(overTokens.annotations.map((a) => a.level)).toEqual(['error']);
+    expect(overTokens.annotations[0]!.message).toContain(
+      `${tokens} tokens is over the budget of ${tokens - 1}`,
+    );
+    const atTokens = await workflowRun('701', { 'max-usd': '5', 'max-tokens': String(tokens) }, runner);
+    expect(atTokens.exitCode).toBe(0);
+    expect(atTokens.outputs.within_budget).toBe('true');
+
+    // Gate mode without a budget, an unknown mode, or a comment that is not true/false: one error
+    // annotation, exit 2, before anything runs.
+    const bads: [Record<string, string>, RegExp][] = [
+      [{}, /^max-usd is required in gate mode$/],
+      [{ mode: 'hook', 'max-usd': '1' }, /^unknown mode 'hook'/],
+      [{ 'max-usd': '1', comment: 'yes' }, /^comment must be 'true' or 'false', not 'yes'$/],
+    ];
+    for (const [inputs, message] of bads) {
       const bad = await workflowRun('702', inputs);
       expect(bad.exitCode).toBe(2);
+      expect(bad.steps.filter((x) => x.ran).map((x) => x.name)).toEqual([
+        'Install claude-otel and Claude Code',
+      ]);
       expect(bad.annotations.map((a) => a.level)).toEqual(['error']);
-      expect(bad.annotations[0]!.message).toMatch(/max-usd is required|unknown mode 'hook'/);
+      expect(bad.annotations[0]!.message).toMatch(message);
     }
   });
 });

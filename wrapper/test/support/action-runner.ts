@@ -4,6 +4,9 @@
 // always(), failure(), ==, !=, &&, ||, !), and the GITHUB_OUTPUT, GITHUB_ENV, GITHUB_PATH and
 // GITHUB_STEP_SUMMARY files honoured between steps. `uses:` steps (actions/setup-node) are taken
 // as satisfied: the test's own Node is on PATH. Workflow commands on stdout become annotations.
+// Unlike the runner, an `inputs.<name>` the action does not declare or a `steps.<id>` no step has
+// is an error, found in every expression before any step runs: the runner (and actionlint, which
+// does not lint composite action bodies) would silently read it as ''.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -172,6 +175,63 @@ function dig(root: unknown, parts: string[]): Value {
   return (v ?? null) as Value;
 }
 
+// --- references the action declares -------------------------------------------------------------
+
+const CONTEXTS = new Set(['github', 'runner', 'steps', 'inputs', 'env']);
+const STATUS_FUNCTIONS = new Set(['success()', 'failure()', 'always()', 'cancelled()']);
+
+/** Why `name` (a context reference in an expression) does not resolve in this action, or undefined. */
+function referenceError(action: ActionFile, name: string): string | undefined {
+  if (STATUS_FUNCTIONS.has(name)) return undefined;
+  const [root, ...rest] = name.split('.');
+  if (!CONTEXTS.has(root!)) return `unknown context '${name}'`;
+  if (root === 'inputs') {
+    const declared = Object.keys(action.inputs ?? {});
+    if (rest.length !== 1 || !declared.includes(rest[0]!))
+      return `'${name}' is not an input action.yml declares (${declared.join(', ')})`;
+  }
+  if (root === 'steps') {
+    const ids = action.runs.steps.flatMap((s) => (s.id ? [s.id] : []));
+    if (!ids.includes(rest[0] ?? ''))
+      return `'${name}': no step of action.yml has id '${rest[0] ?? ''}' (${ids.join(', ')})`;
+  }
+  return undefined;
+}
+
+/** The expressions of an action: every step's `if:` and every `${{ }}` the runner expands. */
+function expressionsOf(action: ActionFile): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown): void => {
+    if (typeof v === 'string') for (const m of v.matchAll(/\$\{\{([\s\S]*?)\}\}/g)) out.push(m[1]!);
+    else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) visit(x);
+  };
+  for (const step of action.runs.steps) {
+    if (typeof step.if === 'string' && !step.if.includes('${{')) out.push(step.if);
+    visit(step);
+  }
+  for (const spec of Object.values(action.inputs ?? {})) visit(spec.default);
+  for (const spec of Object.values(action.outputs ?? {})) visit(spec.value);
+  return out;
+}
+
+/**
+ * Parses action.yml and checks every context reference in it (inputs declared, step ids present),
+ * whether or not the step that holds it would run; throws one error naming each bad one.
+ */
+export function checkActionFile(text: string): ActionFile {
+  const action = parse(text) as ActionFile;
+  const errors = new Set<string>();
+  for (const expr of expressionsOf(action)) {
+    evaluate(expr, (name) => {
+      const error = referenceError(action, name);
+      if (error) errors.add(error);
+      return '';
+    });
+  }
+  if (errors.size > 0) throw new Error(`action.yml: ${[...errors].join('; ')}`);
+  return action;
+}
+
 // --- files the runner reads back -----------------------------------------------------------------
 
 /** `name=value` lines and `name<<DELIM` ... `DELIM` blocks, as GITHUB_OUTPUT and GITHUB_ENV take them. */
@@ -238,7 +298,7 @@ function runBash(
 // --- the runner ----------------------------------------------------------------------------------
 
 export async function runAction(options: RunActionOptions): Promise<ActionRun> {
-  const action = parse(fs.readFileSync(path.join(options.actionPath, 'action.yml'), 'utf8')) as ActionFile;
+  const action = checkActionFile(fs.readFileSync(path.join(options.actionPath, 'action.yml'), 'utf8'));
   if (action.runs.using !== 'composite') throw new Error('only composite actions are supported');
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'runner-temp-'));
   const summaryFile = path.join(temp, 'step_summary.md');
@@ -259,6 +319,8 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
 
   const inputs: Record<string, string> = {};
   const contextLookup = (name: string): Value => {
+    const error = referenceError(action, name);
+    if (error) throw new Error(`action.yml: ${error}`);
     const [root, ...rest] = name.split('.');
     switch (root) {
       case 'github':
@@ -268,7 +330,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionRun> {
       case 'steps':
         return dig(steps, rest);
       case 'inputs':
-        return rest.length === 1 ? (inputs[rest[0]!] ?? '') : null;
+        return inputs[rest[0]!] ?? '';
       case 'env':
         return dig({ ...options.env, ...jobEnv }, rest);
       case 'success()':

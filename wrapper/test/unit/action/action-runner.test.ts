@@ -1,7 +1,11 @@
 // The test harness's expression evaluator and command-file reader behave as the GitHub runner's
 // do for the forms action.yml and the example workflow use: a harness that is wrong proves nothing.
-import { describe, expect, it } from 'vitest';
-import { evaluate, expand, parseCommandFile } from '../../support/action-runner.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { evaluate, expand, parseCommandFile, runAction } from '../../support/action-runner.js';
+import { REPO_ROOT } from '../../support/cli.js';
 
 const ctx: Record<string, string | boolean | null> = {
   'inputs.task': '',
@@ -36,5 +40,44 @@ describe('action runner expressions', () => {
       multi: 'line 1\nline 2',
       c: '',
     });
+  });
+});
+
+describe('action runner references', () => {
+  const actionYml = fs.readFileSync(path.join(REPO_ROOT, 'action.yml'), 'utf8');
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  /** Runs a copy of action.yml with `from` replaced by `to` (nothing else copied: no step may run). */
+  function runEdited(from: string, to: string) {
+    expect(actionYml).toContain(from);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'action-typo-'));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, 'action.yml'), actionYml.replace(from, to));
+    return runAction({
+      actionPath: dir,
+      workspace: dir,
+      inputs: { 'max-usd': '1', 'claude-code-version': 'preinstalled' },
+      env: { PATH: '/usr/bin:/bin', HOME: dir },
+      github: { event_name: 'push', run_id: '1', run_attempt: '1', token: 't' },
+    });
+  }
+
+  it('fails on an input action.yml does not declare, in a step that would not even run', async () => {
+    // The gate step's MAX_TOKENS, and the hooks step's condition (skipped in gate mode).
+    await expect(runEdited('inputs.max-tokens }}', 'inputs.max-token }}')).rejects.toThrow(
+      /action\.yml: 'inputs\.max-token' is not an input action\.yml declares \(mode, max-usd, max-tokens/,
+    );
+    await expect(runEdited("if: inputs.mode == 'hooks'", "if: inputs.mod == 'hooks'")).rejects.toThrow(
+      /'inputs\.mod' is not an input/,
+    );
+  });
+
+  it('fails on a step id no step has', async () => {
+    await expect(runEdited('steps.gate.outputs.tokens }}', 'steps.gates.outputs.tokens }}')).rejects.toThrow(
+      /'steps\.gates\.outputs\.tokens': no step of action\.yml has id 'gates' \(gate\)/,
+    );
   });
 });
