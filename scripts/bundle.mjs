@@ -8,7 +8,8 @@
 // - bundle/heavy.cjs: what a wrapped run needs only after Claude Code is spawned (stream parser,
 //   ledger writer, price table, export), as one CommonJS file that hot.cjs requires while Claude
 //   Code starts. Loading the same modules as a dozen ESM chunks cost ~100 ms more CPU per run
-//   (the ESM loader's resolution and URL handling per file).
+//   (the ESM loader's resolution and URL handling per file). Its schemas use zod/mini, never
+//   classic zod (checked below).
 // - bundle/statusline.cjs: `claude-otel statusline`, run at every render of Claude Code's UI, as
 //   one small CommonJS file with no dependency at all (the launcher loads it directly).
 // - bundle/hook.cjs: `claude-otel hook` (Claude Code's session hook), likewise.
@@ -74,7 +75,7 @@ for (const file of fs.readdirSync(OUT, { recursive: true, encoding: 'utf8' })) {
 
 // One CommonJS file exporting each heavy module's namespace under its name (dashes as underscores).
 const heavyId = (name) => name.replaceAll('-', '_');
-await build({
+const heavy = await build({
   ...common,
   stdin: {
     contents: Object.entries(HEAVY)
@@ -87,6 +88,24 @@ await build({
   outfile: `${OUT}/heavy.cjs`,
   format: 'cjs',
 });
+// Every wrapped run loads heavy.cjs: classic zod (methods on every schema, the English locale) cost
+// ~3x the CPU of zod/mini to load, for the same schemas.
+const classicZod = Object.keys(heavy.metafile.inputs).filter((f) =>
+  f.includes('node_modules/zod/v4/classic/'),
+);
+if (classicZod.length > 0) {
+  const importers = Object.entries(heavy.metafile.inputs)
+    .filter(
+      ([f, v]) =>
+        !f.includes('node_modules/') &&
+        v.imports.some((i) => /node_modules\/zod\/(index|v4\/classic\/)/.test(i.path)),
+    )
+    .map(([f]) => f);
+  throw new Error(
+    `heavy.cjs must not bundle classic zod (${classicZod[0]}, imported by ${importers.join(', ') || 'a dependency'}): ` +
+      "use `import * as z from 'zod/mini'` in modules a wrapped run loads",
+  );
+}
 
 const heavyByFile = new Map(Object.entries(HEAVY).map(([name, file]) => [path.resolve(DIST, file), name]));
 const hot = await build({

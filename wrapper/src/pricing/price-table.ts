@@ -1,12 +1,16 @@
 // The price table: schema, loading (built-in, then an optional user file that overrides or adds
 // models), and model-id resolution. An unknown model resolves to `undefined`, never to zero.
+// zod/mini, not classic zod: every wrapped run loads this (see scripts/bundle.mjs).
 import fs from 'node:fs';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ClaudeOtelError, EXIT } from '../errors.js';
+import { describeIssue } from '../schema-issue.js';
 import { BUILTIN_PRICE_TABLE } from './price-table-data.js';
 import { userPriceFile } from './user-price-file.js';
 
-const perMillion = z.number().nonnegative().finite();
+// Classic zod's .finite() adds no check (a zod number is never Infinity or NaN): none here either.
+const perMillion = z.number().check(z.nonnegative());
+const nonEmpty = z.string().check(z.minLength(1));
 
 const ratesSchema = z.object({
   input: perMillion,
@@ -16,22 +20,24 @@ const ratesSchema = z.object({
   cache_read: perMillion,
 });
 
-export const tierSchema = ratesSchema.extend({
-  web_search: perMillion.default(0.01),
+export const tierSchema = z.extend(ratesSchema, {
+  web_search: z._default(perMillion, 0.01),
   /** Requests whose prompt (input + cache read + cache write) exceeds the threshold use these rates. */
-  long_prompt: ratesSchema.extend({ above_prompt_tokens: z.number().int().positive() }).optional(),
+  long_prompt: z.optional(
+    z.extend(ratesSchema, { above_prompt_tokens: z.number().check(z.int(), z.positive()) }),
+  ),
 });
 
 export const priceTableSchema = z.object({
-  source: z.string().min(1),
-  date: z.string().min(1),
+  source: nonEmpty,
+  date: nonEmpty,
   tiers: z.record(z.string(), tierSchema),
   models: z.array(
     z.object({
-      id: z.string().min(1),
-      name: z.string().optional(),
-      tier: z.string().min(1),
-      aliases: z.array(z.string()).default([]),
+      id: nonEmpty,
+      name: z.optional(z.string()),
+      tier: nonEmpty,
+      aliases: z._default(z.array(z.string()), []),
     }),
   ),
 });
@@ -123,11 +129,12 @@ export function loadPriceTable(env: NodeJS.ProcessEnv = process.env, explicit?: 
       exitCode: EXIT.usage,
     });
   }
-  const result = priceTableSchema.safeParse(parsed);
+  // The input is kept in the issue so that the message can say what was found.
+  const result = priceTableSchema.safeParse(parsed, { reportInput: true });
   if (!result.success) {
     const issue = result.error.issues[0];
     throw new ClaudeOtelError(
-      `price file ${file} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'bad shape'}`,
+      `price file ${file} is invalid at ${issue?.path.join('.') || '(root)'}: ${issue ? describeIssue(issue) : 'bad shape'}`,
       {
         hint: 'it needs "source", "date", "tiers" and "models" like the built-in table',
         exitCode: EXIT.usage,

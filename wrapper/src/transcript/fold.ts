@@ -4,38 +4,42 @@
 // lines while it streams (one per content block, early ones with a partial output count), so
 // lines are folded by message id + request id and the largest figure wins. Used by import, by
 // interactive `run`, and by the per-turn figures of wrapped runs.
-import * as z from 'zod';
+// zod/mini, not classic zod: wrapped runs load this (scripts/bundle.mjs keeps classic zod out of
+// bundle/heavy.cjs).
+import * as z from 'zod/mini';
 import { forEachFileLine } from '../file-lines.js';
 import { SYNTHETIC_MODEL } from '../stream/schema.js';
 
+const count = z.number().check(z.int(), z.nonnegative());
+
 const usageSchema = z.object({
-  input_tokens: z.number().int().nonnegative().default(0),
-  output_tokens: z.number().int().nonnegative().default(0),
-  cache_read_input_tokens: z.number().int().nonnegative().nullish(),
-  cache_creation_input_tokens: z.number().int().nonnegative().nullish(),
-  cache_creation: z.object({ ephemeral_1h_input_tokens: z.number().int().nonnegative().nullish() }).nullish(),
-  server_tool_use: z.object({ web_search_requests: z.number().int().nonnegative().nullish() }).nullish(),
-  inference_geo: z.string().nullish(),
+  input_tokens: z._default(count, 0),
+  output_tokens: z._default(count, 0),
+  cache_read_input_tokens: z.nullish(count),
+  cache_creation_input_tokens: z.nullish(count),
+  cache_creation: z.nullish(z.object({ ephemeral_1h_input_tokens: z.nullish(count) })),
+  server_tool_use: z.nullish(z.object({ web_search_requests: z.nullish(count) })),
+  inference_geo: z.nullish(z.string()),
 });
 
-const contentBlock = z.object({ type: z.string(), id: z.string().optional(), name: z.string().optional() });
+const contentBlock = z.object({ type: z.string(), id: z.optional(z.string()), name: z.optional(z.string()) });
 
 export const assistantLineSchema = z.object({
   type: z.literal('assistant'),
-  timestamp: z.string().datetime({ offset: true }),
-  sessionId: z.string().min(1),
-  requestId: z.string().optional(),
-  uuid: z.string().optional(),
-  cwd: z.string().optional(),
-  gitBranch: z.string().optional(),
-  version: z.string().optional(),
-  isSidechain: z.boolean().optional(),
-  agentId: z.string().optional(),
+  timestamp: z.iso.datetime({ offset: true }),
+  sessionId: z.string().check(z.minLength(1)),
+  requestId: z.optional(z.string()),
+  uuid: z.optional(z.string()),
+  cwd: z.optional(z.string()),
+  gitBranch: z.optional(z.string()),
+  version: z.optional(z.string()),
+  isSidechain: z.optional(z.boolean()),
+  agentId: z.optional(z.string()),
   message: z.object({
-    id: z.string().optional(),
-    model: z.string().optional(),
+    id: z.optional(z.string()),
+    model: z.optional(z.string()),
     usage: usageSchema,
-    content: z.union([z.string(), z.array(contentBlock)]).optional(),
+    content: z.optional(z.union([z.string(), z.array(contentBlock)])),
   }),
 });
 

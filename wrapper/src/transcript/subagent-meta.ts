@@ -4,7 +4,7 @@
 // leaves the subagent's type unknown, it never stops a recording.
 import fs from 'node:fs';
 import path from 'node:path';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export interface SubagentMeta {
   agentId: string;
@@ -14,8 +14,8 @@ export interface SubagentMeta {
 }
 
 const metaSchema = z.looseObject({
-  agentType: z.string().min(1).max(200),
-  toolUseId: z.string().min(1).optional().catch(undefined),
+  agentType: z.string().check(z.minLength(1), z.maxLength(200)),
+  toolUseId: z.catch(z.optional(z.string().check(z.minLength(1))), undefined),
 });
 
 const AGENT_FILE = /^agent-(.+)\.jsonl$/;

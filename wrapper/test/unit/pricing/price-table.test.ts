@@ -169,24 +169,32 @@ describe('user price file', () => {
   const bad: [string, string | unknown, RegExp][] = [
     ['not JSON', '{"source": ', /is not valid JSON/],
     ['empty', '', /is not valid JSON/],
-    ['not an object', '[1]', /is invalid at \(root\)/],
-    ['missing models', { source: 's', date: 'd', tiers: {} }, /is invalid at models:/],
+    ['not an object', '[1]', /is invalid at \(root\): Invalid input: expected object, received array$/],
+    [
+      'missing models',
+      { source: 's', date: 'd', tiers: {} },
+      /is invalid at models: Invalid input: expected array, received undefined$/,
+    ],
     [
       'negative rate',
       { ...override, tiers: { mine: { ...override.tiers.mine!, output: -1 } } },
-      /is invalid at tiers\.mine\.output:/,
+      /is invalid at tiers\.mine\.output: Too small: expected number to be >=0$/,
     ],
     [
       'rate as a string',
       { ...override, tiers: { mine: { ...override.tiers.mine!, input: '3' } } },
-      /tiers\.mine\.input/,
+      /is invalid at tiers\.mine\.input: Invalid input: expected number, received string$/,
     ],
     [
       'unknown tier',
       { ...override, models: [{ id: 'x', tier: 'nope' }] },
       /model 'x' names unknown tier 'nope'/,
     ],
-    ['empty model id', { ...override, models: [{ id: '', tier: 'mine' }] }, /is invalid at models\.0\.id/],
+    [
+      'empty model id',
+      { ...override, models: [{ id: '', tier: 'mine' }] },
+      /is invalid at models\.0\.id: Too small: expected string to have >=1 characters$/,
+    ],
   ];
 
   it.each(bad)('%s: one-line ClaudeOtelError with exit code 2', (name, content, message) => {
