@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
 import { ledgerPaths, runFileName } from '../../src/ledger/store.js';
+import { runningDir } from '../../src/run/running-marker.js';
 import { makeSandbox, runCli, type Sandbox, SECRET_API_KEY } from '../support/cli.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 
@@ -69,6 +70,17 @@ function expectMarkersMatchLedger(s: Sandbox, crashed: string[] = []): void {
   const markers = fs.readdirSync(pending).sort();
   for (const m of markers) expect(fs.readFileSync(path.join(pending, m), 'utf8'), m).toMatch(/^runs-/);
   expect(markers).toEqual([...readLedger({ env: s.env }).runs.map((r) => r.run_id), ...crashed].sort());
+}
+
+/** running/ once no run is going: no marker, no temp file of one (a full disk used to leave one). */
+function expectNoRunningLeftovers(s: Sandbox): void {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(runningDir(s.env));
+  } catch {
+    // No running/ at all: nothing left.
+  }
+  expect(names).toEqual([]);
 }
 
 /** Why a fault cannot be set up here, or undefined when it can (we are root and it works). */
@@ -227,6 +239,7 @@ describe('a ledger write that fails', () => {
       expect(r.stderr).not.toMatch(/^\s+at |Error: ENOSPC/m);
       expectMarkersMatchLedger(s);
       expect(readLedger({ env: s.env }).runs.map((x) => x.run_id)).not.toContain(r.runId);
+      expectNoRunningLeftovers(s);
 
       // Space again: the next run is recorded whole, after the torn line the failed write left.
       fs.rmSync(filler);
@@ -241,6 +254,7 @@ describe('a ledger write that fails', () => {
       expect(ids).toContain(again.runId);
       expect(ids).toHaveLength(2);
       expectMarkersMatchLedger(s);
+      expectNoRunningLeftovers(s);
     },
   );
 });
