@@ -14,7 +14,13 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
-const base = { run_id: 'r1', invocation_id: 'i', operation: 'swarm', agent: 'a', started_at: '2026-11-26T15:00:00.000Z' };
+const base = {
+  run_id: 'r1',
+  invocation_id: 'i',
+  operation: 'swarm',
+  agent: 'a',
+  started_at: '2026-11-26T15:00:00.000Z',
+};
 
 describe('RunningMarkerWriter', () => {
   it('writes the marker whole and leaves no temp file', () => {
