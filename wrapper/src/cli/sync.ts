@@ -28,9 +28,15 @@ export function registerSync(program: Command, ctx: CliContext): void {
           `claude-otel: sent ${result.sent.length} run(s) to ${endpoint}; ${result.failed.length} still unsent\n`,
         );
       }
-      if (result.failed.length > 0 || result.error) {
+      if (result.error) {
         ctx.stderr.write(
-          `claude-otel: ${result.error ?? 'some runs were not sent'} (start the collector with \`claude-otel stack up\`, check OTEL_EXPORTER_OTLP_ENDPOINT, then run \`claude-otel sync\` again)\n`,
+          `claude-otel: ${result.error} (start the collector with \`claude-otel stack up\`, check OTEL_EXPORTER_OTLP_ENDPOINT, then run \`claude-otel sync\` again)\n`,
+        );
+        ctx.exitCode = EXIT.failure;
+      } else if (result.failed.length > 0) {
+        // The collector took everything it was given: what is left is not in the ledger yet.
+        ctx.stderr.write(
+          `claude-otel: ${result.failed.length} run(s) not sent: not in the ledger yet (see the warnings above; run \`claude-otel sync\` again in a few minutes)\n`,
         );
         ctx.exitCode = EXIT.failure;
       }

@@ -7,6 +7,7 @@ import { pendingRunIds, readRunsById } from '../ledger/read.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { ledgerPaths } from '../ledger/store.js';
 import { resolveExportConfig } from './config.js';
+import { settleUnrecorded, unrecordedPending } from './damaged-pending.js';
 import { acquireExportLock } from './export-lock.js';
 import { type RunExporter, startExporter } from './exporter.js';
 import { overSent } from './live-delta.js';
@@ -90,18 +91,19 @@ async function exportSelected(
   refresh: () => void,
   warnings: string[],
 ): Promise<PendingExportResult> {
-  const pending = pendingRunIds(env);
-  const pendingIds = new Set(pending.map((p) => p.run_id));
-  const inHand = (options.records ?? []).filter((r) => pendingIds.has(r.run_id));
-  const known = new Set(inHand.map((r) => r.run_id));
-  const toLoad = pending.filter((p) => !known.has(p.run_id));
-  const loaded = toLoad.length > 0 ? readRunsById(toLoad) : { runs: [], warnings: [] };
+  let { inHand, loaded, missing } = selectPending(env, options.records ?? []);
+  // Runs whose record is damaged or lost are settled once (recovered or recorded as unrecorded,
+  // with a warning each), so they never hold sync back; what recovery imported is pending now.
+  const unrecorded = unrecordedPending(loaded, missing, ledgerPaths(env).pending);
+  if (unrecorded.length > 0) {
+    warnings.push(...(await settleUnrecorded(env, unrecorded)));
+    ({ inHand, loaded, missing } = selectPending(env, options.records ?? []));
+  }
   warnings.push(...loaded.warnings);
-  for (const r of loaded.runs) known.add(r.run_id);
-  const missing = toLoad.filter((p) => !known.has(p.run_id)).map((p) => p.run_id);
-  if (missing.length > 0)
+  const missingIds = missing.map((p) => p.run_id);
+  if (missingIds.length > 0)
     warnings.push(
-      `${missing.length} pending run(s) not found in the ledger: ${missing.slice(0, 5).join(', ')}`,
+      `${missingIds.length} pending run(s) not found in the ledger yet: ${missingIds.slice(0, 5).join(', ')}`,
     );
   const older = loaded.runs.sort((a, b) => (a.started_at < b.started_at ? -1 : 1));
   const all = [...inHand, ...older];
@@ -144,8 +146,20 @@ async function exportSelected(
     !error && exporter.exportPlan && (await exportQueuedPlan(exporter.exportPlan, env, deadline));
   if (planError) warnings.push(planError);
   const sentSet = new Set(sent);
-  const failed = [...all.map((r) => r.run_id), ...missing].filter((id) => !sentSet.has(id));
+  const failed = [...all.map((r) => r.run_id), ...missingIds].filter((id) => !sentSet.has(id));
   return { sent, failed, warnings, ...(error ? { error } : {}) };
+}
+
+/** The pending runs: those in hand, those loaded from the ledger, and those not found there. */
+function selectPending(env: NodeJS.ProcessEnv, records: RunRecord[]) {
+  const pending = pendingRunIds(env);
+  const pendingIds = new Set(pending.map((p) => p.run_id));
+  const inHand = records.filter((r) => pendingIds.has(r.run_id));
+  const known = new Set(inHand.map((r) => r.run_id));
+  const toLoad = pending.filter((p) => !known.has(p.run_id));
+  const loaded = toLoad.length > 0 ? readRunsById(toLoad) : { runs: [], damaged: [], warnings: [] };
+  for (const r of loaded.runs) known.add(r.run_id);
+  return { inHand, loaded, missing: toLoad.filter((p) => !known.has(p.run_id)) };
 }
 
 export interface SyncOptions {

@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
+import { endsTorn } from '../fresh-line.js';
 import { indexRuns } from '../statusline/ledger-figures.js';
 import {
   type ExportRecord,
@@ -65,18 +66,6 @@ export function ledgerWriteError(where: string, error: unknown): ClaudeOtelError
     hint: `${hint}; then \`claude-otel import\` recovers unrecorded runs from Claude Code's transcripts`,
     cause: error,
   });
-}
-
-/**
- * True when the file's last byte is not a newline: a torn last line, or another process's record
- * still being copied in. Either way this record then starts with a newline; at worst the file
- * gets an empty line, which every reader skips, and a record is never merged into another line.
- */
-function endsTorn(fd: number): boolean {
-  const size = fs.fstatSync(fd).size;
-  if (size === 0) return false;
-  const last = Buffer.alloc(1);
-  return fs.readSync(fd, last, 0, 1, size - 1) === 1 && last[0] !== 10;
 }
 
 export function appendRunRecord(input: RunRecordInput, env: NodeJS.ProcessEnv = process.env): RunRecord {

@@ -60,11 +60,15 @@ function readExported(file: string, warnings: string[]): Set<string> {
   return ids;
 }
 
-/** Calls visit for each JSON line of `file`; lines that are not JSON become warnings. */
+/**
+ * Calls visit for each JSON line of `file`; lines that are not JSON become warnings (and go to
+ * `damaged`, when given, with their text).
+ */
 export function forEachLine(
   file: string,
   warnings: string[],
   visit: (value: unknown, where: string) => void,
+  damaged?: (line: string) => void,
 ): void {
   let lineNo = 0;
   const onLine = (line: string, complete: boolean) => {
@@ -76,7 +80,10 @@ export function forEachLine(
       value = JSON.parse(line);
     } catch {
       // A last line without its newline may be a write in progress: not worth a warning.
-      if (complete) warnings.push(`${where}: damaged line skipped (not JSON)`);
+      if (complete) {
+        warnings.push(`${where}: damaged line skipped (not JSON)`);
+        damaged?.(line);
+      }
       return;
     }
     visit(value, where);
@@ -158,29 +165,56 @@ export function pendingRunIds(env: NodeJS.ProcessEnv = process.env): { run_id: s
   return out;
 }
 
-/** Finds given runs by id in the named files (used by sync to load just the unsent records). */
+/** A run whose record is not in the ledger whole: a damaged line carries its id (its text here). */
+export interface DamagedRun {
+  run_id: string;
+  file: string;
+  line: string;
+}
+
+/**
+ * Finds given runs by id in the named files (used by sync to load just the unsent records). A run
+ * found only as a damaged line (torn by a crash mid-append or a cut file, or of the wrong shape)
+ * is in `damaged`; a run with no line at all is in neither list.
+ */
 export function readRunsById(ids: { run_id: string; file: string }[]): {
   runs: RunRecord[];
+  damaged: DamagedRun[];
   warnings: string[];
 } {
   const warnings: string[] = [];
   const wanted = new Set(ids.map((i) => i.run_id));
   const files = [...new Set(ids.map((i) => i.file))];
   const runs: RunRecord[] = [];
+  const damaged = new Map<string, DamagedRun>();
   for (const file of files) {
-    forEachLine(file, warnings, (value, where) => {
-      const id = (value as { run_id?: unknown }).run_id;
-      if (typeof id !== 'string' || !wanted.has(id)) return;
-      const record = strictRun(value);
-      if (!record) {
-        warnings.push(`${where}: damaged run record skipped`);
-        return;
-      }
-      wanted.delete(id);
-      runs.push(record);
-    });
+    const inFile = ids.filter((i) => i.file === file).map((i) => i.run_id);
+    // A torn line is attributed to the run whose id it carries as a record's own run_id.
+    const onDamaged = (line: string) => {
+      for (const id of inFile)
+        if (line.includes(`"run_id":${JSON.stringify(id)}`) && !damaged.has(id))
+          damaged.set(id, { run_id: id, file, line });
+    };
+    forEachLine(
+      file,
+      warnings,
+      (value, where) => {
+        const id = (value as { run_id?: unknown }).run_id;
+        if (typeof id !== 'string' || !wanted.has(id)) return;
+        const record = strictRun(value);
+        if (!record) {
+          warnings.push(`${where}: damaged run record skipped`);
+          if (!damaged.has(id)) damaged.set(id, { run_id: id, file, line: JSON.stringify(value) });
+          return;
+        }
+        wanted.delete(id);
+        runs.push(record);
+      },
+      onDamaged,
+    );
   }
-  return { runs, warnings };
+  // A run recorded whole after a damaged line of it (recovered) is not damaged.
+  return { runs, damaged: [...damaged.values()].filter((d) => wanted.has(d.run_id)), warnings };
 }
 
 /** When a run's metrics were sent (ms, its latest export record), or undefined if never. */

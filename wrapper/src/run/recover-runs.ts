@@ -3,11 +3,13 @@
 // from Claude Code's transcript of the session and marked as recovered (termination `recovered`),
 // so nothing is lost; the record is then exported like any run. Exactly once under concurrency:
 // a marker is claimed by renaming it (only one process wins), and the ledger is checked for the
-// run first (a wrapper killed between writing the record and removing the marker, or a recoverer
-// that died itself, leaves a marker for a recorded run).
+// run's complete record first (a wrapper killed between writing the record and removing the
+// marker, or a recoverer that died itself, leaves a marker for a recorded run; one killed mid-append
+// leaves only a torn line, which is not a record).
 import fs from 'node:fs';
 import path from 'node:path';
 import { appendRunRecord } from '../ledger/append.js';
+import { readRunsById } from '../ledger/read.js';
 import { ledgerPaths, runFileName } from '../ledger/store.js';
 import { loadPriceTable, type PriceTable } from '../pricing/price-table.js';
 import { isProcessRunning } from '../process-alive.js';
@@ -33,20 +35,34 @@ export function recoverKilledRuns(env: NodeJS.ProcessEnv, table?: PriceTable): R
   } catch {
     return [];
   }
-  const recovered: RecoveredRun[] = [];
-  const monthFiles = new Map<string, string>();
+  const claimed: { file: string; marker: RunningMarker }[] = [];
   for (const name of names) {
-    const claimed = claim(dir, name);
-    if (!claimed) continue;
+    const c = claim(dir, name);
+    if (!c) continue;
     try {
-      const marker = JSON.parse(fs.readFileSync(claimed.file, 'utf8')) as RunningMarker;
-      if (inLedger(env, marker, monthFiles)) {
-        fs.rmSync(claimed.file, { force: true });
-        continue;
+      claimed.push({ file: c.file, marker: JSON.parse(fs.readFileSync(c.file, 'utf8')) as RunningMarker });
+    } catch {
+      // Left claimed: a later command (once this process is gone) tries again.
+    }
+  }
+  if (claimed.length === 0) return [];
+  let recorded: Set<string>;
+  try {
+    recorded = recordedRuns(
+      env,
+      claimed.map((c) => c.marker),
+    );
+  } catch {
+    return []; // the ledger cannot be read: left claimed, a later command tries again
+  }
+  const recovered: RecoveredRun[] = [];
+  for (const { file, marker } of claimed) {
+    try {
+      if (!recorded.has(marker.run_id)) {
+        table ??= loadPriceTable(env);
+        recovered.push(recordRecovered(env, marker, table));
       }
-      table ??= loadPriceTable(env);
-      recovered.push(recordRecovered(env, marker, table));
-      fs.rmSync(claimed.file, { force: true });
+      fs.rmSync(file, { force: true });
     } catch {
       // Left claimed: a later command (once this process is gone) tries again.
     }
@@ -90,19 +106,15 @@ function renamed(from: string, to: string): { file: string } | undefined {
   }
 }
 
-/** Whether the run's month file holds it already (each file read once per recovery). */
-function inLedger(env: NodeJS.ProcessEnv, marker: RunningMarker, cache: Map<string, string>): boolean {
-  const file = path.join(ledgerPaths(env).dir, runFileName(marker.started_at));
-  if (!cache.has(file)) {
-    let text = '';
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      // No month file yet: the run is not in it.
-    }
-    cache.set(file, text);
-  }
-  return cache.get(file)!.includes(`"run_id":${JSON.stringify(marker.run_id)}`);
+/**
+ * Which of the runs their month files hold as complete, valid records, read by the ledger's own
+ * reader: a torn prefix of a run's record (its wrapper killed mid-append) does not count, so the
+ * run is recovered. One pass over each month file, however many markers.
+ */
+function recordedRuns(env: NodeJS.ProcessEnv, markers: RunningMarker[]): Set<string> {
+  const { dir } = ledgerPaths(env);
+  const ids = markers.map((m) => ({ run_id: m.run_id, file: path.join(dir, runFileName(m.started_at)) }));
+  return new Set(readRunsById(ids).runs.map((r) => r.run_id));
 }
 
 function recordRecovered(env: NodeJS.ProcessEnv, marker: RunningMarker, table: PriceTable): RecoveredRun {

@@ -116,13 +116,19 @@ export class RunningMarkerWriter {
       tokens: figures.tokens,
       cost_usd_estimate: figures.cost_usd,
     };
+    const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       fs.mkdirSync(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.${process.pid}.tmp`;
       fs.writeFileSync(tmp, JSON.stringify(marker));
       fs.renameSync(tmp, this.file);
     } catch {
-      // Only the live view depends on it: never let it disturb the run.
+      // Only the live view depends on it: never let it disturb the run. A full disk creates the
+      // temp file and fails the write: leave no empty file behind, one per failed update.
+      try {
+        fs.rmSync(tmp, { force: true });
+      } catch {
+        // Nothing more to do.
+      }
     }
   }
 

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { dataHome } from '../config/paths.js';
+import { endsTorn } from '../fresh-line.js';
 import { readRunningMarkers } from '../run/running-marker.js';
 
 export interface IndexedRun {
@@ -50,8 +51,14 @@ export function indexRuns(
     );
     const file = path.join(dir, `${utcDay(now)}.jsonl`);
     const first = !fs.existsSync(file);
-    // One O_APPEND write: concurrent writers never interleave.
-    fs.appendFileSync(file, `${lines.join('\n')}\n`, { mode: 0o600 });
+    // One O_APPEND write: concurrent writers never interleave. It starts on a fresh line, as a
+    // ledger append does: after a torn last line (a crash mid-write) the new runs stay whole.
+    const fd = fs.openSync(file, 'a+', 0o600);
+    try {
+      fs.writeSync(fd, `${endsTorn(fd) ? '\n' : ''}${lines.join('\n')}\n`);
+    } finally {
+      fs.closeSync(fd);
+    }
     if (first) pruneIndex(dir, now);
   } catch {
     // The ledger line is written; only the status line's shortcut misses this run.

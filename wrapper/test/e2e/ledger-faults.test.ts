@@ -9,7 +9,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
 import { ledgerPaths, runFileName } from '../../src/ledger/store.js';
+import { runningDir } from '../../src/run/running-marker.js';
 import { makeSandbox, runCli, type Sandbox, SECRET_API_KEY } from '../support/cli.js';
+import { startCollector } from '../support/collector.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 
 let api: ScriptedApi;
@@ -69,6 +71,17 @@ function expectMarkersMatchLedger(s: Sandbox, crashed: string[] = []): void {
   const markers = fs.readdirSync(pending).sort();
   for (const m of markers) expect(fs.readFileSync(path.join(pending, m), 'utf8'), m).toMatch(/^runs-/);
   expect(markers).toEqual([...readLedger({ env: s.env }).runs.map((r) => r.run_id), ...crashed].sort());
+}
+
+/** running/ once no run is going: no marker, no temp file of one (a full disk used to leave one). */
+function expectNoRunningLeftovers(s: Sandbox): void {
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(runningDir(s.env));
+  } catch {
+    // No running/ at all: nothing left.
+  }
+  expect(names).toEqual([]);
 }
 
 /** Why a fault cannot be set up here, or undefined when it can (we are root and it works). */
@@ -152,6 +165,31 @@ describe('a torn last ledger line', () => {
     expect(lines(imported.stderr, 'damaged')).toHaveLength(1);
     expect((JSON.parse(imported.stdout) as { records: number }).records).toBe(1);
     expectMarkersMatchLedger(s, [torn.runId]);
+
+    // sync against a healthy collector: the torn run's marker is settled once (import already
+    // accounted for its usage), everything else is sent, and no stale marker holds the next sync.
+    const collector = await startCollector();
+    try {
+      const { CLAUDE_OTEL_EXPORT: _off, ...exportOn } = s.env;
+      const online = { ...s, env: { ...exportOn, OTEL_EXPORTER_OTLP_ENDPOINT: collector.grpcEndpoint } };
+      const sync = await cli(['sync', '--json'], online);
+      expect(sync.code, sync.stderr).toBe(0);
+      const result = JSON.parse(sync.stdout) as { sent: string[]; failed: string[] };
+      expect(result.sent).toHaveLength(3); // t1, t3 and the record import restored t2 as
+      expect(result.sent).not.toContain(torn.runId);
+      expect(result.failed).toEqual([]);
+      expect(lines(sync.stderr, torn.runId)).toEqual([
+        `claude-otel: warning: run ${torn.runId}: its ledger record is damaged; its usage is in the ledger already (imported from Claude Code's transcript)`,
+      ]);
+      expect(fs.readdirSync(ledgerPaths(s.env).pending)).toEqual([]);
+      const again = await cli(['sync'], online);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.stderr.trim()).toBe(
+        `claude-otel: sent 0 run(s) to ${collector.grpcEndpoint}; 0 still unsent`,
+      );
+    } finally {
+      await collector.close();
+    }
   }, 600_000);
 });
 
@@ -227,6 +265,7 @@ describe('a ledger write that fails', () => {
       expect(r.stderr).not.toMatch(/^\s+at |Error: ENOSPC/m);
       expectMarkersMatchLedger(s);
       expect(readLedger({ env: s.env }).runs.map((x) => x.run_id)).not.toContain(r.runId);
+      expectNoRunningLeftovers(s);
 
       // Space again: the next run is recorded whole, after the torn line the failed write left.
       fs.rmSync(filler);
@@ -241,6 +280,7 @@ describe('a ledger write that fails', () => {
       expect(ids).toContain(again.runId);
       expect(ids).toHaveLength(2);
       expectMarkersMatchLedger(s);
+      expectNoRunningLeftovers(s);
     },
   );
 });

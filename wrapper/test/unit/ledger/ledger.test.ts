@@ -162,6 +162,7 @@ describe('pending markers and export records', () => {
     ]);
     expect(readRunsById(pendingRunIds(env).filter((p) => p.run_id === 'a'))).toEqual({
       runs: [a],
+      damaged: [],
       warnings: [],
     });
 

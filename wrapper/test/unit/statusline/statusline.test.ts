@@ -157,6 +157,28 @@ describe('ledger figures', () => {
     marker.remove();
   });
 
+  it("after a torn last index line (cut at every byte), the next run counts and the torn one doesn't", () => {
+    indexRuns([rec('a', '2026-11-26T14:59:58.500Z', 1.25)], env, NOW);
+    indexRuns([rec('torn', '2026-11-26T14:59:59.500Z', 2)], env, NOW);
+    const file = path.join(home, 'statusline', 'days', '2026-11-26.jsonl');
+    const whole = fs.readFileSync(file);
+    const lastLine = whole.lastIndexOf(10, whole.length - 2) + 1;
+    const cuts = whole.length - lastLine; // every length of the last line, newline cut off included
+    expect(cuts).toBeGreaterThan(60);
+    for (let cut = 0; cut < cuts; cut++) {
+      const kept = lastLine + cut;
+      fs.writeFileSync(file, whole.subarray(0, kept));
+      indexRuns([rec('next', '2026-11-26T15:00:00.000Z', 0.5)], env, NOW);
+      // Only the whole line without its newline is the torn run still readable; the run after it
+      // always counts, once.
+      const tornCounts = cut === cuts - 1 ? 2 : 0;
+      expect(readLedgerFigures(env, NOW), `cut at ${cut}`).toEqual({
+        today_usd: 1.25 + tornCounts + 0.5,
+        last_hour_usd: 1.25 + tornCounts + 0.5,
+      });
+    }
+  });
+
   it('appendRunRecord indexes the run it writes', () => {
     const start = new Date(Date.now() - 60_000).toISOString();
     appendRunRecord({ ...sampleRecord('x', start), cost_usd: 0.75 }, env);
