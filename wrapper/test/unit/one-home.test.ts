@@ -25,7 +25,8 @@ const MONTH_FILE_PATTERN = /runs-(\\d|\[0-9\])/;
 // [name, what a copy of its value looks like, home]: `name` may be defined (const or function)
 // only in `home`, and only `home` may contain the value.
 const HOMES: [name: string, value: string | RegExp, home: string][] = [
-  ['DEFAULT_OTLP_ENDPOINT', "'http://localhost:4317'", 'wrapper/src/export/config.ts'],
+  // Unquoted: a help text or a hint that writes the default out is a copy too.
+  ['DEFAULT_OTLP_ENDPOINT', 'localhost:4317', 'wrapper/src/export/config.ts'],
   ['SYNTHETIC_MODEL', "'<synthetic>'", 'wrapper/src/stream/schema.ts'],
   ['PROMETHEUS_SERIES', "'openai_tokens_total'", 'wrapper/src/export/metric-points.ts'],
   ['formatUsd', DOLLAR_FORMATTER, 'wrapper/src/format/usd.ts'],
