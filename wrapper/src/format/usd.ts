@@ -6,6 +6,14 @@ export function formatUsd(n: number): string {
   return `$${n.toFixed(4)}`;
 }
 
+/**
+ * A dollar amount in machine-readable text (step outputs, key=value lines): the value as stored,
+ * written as JSON writes numbers, unrounded, so it is the figure `--json` gives.
+ */
+export function usdValue(n: number): string {
+  return JSON.stringify(n);
+}
+
 /** To the cent, for narrow tables such as `blocks` ("$0.01"). */
 export function formatUsdCents(n: number): string {
   return `$${n.toFixed(2)}`;

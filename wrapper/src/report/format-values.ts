@@ -1,7 +1,7 @@
 // How numbers look in text reports: fixed, locale-independent formatting so golden files are
 // the same on every machine. Dollar amounts have their home in format/usd.ts (re-exported here).
 
-export { formatUsd, formatUsdCents, formatUsdCompact } from '../format/usd.js';
+export { formatUsd, formatUsdCents, formatUsdCompact, usdValue } from '../format/usd.js';
 
 export function formatInt(n: number): string {
   return Math.round(n)

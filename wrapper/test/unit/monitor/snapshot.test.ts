@@ -64,8 +64,19 @@ describe('monitor snapshot', () => {
     expect(lines[0]).toMatch(/ running=1$/);
     expect(lines[1]).toBe(
       `${snap.at} running run_id=run-a operation=swarm agent=coder model=claude-sonnet-4-5 ` +
-        'elapsed_s=2.5 turns=2 tokens=42 cost_usd_estimate=0.012300',
+        'elapsed_s=2.5 turns=2 tokens=42 cost_usd_estimate=0.0123',
     );
+  });
+
+  it('plain lines carry the stored dollar amounts, not a rounding of them', () => {
+    const cost = 0.0107715; // 0.010772 at six decimals
+    const run = { ...last, cost_usd: cost };
+    const snap = takeSnapshot([run], now, [{ ...marker('run-a', 2_500, 42), cost_usd_estimate: cost }]);
+    const [summary, running] = snapshotLine(snap).trimEnd().split('\n');
+    expect(summary).toContain(' cost_usd=0.0107715 ');
+    expect(summary).toContain(` burn_usd_per_hour=${JSON.stringify(snap.burn.usd_per_hour)} `);
+    expect(running).toMatch(/ cost_usd_estimate=0\.0107715$/);
+    expect(finishedLines(snap, new Set())).toMatch(/ cost_usd=0\.0107715\n$/);
   });
 
   it('reports each finished run once, oldest first', () => {
