@@ -1,9 +1,7 @@
 // `npm run bench`: every benchmark of the project, each printed with its target and the baseline
 // measured in the same run. Exits non-zero when a target is missed.
-import { benchParse, benchRss, benchWallTime, makeLargeStream } from './core-bench.js';
+import { coreSuites, type Suite } from './core-suites.js';
 import type { BenchResult } from './result.js';
-
-type Suite = { name: string; run: () => Promise<BenchResult[]> };
 
 async function optional(modulePath: string, exportName: string): Promise<Suite['run'] | undefined> {
   try {
@@ -17,12 +15,7 @@ async function optional(modulePath: string, exportName: string): Promise<Suite['
 
 async function main(): Promise<number> {
   const only = process.argv.slice(2);
-  const stream = makeLargeStream(200e6);
-  const suites: Suite[] = [
-    { name: 'wall time', run: () => benchWallTime() },
-    { name: 'parse', run: async () => benchParse(stream) },
-    { name: 'rss', run: () => benchRss(stream) },
-  ];
+  const suites: Suite[] = coreSuites();
   const pipeline = await optional('./pipeline-bench.js', 'benchPipeline');
   if (pipeline) suites.push({ name: 'pipeline', run: pipeline });
   const reports = await optional('./report-bench.js', 'benchReports');

@@ -2,50 +2,22 @@
 // test/fixtures/transcripts; CLAUDE_OTEL_BENCH_IMPORT_BYTES sets another size, 0 skips it) with one
 // 50 MB line and one busy session, imported by the built CLI. Prints wall time, peak RSS against
 // the largest file, the ledger's longest line against its cap, and whether totals are exact.
-import { spawn } from 'node:child_process';
+// e2e/import-memory.test.ts checks the same bound on a smaller history in every test run.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { MAX_RECORD_LINE_BYTES } from '../src/import/to-records.js';
 import { generateHistory } from '../test/fixtures/transcripts/generate-history.js';
+import { runCliMeasured } from '../test/support/peak-rss.js';
 import type { BenchResult } from './result.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const CLI = path.join(ROOT, 'wrapper/bin/claude-otel.cjs');
 const HUGE_LINE_BYTES = 50e6;
 const BUSY_COPIES = 6000;
 /** Peak memory allowed on top of the largest file (Node itself, the id set, one batch of records). */
 const RSS_HEADROOM_MB = 250;
 
-function importProcess(
-  from: string,
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; ms: number; peakKb: number; stdout: string }> {
-  return new Promise((resolve) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [CLI, 'import', '--from', from, '--json'], {
-      env,
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
-    let stdout = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString('utf8');
-    });
-    let peakKb = 0;
-    const poll = setInterval(() => {
-      try {
-        const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-        if (m) peakKb = Math.max(peakKb, Number(m[1]));
-      } catch {
-        // the process is gone
-      }
-    }, 20);
-    child.once('close', (code) => {
-      clearInterval(poll);
-      resolve({ code, ms: Number(process.hrtime.bigint() - started) / 1e6, peakKb, stdout });
-    });
-  });
+function importProcess(from: string, env: NodeJS.ProcessEnv) {
+  return runCliMeasured(['import', '--from', from, '--json'], env);
 }
 
 export async function benchImport(): Promise<BenchResult[]> {

@@ -1,4 +1,5 @@
 // `claude-otel blocks` output: the --json document, and a readable table in local time.
+import { formatUsdCents } from '../format/usd.js';
 import type { Block } from './build-blocks.js';
 
 export function blocksJson(blocks: readonly Block[]): string {
@@ -12,8 +13,6 @@ function localTime(iso: string, withDate: boolean): string {
   return withDate ? `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${time}` : time;
 }
 
-const usd = (n: number) => `$${n.toFixed(2)}`;
-
 export function blocksText(blocks: readonly Block[]): string {
   if (blocks.length === 0) return 'No runs in this window.\n';
   const header = ['start', 'end', 'runs', 'tokens', 'cost', 'burn/h', 'projected'];
@@ -22,9 +21,9 @@ export function blocksText(blocks: readonly Block[]): string {
     localTime(b.end, false),
     String(b.runs),
     b.tokens.total.toLocaleString('en-US'),
-    usd(b.cost_usd),
-    usd(b.burn_rate_usd_per_hour),
-    b.projected_cost_usd === null ? '' : `${usd(b.projected_cost_usd)} (active)`,
+    formatUsdCents(b.cost_usd),
+    formatUsdCents(b.burn_rate_usd_per_hour),
+    b.projected_cost_usd === null ? '' : `${formatUsdCents(b.projected_cost_usd)} (active)`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) =>

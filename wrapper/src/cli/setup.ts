@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { type Identity, projectConfigured } from '../config/identity.js';
 import { parseHttpUrl } from '../config/options.js';
 import { ClaudeOtelError, usageError } from '../errors.js';
-import { resolveExportConfig } from '../export/config.js';
+import { DEFAULT_OTLP_ENDPOINT, resolveExportConfig } from '../export/config.js';
 import { runIdentity } from '../run/context.js';
 import { planHooks, planSettings, planStatusLine, type Settings } from '../stack/claude-settings.js';
 import type { CliContext } from './context.js';
@@ -58,7 +58,7 @@ export function registerSetup(program: Command, ctx: CliContext): void {
     )
     .option(
       '--endpoint <url>',
-      'OTLP gRPC endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT or http://localhost:4317)',
+      `OTLP gRPC endpoint (default: OTEL_EXPORTER_OTLP_ENDPOINT or ${DEFAULT_OTLP_ENDPOINT})`,
     )
     .option(
       '--statusline',
@@ -75,7 +75,7 @@ export function registerSetup(program: Command, ctx: CliContext): void {
       const endpoint =
         flags.endpoint === undefined
           ? resolveExportConfig(ctx.env).endpoint
-          : parseHttpUrl(flags.endpoint, '--endpoint');
+          : parseHttpUrl(flags.endpoint, '--endpoint', DEFAULT_OTLP_ENDPOINT);
       if (flags.statusline && flags.hooks)
         throw usageError('--statusline and --hooks are separate changes', 'run setup once for each');
       const existing = readSettings(file);

@@ -55,9 +55,10 @@ export function parsePort(value: string, flag: string, options: { allowZero?: bo
 
 /**
  * An http(s) URL with a host, e.g. an OTLP endpoint; `host:port` alone means `http://host:port`.
- * Returns it normalized (scheme added, as written otherwise).
+ * Returns it normalized (scheme added, as written otherwise). `example` is the URL the hint offers
+ * (the caller's default, so this leaf module names none).
  */
-export function parseHttpUrl(value: string, flag: string): string {
+export function parseHttpUrl(value: string, flag: string, example: string): string {
   const text = value.trim();
   const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
   let url: URL | undefined;
@@ -67,7 +68,7 @@ export function parseHttpUrl(value: string, flag: string): string {
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol) || url.hostname === '' || /\s/.test(text)) {
-    throw usageError(`${flag} ${quote(value)} is not an http(s) URL`, 'use e.g. http://localhost:4317');
+    throw usageError(`${flag} ${quote(value)} is not an http(s) URL`, `use e.g. ${example}`);
   }
   return withScheme;
 }

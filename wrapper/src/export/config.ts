@@ -26,7 +26,9 @@ export function resolveExportConfig(env: NodeJS.ProcessEnv = process.env): Expor
   const endpointVar = ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'].find((name) =>
     env[name]?.trim(),
   );
-  const endpoint = endpointVar ? parseHttpUrl(env[endpointVar] ?? '', endpointVar) : DEFAULT_OTLP_ENDPOINT;
+  const endpoint = endpointVar
+    ? parseHttpUrl(env[endpointVar] ?? '', endpointVar, DEFAULT_OTLP_ENDPOINT)
+    : DEFAULT_OTLP_ENDPOINT;
   const timeout = env.CLAUDE_OTEL_EXPORT_TIMEOUT_MS?.trim();
   return {
     enabled: !['off', '0', 'false', 'no', 'none'].includes(off),

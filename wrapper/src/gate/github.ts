@@ -1,7 +1,8 @@
 // What a gate tells GitHub Actions: an ::error:: annotation when over budget (::warning:: for a PR
 // comment that could not be posted), a markdown summary with charts for $GITHUB_STEP_SUMMARY, and
-// step outputs (cost_usd, tokens, within_budget, runs, budget_used_percent, pr_cost_usd).
-import { formatInt, formatUsd, roundUsd } from '../report/format-values.js';
+// step outputs (cost_usd, tokens, within_budget, runs, budget_used_percent, pr_cost_usd; dollar
+// amounts unrounded, as --json gives them).
+import { formatInt, formatUsd, usdValue } from '../report/format-values.js';
 import type { GateResult } from './decide.js';
 import { budgetBar, usageBlocks } from './usage-markdown.js';
 
@@ -58,12 +59,12 @@ export function stepSummary(result: GateResult, extras: GithubExtras = { prCostU
 
 export function stepOutputs(result: GateResult, extras: GithubExtras = { prCostUsd: null }): string {
   return [
-    `cost_usd=${roundUsd(result.totals.cost_usd)}`,
+    `cost_usd=${usdValue(result.totals.cost_usd)}`,
     `tokens=${result.totals.tokens.total}`,
     `within_budget=${result.within_budget}`,
     `runs=${result.totals.runs}`,
     `budget_used_percent=${result.budget_used_percent ?? ''}`,
-    `pr_cost_usd=${extras.prCostUsd ?? ''}`,
+    `pr_cost_usd=${extras.prCostUsd === null ? '' : usdValue(extras.prCostUsd)}`,
     '',
   ].join('\n');
 }

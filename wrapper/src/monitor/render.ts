@@ -1,7 +1,7 @@
 // How a monitor snapshot is shown: a full screen for a terminal (redrawn each refresh), or plain
-// key=value lines for logs and pipes: one summary line per refresh, one line per running run, and
-// one per finished run the first time it is seen.
-import { formatInt, formatUsd } from '../report/format-values.js';
+// key=value lines for logs and pipes (dollar amounts unrounded, as --json gives them): one summary
+// line per refresh, one line per running run, and one per finished run the first time it is seen.
+import { formatInt, formatUsd, usdValue } from '../report/format-values.js';
 import { localClock, localDateTime } from '../report/local-time.js';
 import { runTokens, type Snapshot } from './snapshot.js';
 
@@ -64,14 +64,14 @@ export function renderSnapshot(s: Snapshot, since: Date): string {
 /** One summary line (plus a line per running run). */
 export function snapshotLine(s: Snapshot): string {
   const lines = [
-    `${s.at} runs=${s.totals.runs} tokens=${s.totals.tokens.total} cost_usd=${s.totals.cost_usd.toFixed(6)} ` +
-      `burn_usd_per_hour=${s.burn.usd_per_hour.toFixed(6)} active=${s.active.length} running=${s.running.length}`,
+    `${s.at} runs=${s.totals.runs} tokens=${s.totals.tokens.total} cost_usd=${usdValue(s.totals.cost_usd)} ` +
+      `burn_usd_per_hour=${usdValue(s.burn.usd_per_hour)} active=${s.active.length} running=${s.running.length}`,
   ];
   for (const r of s.running) {
     lines.push(
       `${s.at} running run_id=${r.run_id} operation=${r.operation} agent=${r.agent} model=${r.model} ` +
         `elapsed_s=${(r.elapsed_ms / 1000).toFixed(1)} turns=${r.turns} tokens=${r.tokens} ` +
-        `cost_usd_estimate=${r.cost_usd_estimate.toFixed(6)}`,
+        `cost_usd_estimate=${usdValue(r.cost_usd_estimate)}`,
     );
   }
   return `${lines.join('\n')}\n`;
@@ -86,7 +86,7 @@ export function finishedLines(s: Snapshot, reported: Set<string>): string {
     lines.push(
       `${r.ended_at} finished run_id=${r.run_id} operation=${r.operation} agent=${r.agent} ` +
         `status=${r.status} duration_s=${(r.duration_ms / 1000).toFixed(1)} tokens=${runTokens(r)} ` +
-        `cost_usd=${r.cost_usd.toFixed(6)}`,
+        `cost_usd=${usdValue(r.cost_usd)}`,
     );
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;

@@ -1,14 +1,12 @@
 // How numbers look in text reports: fixed, locale-independent formatting so golden files are
-// the same on every machine.
+// the same on every machine. Dollar amounts have their home in format/usd.ts (re-exported here).
+
+export { formatUsd, formatUsdCents, formatUsdCompact, usdValue } from '../format/usd.js';
 
 export function formatInt(n: number): string {
   return Math.round(n)
     .toString()
     .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
-
-export function formatUsd(n: number): string {
-  return `$${n.toFixed(4)}`;
 }
 
 export function formatPct(n: number): string {

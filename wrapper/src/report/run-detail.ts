@@ -81,6 +81,10 @@ export function formatRunDetail(run: RunRecord, turns: TurnDetail[]): string {
       `${run.duration_api_ms === null ? '' : `, API ${(run.duration_api_ms / 1000).toFixed(1)} s`})`,
     `status     ${run.status} (${run.termination}${run.subtype ? `, ${run.subtype}` : ''})`,
     `cost       ${formatUsd(run.cost_usd)} (${run.cost_source})`,
+    // Two counts that differ on purpose: report sums Claude Code's num_turns; the table below has a
+    // row per API request, subagents' included.
+    `turns      ${run.num_turns} by Claude Code's count (report's "turns"); ` +
+      `${turns.length} API request(s) below, subagents' included`,
   ];
   for (const [model, u] of Object.entries(run.models)) {
     lines.push(
@@ -106,7 +110,7 @@ export function formatRunDetail(run: RunRecord, turns: TurnDetail[]): string {
       ].join(' '),
     );
   }
-  if (turns.length === 0) lines.push('(no turns recorded)');
+  if (turns.length === 0) lines.push('(no requests recorded)');
   else if (run.turns_source === 'stream')
     lines.push(
       '(no transcript found: per-turn output is the streamed start value, the run totals are exact)',

@@ -30,10 +30,12 @@ const SCRAPE_SETTLE_MS = 3000;
 
 export type { Check } from './doctor-check.js';
 
+const DEFAULT_PROMETHEUS_URL = 'http://localhost:9090';
+
 export function prometheusUrl(env: NodeJS.ProcessEnv): string {
   const url = env.CLAUDE_OTEL_PROMETHEUS_URL?.trim()
-    ? parseHttpUrl(env.CLAUDE_OTEL_PROMETHEUS_URL, 'CLAUDE_OTEL_PROMETHEUS_URL')
-    : 'http://localhost:9090';
+    ? parseHttpUrl(env.CLAUDE_OTEL_PROMETHEUS_URL, 'CLAUDE_OTEL_PROMETHEUS_URL', DEFAULT_PROMETHEUS_URL)
+    : DEFAULT_PROMETHEUS_URL;
   return url.replace(/\/$/, '');
 }
 

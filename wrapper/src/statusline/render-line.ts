@@ -1,16 +1,12 @@
 // The status line's one line, from the payload and the ledger's figures (pure). Each part is
 // dropped when its data is missing: API-key users have no plan windows, a new session no cost.
+import { formatUsdCompact } from '../format/usd.js';
 import type { LedgerFigures } from './ledger-figures.js';
 import type { StatusPayload } from './payload.js';
 
 export const PLACEHOLDER = 'claude-otel: no status';
 const SEP = ' | ';
 export const FIVE_HOURS_S = 5 * 3600;
-
-export function formatUsd(usd: number): string {
-  if (usd > 0 && usd < 0.005) return '<$0.01';
-  return `$${usd.toFixed(2)}`;
-}
 
 /** Local clock time HH:MM of an epoch-seconds instant. */
 export function clockTime(epochSeconds: number): string {
@@ -36,8 +32,9 @@ export function renderStatusLine(
 ): string {
   if (!payload) return PLACEHOLDER;
   const parts: string[] = [];
-  if (payload.session_cost_usd !== undefined) parts.push(`${formatUsd(payload.session_cost_usd)} session`);
-  if (figures) parts.push(`${formatUsd(figures.today_usd)} today`);
+  if (payload.session_cost_usd !== undefined)
+    parts.push(`${formatUsdCompact(payload.session_cost_usd)} session`);
+  if (figures) parts.push(`${formatUsdCompact(figures.today_usd)} today`);
   const five = payload.rate_limits.five_hour;
   if (five) {
     const pace = Math.round(windowPace(five.resets_at, nowMs));
@@ -45,7 +42,7 @@ export function renderStatusLine(
   }
   const seven = payload.rate_limits.seven_day;
   if (seven) parts.push(`7d ${percent(seven.used_percentage)}`);
-  if (figures) parts.push(`${formatUsd(figures.last_hour_usd)}/h`);
+  if (figures) parts.push(`${formatUsdCompact(figures.last_hour_usd)}/h`);
   if (payload.context_used_percent !== undefined) parts.push(`ctx ${percent(payload.context_used_percent)}`);
   return parts.length > 0 ? parts.join(SEP) : PLACEHOLDER;
 }

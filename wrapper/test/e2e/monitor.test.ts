@@ -92,7 +92,7 @@ describe('monitor', () => {
         status: 'success',
         duration_s: (record.duration_ms / 1000).toFixed(1),
         tokens: String(total),
-        cost_usd: record.cost_usd.toFixed(6),
+        cost_usd: JSON.stringify(record.cost_usd), // as stored, unrounded
       },
     ]);
     expect(after).toMatch(new RegExp(`runs=1 tokens=${total} .* running=0\\n`));

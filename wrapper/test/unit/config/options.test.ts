@@ -12,7 +12,7 @@ import {
   parseWholeNumber,
 } from '../../../src/config/options.js';
 import { ClaudeOtelError, EXIT } from '../../../src/errors.js';
-import { resolveExportConfig } from '../../../src/export/config.js';
+import { DEFAULT_OTLP_ENDPOINT, resolveExportConfig } from '../../../src/export/config.js';
 
 function usageErrorOf(fn: () => unknown): ClaudeOtelError {
   try {
@@ -167,14 +167,16 @@ describe('parseHttpUrl', () => {
     ['http://[::1]:4317', 'http://[::1]:4317'],
     [' http://127.0.0.1:4317 ', 'http://127.0.0.1:4317'],
   ])('%j → %j', (value, url) => {
-    expect(parseHttpUrl(value, '--endpoint')).toBe(url);
+    expect(parseHttpUrl(value, '--endpoint', DEFAULT_OTLP_ENDPOINT)).toBe(url);
   });
 
   it.each(['not a url', '', 'ftp://host:21', 'http://', 'http://exa mple:4317', '://x'])(
     '%j is rejected',
     (value) => {
-      const e = usageErrorOf(() => parseHttpUrl(value, '--endpoint'));
+      const e = usageErrorOf(() => parseHttpUrl(value, '--endpoint', DEFAULT_OTLP_ENDPOINT));
       expect(e.message).toBe(`--endpoint '${value}' is not an http(s) URL`);
+      // The example is the caller's default, not a second copy of it.
+      expect(e.hint).toBe(`use e.g. ${DEFAULT_OTLP_ENDPOINT}`);
     },
   );
 });
@@ -227,5 +229,19 @@ describe('messages quote a value on one line', () => {
   it('escapes control characters in the value', () => {
     const e = usageErrorOf(() => parseLabel('a\nb\u001b[31m', '--agent'));
     expect(e.message).toBe("--agent 'a\\nb\\u001b[31m' is not a valid name");
+  });
+});
+
+describe('a bad URL is answered with the default of what it names', () => {
+  it('CLAUDE_OTEL_PROMETHEUS_URL offers the Prometheus URL, not the OTLP endpoint', async () => {
+    const { prometheusUrl } = await import('../../../src/stack/doctor-checks.js');
+    expect(prometheusUrl({})).toBe('http://localhost:9090');
+    const e = usageErrorOf(() => prometheusUrl({ CLAUDE_OTEL_PROMETHEUS_URL: 'not a url' }));
+    expect(e.hint).toBe('use e.g. http://localhost:9090');
+  });
+
+  it('OTEL_EXPORTER_OTLP_ENDPOINT offers the default endpoint', () => {
+    const e = usageErrorOf(() => resolveExportConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'not a url' }));
+    expect(e.hint).toBe(`use e.g. ${DEFAULT_OTLP_ENDPOINT}`);
   });
 });

@@ -84,7 +84,9 @@ describe('claude-otel gate in GitHub Actions', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('::error');
     const outputs = fs.readFileSync(env.GITHUB_OUTPUT!, 'utf8');
-    expect(outputs).toContain(`cost_usd=${Math.round(ciCost * 1e6) / 1e6}\n`);
+    expect(outputs).toContain(
+      `cost_usd=${decideGate(runs, parseScope('ci-run', env), { maxUsd: 100 }).totals.cost_usd}\n`,
+    );
     expect(outputs).toContain(`tokens=${ciTokens}\n`);
     expect(outputs).toContain('within_budget=true\n');
     const summary = fs.readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8');
@@ -104,6 +106,17 @@ describe('claude-otel gate in GitHub Actions', () => {
     expect(outputs).toContain('within_budget=false');
     expect(fs.readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8')).toContain('over budget');
     expect(r.stderr).toContain('OVER BUDGET');
+  });
+
+  it('cost_usd in the step outputs is the stored cost, not a rounding of it', async () => {
+    const run = { ...ciRuns[0]!, cost_usd: 0.0107715 }; // 0.010772 at six decimals
+    const ledger = path.join(env.CLAUDE_OTEL_HOME!, 'ledger', 'runs-2026-11.jsonl');
+    fs.writeFileSync(ledger, `${JSON.stringify(run)}\n`);
+    const r = await runCommand(registerGate, ['gate', '--max-usd', '100'], env);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fs.readFileSync(env.GITHUB_OUTPUT!, 'utf8')).toContain('cost_usd=0.0107715\n');
+    // Human text stays rounded.
+    expect(fs.readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8')).toContain('| cost (USD) | $0.0108 |');
   });
 
   it('outside GitHub Actions it writes no files and no annotation', async () => {

@@ -64,8 +64,43 @@ describe('monitor snapshot', () => {
     expect(lines[0]).toMatch(/ running=1$/);
     expect(lines[1]).toBe(
       `${snap.at} running run_id=run-a operation=swarm agent=coder model=claude-sonnet-4-5 ` +
-        'elapsed_s=2.5 turns=2 tokens=42 cost_usd_estimate=0.012300',
+        'elapsed_s=2.5 turns=2 tokens=42 cost_usd_estimate=0.0123',
     );
+  });
+
+  it('the screen shows local times: the header and each row, in the process time zone', () => {
+    const prev = process.env.TZ;
+    process.env.TZ = 'Asia/Kolkata'; // UTC+5:30 all year: no clock in it reads like UTC
+    try {
+      // The wall-clock text of an instant in Kolkata, worked out without the formatter.
+      const kolkata = (ms: number) =>
+        new Date(ms + 5.5 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+      const snap = takeSnapshot(runs, now, [marker('run-a', 65_000, 1200)]);
+      const since = now - 3600_000;
+      const screen = renderSnapshot(snap, new Date(since)).split('\n');
+      expect(screen[0]).toBe(`claude-otel monitor  ${kolkata(now)}  (since ${kolkata(since)})`);
+      const running = screen[screen.indexOf('running (1)') + 2]!;
+      expect(running.startsWith(`${kolkata(now - 65_000).slice(11)} swarm `)).toBe(true);
+      const finished = screen[screen.indexOf('finished') + 2]!; // the newest: `last`
+      expect(finished.slice(0, 9)).toBe(`${kolkata(Date.parse(last.ended_at)).slice(11)} `);
+      // Not UTC, and not ISO.
+      expect(screen[0]).not.toContain(new Date(now).toISOString().slice(11, 19));
+      expect(screen.join('\n')).not.toMatch(/\d{4}-\d{2}-\d{2}T/);
+    } finally {
+      if (prev === undefined) delete process.env.TZ;
+      else process.env.TZ = prev;
+    }
+  });
+
+  it('plain lines carry the stored dollar amounts, not a rounding of them', () => {
+    const cost = 0.0107715; // 0.010772 at six decimals
+    const run = { ...last, cost_usd: cost };
+    const snap = takeSnapshot([run], now, [{ ...marker('run-a', 2_500, 42), cost_usd_estimate: cost }]);
+    const [summary, running] = snapshotLine(snap).trimEnd().split('\n');
+    expect(summary).toContain(' cost_usd=0.0107715 ');
+    expect(summary).toContain(` burn_usd_per_hour=${JSON.stringify(snap.burn.usd_per_hour)} `);
+    expect(running).toMatch(/ cost_usd_estimate=0\.0107715$/);
+    expect(finishedLines(snap, new Set())).toMatch(/ cost_usd=0\.0107715\n$/);
   });
 
   it('reports each finished run once, oldest first', () => {

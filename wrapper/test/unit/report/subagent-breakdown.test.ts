@@ -88,4 +88,16 @@ describe('show <run>', () => {
     expect(text).toMatch(/subagent {3}main: main thread and side calls/);
     expect(text).toContain('(Agent call toolu_msg_scripted_5_9428)');
   });
+
+  it("tells Claude Code's turns (what report sums) from the API requests it lists", () => {
+    const [r] = runs();
+    const requests = turnDetails(r!, table);
+    // The subagent's requests are rows too: more rows than Claude Code's turns.
+    expect(requests.length).toBeGreaterThan(r!.num_turns);
+    const text = formatRunDetail(r!, requests);
+    expect(text).toContain(
+      `turns      ${r!.num_turns} by Claude Code's count (report's "turns"); ` +
+        `${requests.length} API request(s) below, subagents' included\n`,
+    );
+  });
 });
