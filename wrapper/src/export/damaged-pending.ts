@@ -6,6 +6,7 @@
 // once how to recover it. Then its marker goes.
 import fs from 'node:fs';
 import path from 'node:path';
+import { formatUsd } from '../format/usd.js';
 import { appendLine, dropMarkers } from '../ledger/append.js';
 import { type DamagedRun, exportedAt, type readRunsById } from '../ledger/read.js';
 import { LEDGER_VERSION } from '../ledger/schema.js';
@@ -86,7 +87,7 @@ async function recoverFromTranscript(env: NodeJS.ProcessEnv, run: DamagedRun): P
   if (files.length === 0) return undefined;
   const result = importTranscriptFiles(files, loadPriceTable(env), env);
   if (result.records > 0)
-    return `recovered its usage from Claude Code's transcript (${result.records} imported record(s), $${result.cost_usd.toFixed(4)})`;
+    return `recovered its usage from Claude Code's transcript (${result.records} imported record(s), ${formatUsd(result.cost_usd)})`;
   if (result.known > 0) return "its usage is in the ledger already (imported from Claude Code's transcript)";
   return undefined;
 }
