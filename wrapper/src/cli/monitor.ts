@@ -2,7 +2,7 @@
 // finished runs (the ledger), with the burn rate, refreshed every --interval; it works while a
 // swarm runs in another terminal. Redraws on a TTY; plain key=value lines otherwise.
 import type { Command } from 'commander';
-import { parseDuration, parsePositiveInt } from '../config/options.js';
+import { MAX_TIMER_MS, parseDuration, parsePositiveInt } from '../config/options.js';
 import { usageError } from '../errors.js';
 import { loadReportRuns } from '../ledger/load-runs.js';
 import { finishedLines, renderSnapshot, snapshotLine } from '../monitor/render.js';
@@ -27,7 +27,7 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .option('--once', 'print one snapshot and exit')
     .option('--count <n>', 'stop after N refreshes')
     .action(async (flags: MonitorFlags) => {
-      const intervalMs = parseDuration(flags.interval, '--interval');
+      const intervalMs = parseDuration(flags.interval, '--interval', { maxMs: MAX_TIMER_MS });
       if (intervalMs < 200) throw usageError(`--interval '${flags.interval}' must be at least 200ms`);
       const count = flags.once
         ? 1

@@ -15,14 +15,33 @@ function quote(value: string): string {
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** "90", "90s", "1500ms", "5m", "1h" → milliseconds (a bare number is seconds). */
-export function parseDuration(value: string, flag: string): number {
+/**
+ * The longest delay a Node timer keeps (2^31-1 ms, 24.8 days): past it, setTimeout and
+ * setInterval fire after 1 ms. A value a timer arms as a whole is capped at this; a limit armed in
+ * steps (run/run-agent.ts, --timeout of swarm and run) is not.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+function tooLongForTimer(value: string, flag: string, maxMs: number) {
+  return usageError(
+    `${flag} ${quote(value)} is too long: at most ${maxMs}ms (${Math.floor(maxMs / 8_640_000) / 10} days)`,
+  );
+}
+
+/**
+ * "90", "90s", "1500ms", "5m", "1h" → milliseconds (a bare number is seconds). `maxMs`: the most
+ * the consumer can arm (MAX_TIMER_MS for a value given to one timer).
+ */
+export function parseDuration(value: string, flag: string, options: { maxMs?: number } = {}): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!m) throw usageError(`${flag} ${quote(value)} is not a duration`, 'use e.g. 90s, 5m, 1h or 1500ms');
-  const ms = Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000));
-  if (!(ms > 0)) throw usageError(`${flag} ${quote(value)} must be greater than zero`);
+  const exact = Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000);
+  const ms = Math.round(exact);
+  if (!(exact > 0)) throw usageError(`${flag} ${quote(value)} must be greater than zero`);
+  if (!(ms > 0)) throw usageError(`${flag} ${quote(value)} rounds to 0 ms`, 'use at least 1ms');
   if (!Number.isSafeInteger(ms))
     throw usageError(`${flag} ${quote(value)} is too long`, 'use e.g. 90s, 5m, 1h or 1500ms');
+  if (options.maxMs !== undefined && ms > options.maxMs) throw tooLongForTimer(value, flag, options.maxMs);
   return ms;
 }
 
@@ -31,6 +50,13 @@ export function parsePositiveInt(value: string, flag: string): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
     throw usageError(`${flag} ${quote(value)} is not a positive whole number`);
   }
+  return n;
+}
+
+/** A whole number of milliseconds >= 1 that one timer arms (e.g. CLAUDE_OTEL_EXPORT_TIMEOUT_MS). */
+export function parseTimerMs(value: string, flag: string): number {
+  const n = parsePositiveInt(value, flag);
+  if (n > MAX_TIMER_MS) throw tooLongForTimer(value, flag, MAX_TIMER_MS);
   return n;
 }
 

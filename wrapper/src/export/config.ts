@@ -1,7 +1,7 @@
 // Where and whether runs are exported: the standard OTLP environment variables, read once.
 // `CLAUDE_OTEL_EXPORT=off` keeps everything in the ledger (unsent) and sends nothing. Values are
 // checked by the same parsers as command-line options (config/options.ts, a leaf module).
-import { parseDuration, parseHttpUrl, parsePositiveInt } from '../config/options.js';
+import { MAX_TIMER_MS, parseDuration, parseHttpUrl, parseTimerMs } from '../config/options.js';
 
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
 /** Wall time an export may add to a run when the collector is down or hung. */
@@ -33,9 +33,7 @@ export function resolveExportConfig(env: NodeJS.ProcessEnv = process.env): Expor
     liveIntervalMs: parseLiveInterval(env.CLAUDE_OTEL_LIVE_INTERVAL, 'CLAUDE_OTEL_LIVE_INTERVAL'),
     endpoint,
     headers: parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
-    timeoutMs: timeout
-      ? parsePositiveInt(timeout, 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS')
-      : DEFAULT_EXPORT_TIMEOUT_MS,
+    timeoutMs: timeout ? parseTimerMs(timeout, 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS') : DEFAULT_EXPORT_TIMEOUT_MS,
   };
 }
 
@@ -44,7 +42,8 @@ export function parseLiveInterval(value: string | undefined, flag: string): numb
   const v = value?.trim().toLowerCase();
   if (v === undefined || v === '') return DEFAULT_LIVE_INTERVAL_MS;
   if (['off', '0', 'false', 'no', 'none'].includes(v)) return 0;
-  return parseDuration(v, flag);
+  // One setInterval arms it.
+  return parseDuration(v, flag, { maxMs: MAX_TIMER_MS });
 }
 
 /** `host:port` → `http://host:port`; keeps the scheme otherwise. */

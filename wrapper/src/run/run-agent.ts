@@ -4,12 +4,10 @@
 // Claude Code runs in its own process group, watched by a tiny shell that ends the group if the
 // wrapper dies without cleaning up (kill -9): nothing keeps spending after the wrapper is gone.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { MAX_TIMER_MS } from '../config/options.js';
 import { LineSplitter } from '../stream/line-splitter.js';
 import type { StreamEvent } from '../stream/parse-line.js';
 import type { RunAccumulator } from '../stream/run-accumulator.js';
-
-/** The longest delay Node's setTimeout keeps (2^31-1 ms). */
-const MAX_TIMER_MS = 2_147_483_647;
 
 export type Termination =
   | 'completed'

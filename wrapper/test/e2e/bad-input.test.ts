@@ -75,6 +75,43 @@ const cases: [string, string[], Record<string, string>, string][] = [
     { CLAUDE_OTEL_LIVE_INTERVAL: 'soon' },
     "CLAUDE_OTEL_LIVE_INTERVAL 'soon' is not a duration",
   ],
+  // Past 2^31-1 ms a Node timer fires after 1 ms: values one timer arms are capped.
+  [
+    'swarm --live-interval 600h',
+    ['swarm', 'x', '--live-interval', '600h', '--claude-bin', '<fake>'],
+    {},
+    "--live-interval '600h' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'swarm with CLAUDE_OTEL_LIVE_INTERVAL=600h',
+    ['swarm', 'x', '--claude-bin', '<fake>'],
+    { CLAUDE_OTEL_LIVE_INTERVAL: '600h' },
+    "CLAUDE_OTEL_LIVE_INTERVAL '600h' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'swarm with CLAUDE_OTEL_EXPORT_TIMEOUT_MS=99999999999',
+    ['swarm', 'x', '--claude-bin', '<fake>'],
+    { CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '99999999999' },
+    "CLAUDE_OTEL_EXPORT_TIMEOUT_MS '99999999999' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'monitor --interval 600h',
+    ['monitor', '--interval', '600h', '--count', '2'],
+    {},
+    "--interval '600h' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'sync --timeout 600h',
+    ['sync', '--timeout', '600h'],
+    {},
+    "--timeout '600h' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'swarm --timeout 0.1ms',
+    ['swarm', 'x', '--timeout', '0.1ms', '--claude-bin', '<fake>'],
+    {},
+    "--timeout '0.1ms' rounds to 0 ms",
+  ],
   [
     'swarm with OTEL_EXPORTER_OTLP_ENDPOINT=not a url',
     ['swarm', 'x', '--claude-bin', '<fake>'],

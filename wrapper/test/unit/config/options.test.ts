@@ -2,12 +2,14 @@
 // (exit code 2) that quotes the value.
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_TIMER_MS,
   parseDuration,
   parseHttpUrl,
   parseLabel,
   parseNameList,
   parsePort,
   parsePositiveInt,
+  parseTimerMs,
   parseUsd,
   parseWholeNumber,
 } from '../../../src/config/options.js';
@@ -58,6 +60,35 @@ describe('parseDuration', () => {
   ])('%j is rejected', (value) => {
     const e = usageErrorOf(() => parseDuration(value, '--timeout'));
     expect(e.message).toContain(`--timeout '${value}'`);
+  });
+});
+
+describe('values one Node timer arms (past 2^31-1 ms it fires after 1 ms)', () => {
+  it('parseDuration with maxMs rejects a longer value, naming the maximum; without it (stepped) accepts it', () => {
+    expect(parseDuration('596h', '--live-interval', { maxMs: MAX_TIMER_MS })).toBe(2_145_600_000);
+    expect(parseDuration(`${MAX_TIMER_MS}ms`, '--interval', { maxMs: MAX_TIMER_MS })).toBe(MAX_TIMER_MS);
+    const e = usageErrorOf(() => parseDuration('600h', '--live-interval', { maxMs: MAX_TIMER_MS }));
+    expect(e.message).toBe("--live-interval '600h' is too long: at most 2147483647ms (24.8 days)");
+    expect(parseDuration('600h', '--timeout')).toBe(2_160_000_000);
+  });
+
+  it('parseTimerMs takes whole milliseconds up to 2^31-1', () => {
+    expect(parseTimerMs('2000', 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS')).toBe(2000);
+    expect(parseTimerMs(String(MAX_TIMER_MS), 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS')).toBe(MAX_TIMER_MS);
+    const e = usageErrorOf(() => parseTimerMs('99999999999', 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS'));
+    expect(e.message).toBe(
+      "CLAUDE_OTEL_EXPORT_TIMEOUT_MS '99999999999' is too long: at most 2147483647ms (24.8 days)",
+    );
+    expect(usageErrorOf(() => parseTimerMs('0', 'X')).message).toBe("X '0' is not a positive whole number");
+  });
+
+  it('a duration that rounds to 0 ms says so', () => {
+    const e = usageErrorOf(() => parseDuration('0.1ms', '--timeout'));
+    expect(e.message).toBe("--timeout '0.1ms' rounds to 0 ms");
+    expect(e.hint).toBe('use at least 1ms');
+    expect(usageErrorOf(() => parseDuration('0s', '--timeout')).message).toBe(
+      "--timeout '0s' must be greater than zero",
+    );
   });
 });
 
