@@ -29,11 +29,9 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .action(async (flags: MonitorFlags) => {
       const intervalMs = parseDuration(flags.interval, '--interval', { maxMs: MAX_TIMER_MS });
       if (intervalMs < 200) throw usageError(`--interval '${flags.interval}' must be at least 200ms`);
-      const count = flags.once
-        ? 1
-        : flags.count === undefined
-          ? Number.POSITIVE_INFINITY
-          : parsePositiveInt(flags.count, '--count');
+      // Checked even with --once, which wins.
+      const counted = flags.count === undefined ? undefined : parsePositiveInt(flags.count, '--count');
+      const count = flags.once ? 1 : (counted ?? Number.POSITIVE_INFINITY);
       const tty = ctx.stdout.isTTY === true;
       const reported = new Set<string>();
       const warned = new Set<string>();
@@ -57,26 +55,35 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
             : `${finishedLines(snap, reported)}${snapshotLine(snap)}`,
         );
       };
+      // Output that cannot be written (the reader of a pipe gone, a full disk) ends the loop: the
+      // launcher (bin/claude-otel.cjs) stays quiet on EPIPE and tells any other error in one line.
+      let outputGone = false;
+      let onOutputGone = () => {};
+      const outputFailed = () => {
+        outputGone = true;
+        onOutputGone();
+      };
+      ctx.stdout.once('error', outputFailed);
       draw();
       let drawn = 1;
-      if (drawn >= count) {
-        ctx.exitCode = 0;
-        return;
+      if (drawn < count && !outputGone) {
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            clearInterval(timer);
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            resolve();
+          };
+          onOutputGone = stop;
+          const timer = setInterval(() => {
+            draw();
+            if (++drawn >= count) stop();
+          }, intervalMs);
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          clearInterval(timer);
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        const timer = setInterval(() => {
-          draw();
-          if (++drawn >= count) stop();
-        }, intervalMs);
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      ctx.stdout.off('error', outputFailed);
       ctx.exitCode = 0;
     });
 }

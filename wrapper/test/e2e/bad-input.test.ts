@@ -175,6 +175,12 @@ const cases: [string, string[], Record<string, string>, string][] = [
     "--operation 'two words' is not a valid name",
   ],
   ['monitor --count 0', ['monitor', '--count', '0'], {}, "--count '0' is not a positive whole number"],
+  [
+    'monitor --count 1.5 --once',
+    ['monitor', '--count', '1.5', '--once'],
+    {},
+    "--count '1.5' is not a positive whole number",
+  ],
 ];
 
 describe('bad input through the built CLI', () => {

@@ -39,19 +39,21 @@ function ledger(s: Sandbox): RunRecord[] {
 }
 
 /** Runs the CLI with its stdout going to `stdout` (a file descriptor) or to a pipe closed at once. */
-function runWithStdout(args: string[], s: Sandbox, stdout: number | 'closed-pipe') {
+function runWithStdout(args: string[], s: Sandbox, stdout: number | 'closed-pipe', killAfterMs = 120_000) {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: s.workdir,
     env: s.env,
     stdio: ['ignore', stdout === 'closed-pipe' ? 'pipe' : stdout, 'pipe'],
   });
   if (stdout === 'closed-pipe') child.stdout?.destroy();
+  const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
     stderr += c.toString('utf8');
   });
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
     child.once('close', (code) => {
+      clearTimeout(killer);
       outputs.push(stderr);
       resolve({ code, stderr });
     });
@@ -405,6 +407,56 @@ describe('stdout that cannot be written', () => {
     } finally {
       fs.closeSync(full);
     }
+  });
+
+  it('monitor > /dev/full: the one line, exit 1, within a few seconds (it drew on for ever)', async () => {
+    const s = sandbox();
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const started = Date.now();
+      const r = await runWithStdout(['monitor', '--interval', '1s'], s, full, 15_000);
+      oneLine(r.stderr);
+      expect(r.stderr).toMatch(/^claude-otel: cannot write the output: .*ENOSPC.*\n$/);
+      expect(r.code).toBe(1);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
+  it('monitor | head -n 2: quiet, exit 0, once the reader has gone', async () => {
+    const s = sandbox();
+    const child = spawn(process.execPath, [CLI, 'monitor', '--interval', '1s'], {
+      cwd: s.workdir,
+      env: s.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    let out = '';
+    let closedAt = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      // Like head: two lines, then the read end is closed.
+      if (out.split('\n').length > 2 && !closedAt) {
+        closedAt = Date.now();
+        child.stdout.destroy();
+      }
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.once('close', (c, sig) => resolve([c, sig])),
+    );
+    clearTimeout(killer);
+    outputs.push(stderr);
+    expect(closedAt).toBeGreaterThan(0);
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    // The next refresh finds the pipe closed.
+    expect(Date.now() - closedAt).toBeLessThan(4000);
   });
 
   it('report and swarm into a closed pipe: quiet, run recorded, exit code kept', async () => {
