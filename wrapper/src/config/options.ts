@@ -79,23 +79,55 @@ export function parsePort(value: string, flag: string, options: { allowZero?: bo
   return n;
 }
 
+export interface HttpUrlOptions {
+  /** Said after the error (default: an OTLP endpoint example). */
+  hint?: string;
+  /** The scheme must be written (a webhook): `host:port` alone is not taken. */
+  requireScheme?: boolean;
+  /** The value is a secret (a webhook URL carries its token): the error does not quote it. */
+  secret?: boolean;
+}
+
 /**
- * An http(s) URL with a host, e.g. an OTLP endpoint; `host:port` alone means `http://host:port`.
- * Returns it normalized (scheme added, as written otherwise).
+ * An http(s) URL with a host (an OTLP endpoint, Prometheus, a webhook); `host:port` alone means
+ * `http://host:port` unless `requireScheme`. Returns it normalized (scheme added, as written
+ * otherwise). Control characters and spaces are refused: WHATWG URL parsing would silently drop
+ * a newline or a tab (`http://a\nb` → `http://ab`).
  */
-export function parseHttpUrl(value: string, flag: string): string {
+export function parseHttpUrl(value: string, flag: string, options: HttpUrlOptions = {}): string {
   const text = value.trim();
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  const withScheme = hasScheme || options.requireScheme ? text : `http://${text}`;
   let url: URL | undefined;
   try {
     url = new URL(withScheme);
   } catch {
     url = undefined;
   }
-  if (!url || !/^https?:$/.test(url.protocol) || url.hostname === '' || /\s/.test(text)) {
-    throw usageError(`${flag} ${quote(value)} is not an http(s) URL`, 'use e.g. http://localhost:4317');
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (!url || !/^https?:$/.test(url.protocol) || url.hostname === '' || /[\s\x00-\x1f\x7f]/.test(text)) {
+    throw usageError(
+      `${flag}${options.secret ? '' : ` ${quote(value)}`} is not an http(s) URL`,
+      options.hint ?? 'use e.g. http://localhost:4317',
+    );
   }
   return withScheme;
+}
+
+const SWITCH_ON = ['on', '1', 'true', 'yes'];
+/** The words that turn a setting off (CLAUDE_OTEL_EXPORT, CLAUDE_OTEL_LIVE_INTERVAL). */
+export const SWITCH_OFF = ['off', '0', 'false', 'no', 'none'];
+
+/** An on/off setting (`on`/`off`, `1`/`0`, `true`/`false`, `yes`/`no`); unset or empty: `fallback`. */
+export function parseSwitch(value: string | undefined, flag: string, fallback: boolean): boolean {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '') return fallback;
+  if (SWITCH_ON.includes(v)) return true;
+  if (SWITCH_OFF.includes(v)) return false;
+  throw usageError(
+    `${flag} ${quote(value ?? '')} is not on or off`,
+    'use on or off (also 1/0, true/false, yes/no)',
+  );
 }
 
 export function parseUsd(value: string, flag: string): number {

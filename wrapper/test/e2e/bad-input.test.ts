@@ -34,6 +34,44 @@ const cases: [string, string[], Record<string, string>, string][] = [
     {},
     "--promql 'rate' is not one of auto, anchored, xincrease",
   ],
+  // One URL parser (config/options.ts parseHttpUrl) for every URL: control characters refused and
+  // escaped, never silently dropped.
+  [
+    "report --url 'http://a<newline>b'",
+    ['report', '--source', 'prometheus', '--url', 'http://a\nb'],
+    {},
+    "--url 'http://a\\nb' is not an http(s) URL",
+  ],
+  [
+    "report --url 'ftp://x<newline>y'",
+    ['report', '--source', 'prometheus', '--url', 'ftp://x\ny'],
+    {},
+    "--url 'ftp://x\\ny' is not an http(s) URL",
+  ],
+  [
+    'stack up --team --alert-webhook ftp://<secret>',
+    ['stack', 'up', '--team', '--no-build', '--alert-webhook', 'ftp://secret-token-xyz'],
+    {},
+    '--alert-webhook is not an http(s) URL',
+  ],
+  [
+    'stack up --team with CLAUDE_OTEL_ALERT_WEBHOOK_URL=http://a<newline>b',
+    ['stack', 'up', '--team', '--no-build'],
+    { CLAUDE_OTEL_ALERT_WEBHOOK_URL: 'http://hooks.example/secret\nx' },
+    'CLAUDE_OTEL_ALERT_WEBHOOK_URL is not an http(s) URL',
+  ],
+  [
+    'swarm with CLAUDE_OTEL_EXPORT=maybe',
+    ['swarm', 'x', '--claude-bin', '<fake>'],
+    { CLAUDE_OTEL_EXPORT: 'maybe' },
+    "CLAUDE_OTEL_EXPORT 'maybe' is not on or off",
+  ],
+  [
+    'sync with CLAUDE_OTEL_EXPORT=maybe',
+    ['sync'],
+    { CLAUDE_OTEL_EXPORT: 'maybe' },
+    "CLAUDE_OTEL_EXPORT 'maybe' is not on or off",
+  ],
   ['sync --timeout -1', ['sync', '--timeout', '-1'], {}, "--timeout '-1' is not a duration"],
   ['sync --timeout abc', ['sync', '--timeout', 'abc'], {}, "--timeout 'abc' is not a duration"],
   ['sync --timeout 0', ['sync', '--timeout', '0'], {}, "--timeout '0' must be greater than zero"],
@@ -194,5 +232,6 @@ describe('bad input through the built CLI', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stdout).toBe('');
     expect(fs.existsSync(started), 'claude must not start').toBe(false);
+    expect(r.stderr).not.toContain('secret');
   });
 });

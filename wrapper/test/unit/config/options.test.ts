@@ -9,6 +9,7 @@ import {
   parseNameList,
   parsePort,
   parsePositiveInt,
+  parseSwitch,
   parseTimerMs,
   parseUsd,
   parseWholeNumber,
@@ -208,6 +209,54 @@ describe('parseHttpUrl', () => {
       expect(e.message).toBe(`--endpoint '${value}' is not an http(s) URL`);
     },
   );
+
+  it('refuses control characters the URL parser would drop, quoting them escaped', () => {
+    // new URL('http://a\nb') is http://ab: the value must not change silently.
+    expect(usageErrorOf(() => parseHttpUrl('http://a\nb', '--url')).message).toBe(
+      "--url 'http://a\\nb' is not an http(s) URL",
+    );
+    expect(usageErrorOf(() => parseHttpUrl('http://a\tb:9090', '--url')).message).toBe(
+      "--url 'http://a\\tb:9090' is not an http(s) URL",
+    );
+    expect(usageErrorOf(() => parseHttpUrl('ftp://x\ny', '--url')).message).toBe(
+      "--url 'ftp://x\\ny' is not an http(s) URL",
+    );
+  });
+
+  it("a secret is not quoted; requireScheme refuses host:port; the hint is the caller's", () => {
+    const e = usageErrorOf(() =>
+      parseHttpUrl('token-xyz', '--alert-webhook', { requireScheme: true, secret: true, hint: 'h' }),
+    );
+    expect(e.message).toBe('--alert-webhook is not an http(s) URL');
+    expect(e.hint).toBe('h');
+    expect(parseHttpUrl('https://hooks.example/a', '--alert-webhook', { requireScheme: true })).toBe(
+      'https://hooks.example/a',
+    );
+  });
+});
+
+describe('parseSwitch', () => {
+  it.each([
+    [undefined, true],
+    ['', true],
+    ['on', true],
+    ['1', true],
+    ['TRUE', true],
+    ['yes', true],
+    ['off', false],
+    ['0', false],
+    ['false', false],
+    [' no ', false],
+    ['none', false],
+  ])('%j → %j', (value, on) => {
+    expect(parseSwitch(value, 'CLAUDE_OTEL_EXPORT', true)).toBe(on);
+  });
+
+  it.each(['maybe', 'enabled', '2'])('%j is refused, naming the accepted values', (value) => {
+    const e = usageErrorOf(() => parseSwitch(value, 'CLAUDE_OTEL_EXPORT', true));
+    expect(e.message).toBe(`CLAUDE_OTEL_EXPORT '${value}' is not on or off`);
+    expect(e.hint).toBe('use on or off (also 1/0, true/false, yes/no)');
+  });
 });
 
 describe('environment variables go through the same parsers', () => {
