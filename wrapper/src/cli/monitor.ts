@@ -2,7 +2,7 @@
 // finished runs (the ledger), with the burn rate, refreshed every --interval; it works while a
 // swarm runs in another terminal. Redraws on a TTY; plain key=value lines otherwise.
 import type { Command } from 'commander';
-import { parseDuration, parsePositiveInt } from '../config/options.js';
+import { MAX_TIMER_MS, parseDuration, parsePositiveInt } from '../config/options.js';
 import { usageError } from '../errors.js';
 import { loadReportRuns } from '../ledger/load-runs.js';
 import { finishedLines, renderSnapshot, snapshotLine } from '../monitor/render.js';
@@ -27,13 +27,11 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
     .option('--once', 'print one snapshot and exit')
     .option('--count <n>', 'stop after N refreshes')
     .action(async (flags: MonitorFlags) => {
-      const intervalMs = parseDuration(flags.interval, '--interval');
+      const intervalMs = parseDuration(flags.interval, '--interval', { maxMs: MAX_TIMER_MS });
       if (intervalMs < 200) throw usageError(`--interval '${flags.interval}' must be at least 200ms`);
-      const count = flags.once
-        ? 1
-        : flags.count === undefined
-          ? Number.POSITIVE_INFINITY
-          : parsePositiveInt(flags.count, '--count');
+      // Checked even with --once, which wins.
+      const counted = flags.count === undefined ? undefined : parsePositiveInt(flags.count, '--count');
+      const count = flags.once ? 1 : (counted ?? Number.POSITIVE_INFINITY);
       const tty = ctx.stdout.isTTY === true;
       const reported = new Set<string>();
       const warned = new Set<string>();
@@ -57,26 +55,35 @@ export function registerMonitor(program: Command, ctx: CliContext): void {
             : `${finishedLines(snap, reported)}${snapshotLine(snap)}`,
         );
       };
+      // Output that cannot be written (the reader of a pipe gone, a full disk) ends the loop: the
+      // launcher (bin/claude-otel.cjs) stays quiet on EPIPE and tells any other error in one line.
+      let outputGone = false;
+      let onOutputGone = () => {};
+      const outputFailed = () => {
+        outputGone = true;
+        onOutputGone();
+      };
+      ctx.stdout.once('error', outputFailed);
       draw();
       let drawn = 1;
-      if (drawn >= count) {
-        ctx.exitCode = 0;
-        return;
+      if (drawn < count && !outputGone) {
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            clearInterval(timer);
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            resolve();
+          };
+          onOutputGone = stop;
+          const timer = setInterval(() => {
+            draw();
+            if (++drawn >= count) stop();
+          }, intervalMs);
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          clearInterval(timer);
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        const timer = setInterval(() => {
-          draw();
-          if (++drawn >= count) stop();
-        }, intervalMs);
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      ctx.stdout.off('error', outputFailed);
       ctx.exitCode = 0;
     });
 }

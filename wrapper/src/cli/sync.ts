@@ -1,7 +1,7 @@
 // `claude-otel sync`: sends the runs the ledger holds as unsent (collector was down, export was
 // off, a run was killed) to the collector, each exactly once.
 import type { Command } from 'commander';
-import { parseDuration } from '../config/options.js';
+import { MAX_TIMER_MS, parseDuration } from '../config/options.js';
 import { EXIT } from '../errors.js';
 import { resolveExportConfig } from '../export/config.js';
 import { DEFAULT_SYNC_TIMEOUT_MS, syncPending } from '../export/export-pending.js';
@@ -18,7 +18,8 @@ export function registerSync(program: Command, ctx: CliContext): void {
     )
     .option('--json', 'print the result as JSON on stdout')
     .action(async (flags: { timeout: string; json?: boolean }) => {
-      const timeoutMs = parseDuration(flags.timeout, '--timeout');
+      // One deadline, armed whole by the export's timers.
+      const timeoutMs = parseDuration(flags.timeout, '--timeout', { maxMs: MAX_TIMER_MS });
       const endpoint = resolveExportConfig(ctx.env).endpoint;
       const result = await syncPending({ env: ctx.env, timeoutMs });
       if (flags.json) ctx.stdout.write(`${JSON.stringify({ endpoint, ...result }, null, 2)}\n`);

@@ -15,14 +15,33 @@ function quote(value: string): string {
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** "90", "90s", "1500ms", "5m", "1h" → milliseconds (a bare number is seconds). */
-export function parseDuration(value: string, flag: string): number {
+/**
+ * The longest delay a Node timer keeps (2^31-1 ms, 24.8 days): past it, setTimeout and
+ * setInterval fire after 1 ms. A value a timer arms as a whole is capped at this; a limit armed in
+ * steps (run/run-agent.ts, --timeout of swarm and run) is not.
+ */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+function tooLongForTimer(value: string, flag: string, maxMs: number) {
+  return usageError(
+    `${flag} ${quote(value)} is too long: at most ${maxMs}ms (${Math.floor(maxMs / 8_640_000) / 10} days)`,
+  );
+}
+
+/**
+ * "90", "90s", "1500ms", "5m", "1h" → milliseconds (a bare number is seconds). `maxMs`: the most
+ * the consumer can arm (MAX_TIMER_MS for a value given to one timer).
+ */
+export function parseDuration(value: string, flag: string, options: { maxMs?: number } = {}): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
   if (!m) throw usageError(`${flag} ${quote(value)} is not a duration`, 'use e.g. 90s, 5m, 1h or 1500ms');
-  const ms = Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000));
-  if (!(ms > 0)) throw usageError(`${flag} ${quote(value)} must be greater than zero`);
+  const exact = Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1000);
+  const ms = Math.round(exact);
+  if (!(exact > 0)) throw usageError(`${flag} ${quote(value)} must be greater than zero`);
+  if (!(ms > 0)) throw usageError(`${flag} ${quote(value)} rounds to 0 ms`, 'use at least 1ms');
   if (!Number.isSafeInteger(ms))
     throw usageError(`${flag} ${quote(value)} is too long`, 'use e.g. 90s, 5m, 1h or 1500ms');
+  if (options.maxMs !== undefined && ms > options.maxMs) throw tooLongForTimer(value, flag, options.maxMs);
   return ms;
 }
 
@@ -31,6 +50,13 @@ export function parsePositiveInt(value: string, flag: string): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
     throw usageError(`${flag} ${quote(value)} is not a positive whole number`);
   }
+  return n;
+}
+
+/** A whole number of milliseconds >= 1 that one timer arms (e.g. CLAUDE_OTEL_EXPORT_TIMEOUT_MS). */
+export function parseTimerMs(value: string, flag: string): number {
+  const n = parsePositiveInt(value, flag);
+  if (n > MAX_TIMER_MS) throw tooLongForTimer(value, flag, MAX_TIMER_MS);
   return n;
 }
 
@@ -53,24 +79,57 @@ export function parsePort(value: string, flag: string, options: { allowZero?: bo
   return n;
 }
 
+export interface HttpUrlOptions {
+  /** Said after the error (default: an OTLP endpoint example). */
+  hint?: string;
+  /** The scheme must be written (a webhook): `host:port` alone is not taken. */
+  requireScheme?: boolean;
+  /** The value is a secret (a webhook URL carries its token): the error does not quote it. */
+  secret?: boolean;
+}
+
 /**
- * An http(s) URL with a host, e.g. an OTLP endpoint; `host:port` alone means `http://host:port`.
- * Returns it normalized (scheme added, as written otherwise). `example` is the URL the hint offers
- * (the caller's default, so this leaf module names none).
+ * An http(s) URL with a host (an OTLP endpoint, Prometheus, a webhook); `host:port` alone means
+ * `http://host:port` unless `requireScheme`. Returns it normalized (scheme added, as written
+ * otherwise). Control characters and spaces are refused: WHATWG URL parsing would silently drop
+ * a newline or a tab (`http://a\nb` → `http://ab`). `how` is the URL the hint offers (the
+ * caller's default, so this leaf module names none) or the options.
  */
-export function parseHttpUrl(value: string, flag: string, example: string): string {
+export function parseHttpUrl(value: string, flag: string, how: string | HttpUrlOptions = {}): string {
+  const options: HttpUrlOptions = typeof how === 'string' ? { hint: `use e.g. ${how}` } : how;
   const text = value.trim();
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`;
+  const hasScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text);
+  const withScheme = hasScheme || options.requireScheme ? text : `http://${text}`;
   let url: URL | undefined;
   try {
     url = new URL(withScheme);
   } catch {
     url = undefined;
   }
-  if (!url || !/^https?:$/.test(url.protocol) || url.hostname === '' || /\s/.test(text)) {
-    throw usageError(`${flag} ${quote(value)} is not an http(s) URL`, `use e.g. ${example}`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+  if (!url || !/^https?:$/.test(url.protocol) || url.hostname === '' || /[\s\x00-\x1f\x7f]/.test(text)) {
+    throw usageError(
+      `${flag}${options.secret ? '' : ` ${quote(value)}`} is not an http(s) URL`,
+      options.hint ?? 'use e.g. http://host:port',
+    );
   }
   return withScheme;
+}
+
+const SWITCH_ON = ['on', '1', 'true', 'yes'];
+/** The words that turn a setting off (CLAUDE_OTEL_EXPORT, CLAUDE_OTEL_LIVE_INTERVAL). */
+export const SWITCH_OFF = ['off', '0', 'false', 'no', 'none'];
+
+/** An on/off setting (`on`/`off`, `1`/`0`, `true`/`false`, `yes`/`no`); unset or empty: `fallback`. */
+export function parseSwitch(value: string | undefined, flag: string, fallback: boolean): boolean {
+  const v = (value ?? '').trim().toLowerCase();
+  if (v === '') return fallback;
+  if (SWITCH_ON.includes(v)) return true;
+  if (SWITCH_OFF.includes(v)) return false;
+  throw usageError(
+    `${flag} ${quote(value ?? '')} is not on or off`,
+    'use on or off (also 1/0, true/false, yes/no)',
+  );
 }
 
 export function parseUsd(value: string, flag: string): number {

@@ -1,7 +1,14 @@
 // Where and whether runs are exported: the standard OTLP environment variables, read once.
 // `CLAUDE_OTEL_EXPORT=off` keeps everything in the ledger (unsent) and sends nothing. Values are
 // checked by the same parsers as command-line options (config/options.ts, a leaf module).
-import { parseDuration, parseHttpUrl, parsePositiveInt } from '../config/options.js';
+import {
+  MAX_TIMER_MS,
+  parseDuration,
+  parseHttpUrl,
+  parseSwitch,
+  parseTimerMs,
+  SWITCH_OFF,
+} from '../config/options.js';
 
 export const DEFAULT_OTLP_ENDPOINT = 'http://localhost:4317';
 /** Wall time an export may add to a run when the collector is down or hung. */
@@ -20,9 +27,8 @@ export interface ExportConfig {
   timeoutMs: number;
 }
 
-/** Throws a usage error (exit 2) naming the variable when an endpoint or the timeout is malformed. */
+/** Throws a usage error (exit 2) naming the variable when a value (switch, endpoint, timeout, interval) is malformed. */
 export function resolveExportConfig(env: NodeJS.ProcessEnv = process.env): ExportConfig {
-  const off = (env.CLAUDE_OTEL_EXPORT ?? '').trim().toLowerCase();
   const endpointVar = ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'OTEL_EXPORTER_OTLP_ENDPOINT'].find((name) =>
     env[name]?.trim(),
   );
@@ -31,13 +37,11 @@ export function resolveExportConfig(env: NodeJS.ProcessEnv = process.env): Expor
     : DEFAULT_OTLP_ENDPOINT;
   const timeout = env.CLAUDE_OTEL_EXPORT_TIMEOUT_MS?.trim();
   return {
-    enabled: !['off', '0', 'false', 'no', 'none'].includes(off),
+    enabled: parseSwitch(env.CLAUDE_OTEL_EXPORT, 'CLAUDE_OTEL_EXPORT', true),
     liveIntervalMs: parseLiveInterval(env.CLAUDE_OTEL_LIVE_INTERVAL, 'CLAUDE_OTEL_LIVE_INTERVAL'),
     endpoint,
     headers: parseHeaders(env.OTEL_EXPORTER_OTLP_HEADERS),
-    timeoutMs: timeout
-      ? parsePositiveInt(timeout, 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS')
-      : DEFAULT_EXPORT_TIMEOUT_MS,
+    timeoutMs: timeout ? parseTimerMs(timeout, 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS') : DEFAULT_EXPORT_TIMEOUT_MS,
   };
 }
 
@@ -45,8 +49,9 @@ export function resolveExportConfig(env: NodeJS.ProcessEnv = process.env): Expor
 export function parseLiveInterval(value: string | undefined, flag: string): number {
   const v = value?.trim().toLowerCase();
   if (v === undefined || v === '') return DEFAULT_LIVE_INTERVAL_MS;
-  if (['off', '0', 'false', 'no', 'none'].includes(v)) return 0;
-  return parseDuration(v, flag);
+  if (SWITCH_OFF.includes(v)) return 0;
+  // One setInterval arms it.
+  return parseDuration(v, flag, { maxMs: MAX_TIMER_MS });
 }
 
 /** `host:port` → `http://host:port`; keeps the scheme otherwise. */

@@ -1,6 +1,7 @@
 // Instant queries against a Prometheus-compatible HTTP API (Prometheus, Thanos query): the shell
 // of `report --source prometheus`. Every failure becomes one line saying what to check.
 import * as z from 'zod';
+import { parseHttpUrl } from '../config/options.js';
 import { ClaudeOtelError, usageError } from '../errors.js';
 
 export interface PromSample {
@@ -45,19 +46,10 @@ export function refusalReason(error: unknown): string | undefined {
 
 const URL_HINT = 'give the base URL of Prometheus or Thanos query, e.g. http://localhost:9090';
 
-/** The base URL, checked: http(s) only, without a trailing slash. */
+/** The base URL, checked by the shared URL parser: http(s) only; `host:port` means http. */
 export function parsePrometheusUrl(text: string | undefined): URL {
   if (!text) throw usageError('--source prometheus needs --url', URL_HINT);
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw usageError(`--url '${text}' is not a URL`, URL_HINT);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw usageError(`--url '${text}' is not an http(s) URL`, URL_HINT);
-  }
-  return url;
+  return new URL(parseHttpUrl(text, '--url', { hint: URL_HINT }));
 }
 
 /** A query function for the API at `base`; each request is bounded by `timeoutMs`. */

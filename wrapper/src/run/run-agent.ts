@@ -4,12 +4,10 @@
 // Claude Code runs in its own process group, watched by a tiny shell that ends the group if the
 // wrapper dies without cleaning up (kill -9): nothing keeps spending after the wrapper is gone.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { MAX_TIMER_MS } from '../config/options.js';
 import { LineSplitter } from '../stream/line-splitter.js';
 import type { StreamEvent } from '../stream/parse-line.js';
 import type { RunAccumulator } from '../stream/run-accumulator.js';
-
-/** The longest delay Node's setTimeout keeps (2^31-1 ms). */
-const MAX_TIMER_MS = 2_147_483_647;
 
 export type Termination =
   | 'completed'
@@ -174,8 +172,10 @@ const WATCHDOG_GRACE_S = 1;
 
 // Waits for EOF on stdin, whose write end only the wrapper holds (Node's pipes are close-on-exec,
 // so Claude Code never inherits it): the wrapper has exited or been killed. Then it ends Claude
-// Code's process group, TERM first. It ignores the terminal's signals; the wrapper SIGKILLs it
-// when Claude Code ends normally, so it never signals a group id that was reused.
+// Code's process group, TERM first. It runs in a session of its own, so a kill of the wrapper's
+// whole group (CI cancelling a job: kill -9 -<pgid>) does not take it along, and it ignores the
+// terminal's signals. The wrapper SIGKILLs it as soon as Claude Code ends normally, so it never
+// outlives Claude Code and never signals a group id that was reused.
 const WATCHDOG_SCRIPT = `trap '' INT TERM HUP QUIT; read _; kill -TERM -"$0" 2>/dev/null || exit 0; sleep ${WATCHDOG_GRACE_S}; kill -KILL -"$0" 2>/dev/null`;
 
 function startWatchdog(child: ChildProcess): ChildProcess | undefined {
@@ -183,6 +183,8 @@ function startWatchdog(child: ChildProcess): ChildProcess | undefined {
   try {
     const watchdog = spawn('/bin/sh', ['-c', WATCHDOG_SCRIPT, String(child.pid)], {
       stdio: ['pipe', 'ignore', 'ignore'],
+      // Out of the wrapper's process group: a group kill must leave it to do its job.
+      detached: true,
     });
     watchdog.on('error', () => {});
     watchdog.stdin?.on('error', () => {});

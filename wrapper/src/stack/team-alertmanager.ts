@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse, stringify } from 'yaml';
-import { ClaudeOtelError, usageError } from '../errors.js';
+import { parseHttpUrl } from '../config/options.js';
+import { ClaudeOtelError } from '../errors.js';
 import { packageRoot } from './tools.js';
 
 /** Written where no URL was given: a loopback discard port, so nothing leaves the machine. */
@@ -59,18 +60,11 @@ export function deriveAlertmanagerConfig(
 export function webhookUrl(option: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   const value = option ?? env[WEBHOOK_ENV];
   if (value === undefined || value === '') return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:'))
-    throw usageError(
-      `${option !== undefined ? '--alert-webhook' : WEBHOOK_ENV} is not an http(s) URL`,
-      'give the incoming-webhook URL, e.g. https://hooks.slack.com/services/…',
-    );
-  return value;
+  return parseHttpUrl(value, option !== undefined ? '--alert-webhook' : WEBHOOK_ENV, {
+    requireScheme: true,
+    secret: true,
+    hint: 'give the incoming-webhook URL, e.g. https://hooks.slack.com/services/…',
+  });
 }
 
 /**

@@ -34,6 +34,44 @@ const cases: [string, string[], Record<string, string>, string][] = [
     {},
     "--promql 'rate' is not one of auto, anchored, xincrease",
   ],
+  // One URL parser (config/options.ts parseHttpUrl) for every URL: control characters refused and
+  // escaped, never silently dropped.
+  [
+    "report --url 'http://a<newline>b'",
+    ['report', '--source', 'prometheus', '--url', 'http://a\nb'],
+    {},
+    "--url 'http://a\\nb' is not an http(s) URL",
+  ],
+  [
+    "report --url 'ftp://x<newline>y'",
+    ['report', '--source', 'prometheus', '--url', 'ftp://x\ny'],
+    {},
+    "--url 'ftp://x\\ny' is not an http(s) URL",
+  ],
+  [
+    'stack up --team --alert-webhook ftp://<secret>',
+    ['stack', 'up', '--team', '--no-build', '--alert-webhook', 'ftp://secret-token-xyz'],
+    {},
+    '--alert-webhook is not an http(s) URL',
+  ],
+  [
+    'stack up --team with CLAUDE_OTEL_ALERT_WEBHOOK_URL=http://a<newline>b',
+    ['stack', 'up', '--team', '--no-build'],
+    { CLAUDE_OTEL_ALERT_WEBHOOK_URL: 'http://hooks.example/secret\nx' },
+    'CLAUDE_OTEL_ALERT_WEBHOOK_URL is not an http(s) URL',
+  ],
+  [
+    'swarm with CLAUDE_OTEL_EXPORT=maybe',
+    ['swarm', 'x', '--claude-bin', '<fake>'],
+    { CLAUDE_OTEL_EXPORT: 'maybe' },
+    "CLAUDE_OTEL_EXPORT 'maybe' is not on or off",
+  ],
+  [
+    'sync with CLAUDE_OTEL_EXPORT=maybe',
+    ['sync'],
+    { CLAUDE_OTEL_EXPORT: 'maybe' },
+    "CLAUDE_OTEL_EXPORT 'maybe' is not on or off",
+  ],
   ['sync --timeout -1', ['sync', '--timeout', '-1'], {}, "--timeout '-1' is not a duration"],
   ['sync --timeout abc', ['sync', '--timeout', 'abc'], {}, "--timeout 'abc' is not a duration"],
   ['sync --timeout 0', ['sync', '--timeout', '0'], {}, "--timeout '0' must be greater than zero"],
@@ -74,6 +112,43 @@ const cases: [string, string[], Record<string, string>, string][] = [
     ['swarm', 'x', '--claude-bin', '<fake>'],
     { CLAUDE_OTEL_LIVE_INTERVAL: 'soon' },
     "CLAUDE_OTEL_LIVE_INTERVAL 'soon' is not a duration",
+  ],
+  // Past 2^31-1 ms a Node timer fires after 1 ms: values one timer arms are capped.
+  [
+    'swarm --live-interval 600h',
+    ['swarm', 'x', '--live-interval', '600h', '--claude-bin', '<fake>'],
+    {},
+    "--live-interval '600h' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'swarm with CLAUDE_OTEL_LIVE_INTERVAL=600h',
+    ['swarm', 'x', '--claude-bin', '<fake>'],
+    { CLAUDE_OTEL_LIVE_INTERVAL: '600h' },
+    "CLAUDE_OTEL_LIVE_INTERVAL '600h' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'swarm with CLAUDE_OTEL_EXPORT_TIMEOUT_MS=99999999999',
+    ['swarm', 'x', '--claude-bin', '<fake>'],
+    { CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '99999999999' },
+    "CLAUDE_OTEL_EXPORT_TIMEOUT_MS '99999999999' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'monitor --interval 600h',
+    ['monitor', '--interval', '600h', '--count', '2'],
+    {},
+    "--interval '600h' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'sync --timeout 600h',
+    ['sync', '--timeout', '600h'],
+    {},
+    "--timeout '600h' is too long: at most 2147483647ms (24.8 days)",
+  ],
+  [
+    'swarm --timeout 0.1ms',
+    ['swarm', 'x', '--timeout', '0.1ms', '--claude-bin', '<fake>'],
+    {},
+    "--timeout '0.1ms' rounds to 0 ms",
   ],
   [
     'swarm with OTEL_EXPORTER_OTLP_ENDPOINT=not a url',
@@ -138,6 +213,12 @@ const cases: [string, string[], Record<string, string>, string][] = [
     "--operation 'two words' is not a valid name",
   ],
   ['monitor --count 0', ['monitor', '--count', '0'], {}, "--count '0' is not a positive whole number"],
+  [
+    'monitor --count 1.5 --once',
+    ['monitor', '--count', '1.5', '--once'],
+    {},
+    "--count '1.5' is not a positive whole number",
+  ],
 ];
 
 describe('bad input through the built CLI', () => {
@@ -151,5 +232,6 @@ describe('bad input through the built CLI', () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
     expect(r.stdout).toBe('');
     expect(fs.existsSync(started), 'claude must not start').toBe(false);
+    expect(r.stderr).not.toContain('secret');
   });
 });

@@ -39,19 +39,21 @@ function ledger(s: Sandbox): RunRecord[] {
 }
 
 /** Runs the CLI with its stdout going to `stdout` (a file descriptor) or to a pipe closed at once. */
-function runWithStdout(args: string[], s: Sandbox, stdout: number | 'closed-pipe') {
+function runWithStdout(args: string[], s: Sandbox, stdout: number | 'closed-pipe', killAfterMs = 120_000) {
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: s.workdir,
     env: s.env,
     stdio: ['ignore', stdout === 'closed-pipe' ? 'pipe' : stdout, 'pipe'],
   });
   if (stdout === 'closed-pipe') child.stdout?.destroy();
+  const killer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
   let stderr = '';
   child.stderr?.on('data', (c: Buffer) => {
     stderr += c.toString('utf8');
   });
   return new Promise<{ code: number | null; stderr: string }>((resolve) => {
     child.once('close', (code) => {
+      clearTimeout(killer);
       outputs.push(stderr);
       resolve({ code, stderr });
     });
@@ -244,6 +246,104 @@ describe('kill -9 of the wrapper', () => {
   });
 });
 
+describe('kill -9 of the whole process group (CI cancelling a job)', () => {
+  // The wrapper, in a group of its own like a CI job step, killed with its group: the watchdogs
+  // must not die with it (they were in that group, and Claude Code ran on to its end).
+  it.each([
+    {
+      name: 'swarm of two agents',
+      tags: ['gkill-a', 'gkill-b'],
+      args: [
+        'swarm',
+        'slow [[scenario:tools turns=6 delay=1200 tag=gkill-a]]',
+        'slow [[scenario:tools turns=6 delay=1200 tag=gkill-b]]',
+        '--parallel',
+        '2',
+        '--',
+        '--model',
+        'claude-sonnet-4-5',
+      ],
+    },
+    {
+      name: 'run -p',
+      tags: ['gkill-run'],
+      args: [
+        'run',
+        '--',
+        '-p',
+        'slow [[scenario:tools turns=6 delay=1200 tag=gkill-run]]',
+        '--model',
+        'claude-sonnet-4-5',
+      ],
+    },
+  ])(
+    '$name: Claude Code and the watchdogs end within ~2 s; the next command recovers each run once',
+    async ({ tags, args }) => {
+      const s = sandbox();
+      const running = startCli(args, s, 120_000, { ownGroup: true });
+      const markers = path.join(s.otelHome, 'running');
+      for (const tag of tags)
+        await waitFor(() => api.requests.some((r) => r.params.tag === tag && r.turn === 1), {
+          what: `the second request of ${tag}`,
+          timeoutMs: 30_000,
+        });
+      await waitFor(
+        () => {
+          const names = fs.existsSync(markers)
+            ? fs.readdirSync(markers).filter((n) => n.endsWith('.json'))
+            : [];
+          const withSession = names.filter(
+            (n) =>
+              (JSON.parse(fs.readFileSync(path.join(markers, n), 'utf8')) as { session_id?: string })
+                .session_id,
+          );
+          return withSession.length === tags.length || undefined;
+        },
+        { what: 'running markers with session ids' },
+      );
+      const children = childPids(running.pid!);
+      const claudes = children.filter((p) => p.command.includes('claude'));
+      const watchdogs = children.filter((p) => p.command.startsWith('/bin/sh -c trap'));
+      expect(claudes, 'the claude children').toHaveLength(tags.length);
+      expect(watchdogs, 'the watchdogs').toHaveLength(tags.length);
+      const killedAt = Date.now();
+      process.kill(-running.pid!, 'SIGKILL');
+      await running.done;
+      await waitFor(() => claudes.every((c) => !isRunning(c.pid)) || undefined, {
+        what: 'claude to end',
+        timeoutMs: 20_000,
+        intervalMs: 20,
+      });
+      expect(Date.now() - killedAt).toBeLessThan(2500);
+      // The watchdogs do not linger either.
+      await waitFor(() => watchdogs.every((w) => !isRunning(w.pid)) || undefined, {
+        what: 'the watchdogs to end',
+        timeoutMs: 20_000,
+        intervalMs: 20,
+      });
+      expect(Date.now() - killedAt).toBeLessThan(2500);
+      expect(ledger(s)).toEqual([]);
+
+      const r = await runCli(['report', '--json'], s);
+      outputs.push(r.stdout, r.stderr);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('whose wrapper was killed');
+      expect(JSON.parse(r.stdout).totals.runs).toBe(tags.length);
+      const records = ledger(s);
+      expect(records).toHaveLength(tags.length);
+      for (const record of records) {
+        expect(record).toMatchObject({ termination: 'recovered', usage_source: 'transcript' });
+        expect(record.models['claude-sonnet-4-5']?.total).toBeGreaterThan(0);
+      }
+      const again = await runCli(['report', '--json'], s);
+      expect(again.stderr).toBe('');
+      expect(JSON.parse(again.stdout).totals.runs).toBe(tags.length);
+      expect(ledger(s)).toHaveLength(tags.length);
+      expect(fs.readdirSync(markers)).toEqual([]);
+    },
+  );
+});
+
 describe('Claude Code killed by a signal', () => {
   it('exits 128 + the signal (137 for SIGKILL) and records the run with that code', async () => {
     const s = sandbox();
@@ -307,6 +407,56 @@ describe('stdout that cannot be written', () => {
     } finally {
       fs.closeSync(full);
     }
+  });
+
+  it('monitor > /dev/full: the one line, exit 1, within a few seconds (it drew on for ever)', async () => {
+    const s = sandbox();
+    const full = fs.openSync('/dev/full', 'w');
+    try {
+      const started = Date.now();
+      const r = await runWithStdout(['monitor', '--interval', '1s'], s, full, 15_000);
+      oneLine(r.stderr);
+      expect(r.stderr).toMatch(/^claude-otel: cannot write the output: .*ENOSPC.*\n$/);
+      expect(r.code).toBe(1);
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      fs.closeSync(full);
+    }
+  });
+
+  it('monitor | head -n 2: quiet, exit 0, once the reader has gone', async () => {
+    const s = sandbox();
+    const child = spawn(process.execPath, [CLI, 'monitor', '--interval', '1s'], {
+      cwd: s.workdir,
+      env: s.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString('utf8');
+    });
+    let out = '';
+    let closedAt = 0;
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString('utf8');
+      // Like head: two lines, then the read end is closed.
+      if (out.split('\n').length > 2 && !closedAt) {
+        closedAt = Date.now();
+        child.stdout.destroy();
+      }
+    });
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      child.once('close', (c, sig) => resolve([c, sig])),
+    );
+    clearTimeout(killer);
+    outputs.push(stderr);
+    expect(closedAt).toBeGreaterThan(0);
+    expect(signal).toBeNull();
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    // The next refresh finds the pipe closed.
+    expect(Date.now() - closedAt).toBeLessThan(4000);
   });
 
   it('report and swarm into a closed pipe: quiet, run recorded, exit code kept', async () => {

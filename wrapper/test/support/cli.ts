@@ -69,12 +69,15 @@ export function startCli(
   args: string[],
   sandbox: Pick<Sandbox, 'env' | 'workdir'>,
   timeoutMs = 120_000,
+  /** In a process group of its own (its pid is the group id), as CI runs a job. */
+  options: { ownGroup?: boolean } = {},
 ): RunningCli {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, ...args], {
     cwd: sandbox.workdir,
     env: sandbox.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownGroup === true,
   });
   let stdout = '';
   let stderr = '';

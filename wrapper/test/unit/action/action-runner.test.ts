@@ -29,6 +29,7 @@ describe('action runner expressions', () => {
     expect(evaluate("success() && (inputs.task != '')", lookup)).toBe(false);
     expect(evaluate('failure() || always()', lookup)).toBe(true);
     expect(evaluate("!(inputs.task == '')", lookup)).toBe(false);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
     expect(expand('cost ${{ steps.gate.outputs.cost_usd }} USD', lookup)).toBe('cost 0.25 USD');
     expect(() => evaluate('inputs.task ===', lookup)).toThrow();
   });

@@ -2,12 +2,15 @@
 // (exit code 2) that quotes the value.
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_TIMER_MS,
   parseDuration,
   parseHttpUrl,
   parseLabel,
   parseNameList,
   parsePort,
   parsePositiveInt,
+  parseSwitch,
+  parseTimerMs,
   parseUsd,
   parseWholeNumber,
 } from '../../../src/config/options.js';
@@ -58,6 +61,35 @@ describe('parseDuration', () => {
   ])('%j is rejected', (value) => {
     const e = usageErrorOf(() => parseDuration(value, '--timeout'));
     expect(e.message).toContain(`--timeout '${value}'`);
+  });
+});
+
+describe('values one Node timer arms (past 2^31-1 ms it fires after 1 ms)', () => {
+  it('parseDuration with maxMs rejects a longer value, naming the maximum; without it (stepped) accepts it', () => {
+    expect(parseDuration('596h', '--live-interval', { maxMs: MAX_TIMER_MS })).toBe(2_145_600_000);
+    expect(parseDuration(`${MAX_TIMER_MS}ms`, '--interval', { maxMs: MAX_TIMER_MS })).toBe(MAX_TIMER_MS);
+    const e = usageErrorOf(() => parseDuration('600h', '--live-interval', { maxMs: MAX_TIMER_MS }));
+    expect(e.message).toBe("--live-interval '600h' is too long: at most 2147483647ms (24.8 days)");
+    expect(parseDuration('600h', '--timeout')).toBe(2_160_000_000);
+  });
+
+  it('parseTimerMs takes whole milliseconds up to 2^31-1', () => {
+    expect(parseTimerMs('2000', 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS')).toBe(2000);
+    expect(parseTimerMs(String(MAX_TIMER_MS), 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS')).toBe(MAX_TIMER_MS);
+    const e = usageErrorOf(() => parseTimerMs('99999999999', 'CLAUDE_OTEL_EXPORT_TIMEOUT_MS'));
+    expect(e.message).toBe(
+      "CLAUDE_OTEL_EXPORT_TIMEOUT_MS '99999999999' is too long: at most 2147483647ms (24.8 days)",
+    );
+    expect(usageErrorOf(() => parseTimerMs('0', 'X')).message).toBe("X '0' is not a positive whole number");
+  });
+
+  it('a duration that rounds to 0 ms says so', () => {
+    const e = usageErrorOf(() => parseDuration('0.1ms', '--timeout'));
+    expect(e.message).toBe("--timeout '0.1ms' rounds to 0 ms");
+    expect(e.hint).toBe('use at least 1ms');
+    expect(usageErrorOf(() => parseDuration('0s', '--timeout')).message).toBe(
+      "--timeout '0s' must be greater than zero",
+    );
   });
 });
 
@@ -179,6 +211,54 @@ describe('parseHttpUrl', () => {
       expect(e.hint).toBe(`use e.g. ${DEFAULT_OTLP_ENDPOINT}`);
     },
   );
+
+  it('refuses control characters the URL parser would drop, quoting them escaped', () => {
+    // new URL('http://a\nb') is http://ab: the value must not change silently.
+    expect(usageErrorOf(() => parseHttpUrl('http://a\nb', '--url')).message).toBe(
+      "--url 'http://a\\nb' is not an http(s) URL",
+    );
+    expect(usageErrorOf(() => parseHttpUrl('http://a\tb:9090', '--url')).message).toBe(
+      "--url 'http://a\\tb:9090' is not an http(s) URL",
+    );
+    expect(usageErrorOf(() => parseHttpUrl('ftp://x\ny', '--url')).message).toBe(
+      "--url 'ftp://x\\ny' is not an http(s) URL",
+    );
+  });
+
+  it("a secret is not quoted; requireScheme refuses host:port; the hint is the caller's", () => {
+    const e = usageErrorOf(() =>
+      parseHttpUrl('token-xyz', '--alert-webhook', { requireScheme: true, secret: true, hint: 'h' }),
+    );
+    expect(e.message).toBe('--alert-webhook is not an http(s) URL');
+    expect(e.hint).toBe('h');
+    expect(parseHttpUrl('https://hooks.example/a', '--alert-webhook', { requireScheme: true })).toBe(
+      'https://hooks.example/a',
+    );
+  });
+});
+
+describe('parseSwitch', () => {
+  it.each([
+    [undefined, true],
+    ['', true],
+    ['on', true],
+    ['1', true],
+    ['TRUE', true],
+    ['yes', true],
+    ['off', false],
+    ['0', false],
+    ['false', false],
+    [' no ', false],
+    ['none', false],
+  ])('%j → %j', (value, on) => {
+    expect(parseSwitch(value, 'CLAUDE_OTEL_EXPORT', true)).toBe(on);
+  });
+
+  it.each(['maybe', 'enabled', '2'])('%j is refused, naming the accepted values', (value) => {
+    const e = usageErrorOf(() => parseSwitch(value, 'CLAUDE_OTEL_EXPORT', true));
+    expect(e.message).toBe(`CLAUDE_OTEL_EXPORT '${value}' is not on or off`);
+    expect(e.hint).toBe('use on or off (also 1/0, true/false, yes/no)');
+  });
 });
 
 describe('environment variables go through the same parsers', () => {

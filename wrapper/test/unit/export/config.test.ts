@@ -29,6 +29,13 @@ describe('resolveExportConfig', () => {
       headers: { authorization: 'Bearer abc', 'x-scope-orgid': 'team-a' },
     });
   });
+  it('refuses an unknown CLAUDE_OTEL_EXPORT value instead of treating it as on', () => {
+    expect(resolveExportConfig({ CLAUDE_OTEL_EXPORT: 'on' }).enabled).toBe(true);
+    expect(resolveExportConfig({ CLAUDE_OTEL_EXPORT: 'false' }).enabled).toBe(false);
+    expect(() => resolveExportConfig({ CLAUDE_OTEL_EXPORT: 'maybe' })).toThrow(
+      "CLAUDE_OTEL_EXPORT 'maybe' is not on or off",
+    );
+  });
   it('ignores malformed header parts', () => {
     expect(parseHeaders('novalue,=x,a=1')).toEqual({ a: '1' });
   });

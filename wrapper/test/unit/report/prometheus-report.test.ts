@@ -98,7 +98,11 @@ describe('report from Prometheus', () => {
       }),
     ).rejects.toMatchObject({ exitCode: 2, message: '--source prometheus cannot break down by branch' });
     expect(() => parsePrometheusUrl(undefined)).toThrow('--source prometheus needs --url');
-    expect(() => parsePrometheusUrl('localhost:9090')).toThrow(/is not an http\(s\) URL/);
+    // host:port, as setup --endpoint takes it.
+    expect(parsePrometheusUrl('localhost:9090').toString()).toBe('http://localhost:9090/');
+    // The URL parser would drop the newline (http://ab): refused, escaped in one line.
+    expect(() => parsePrometheusUrl('http://a\nb')).toThrow("--url 'http://a\\nb' is not an http(s) URL");
+    expect(() => parsePrometheusUrl('ftp://x')).toThrow("--url 'ftp://x' is not an http(s) URL");
     expect(parsePrometheusUrl('http://thanos:10902/').host).toBe('thanos:10902');
   });
 
