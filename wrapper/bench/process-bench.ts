@@ -47,7 +47,7 @@ export function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: 
 const PROMPT = 'bench [[scenario:tools turns=2]]';
 const CLAUDE_ARGS = ['--model', 'claude-sonnet-4-5'];
 
-export async function benchProcess(iterations = 9): Promise<BenchResult[]> {
+export async function benchProcess(iterations = 15): Promise<BenchResult[]> {
   return [...(await benchCpu(iterations)), ...(await benchHungCollector(Math.max(3, iterations >> 1)))];
 }
 
