@@ -30,9 +30,10 @@ export function registerSync(program: Command, ctx: CliContext): void {
         );
       }
       if (result.error) {
-        ctx.stderr.write(
-          `claude-otel: ${result.error} (start the collector with \`claude-otel stack up\`, check OTEL_EXPORTER_OTLP_ENDPOINT, then run \`claude-otel sync\` again)\n`,
-        );
+        const fix = resolveExportConfig(ctx.env).enabled
+          ? 'start the collector with `claude-otel stack up`, check OTEL_EXPORTER_OTLP_ENDPOINT'
+          : 'unset CLAUDE_OTEL_EXPORT or set it to on';
+        ctx.stderr.write(`claude-otel: ${result.error} (${fix}, then run \`claude-otel sync\` again)\n`);
         ctx.exitCode = EXIT.failure;
       } else if (result.failed.length > 0) {
         // The collector took everything it was given: what is left is not in the ledger yet.
