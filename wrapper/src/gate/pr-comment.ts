@@ -3,7 +3,7 @@
 // hidden marker. The comment is the PR's history: each counted ledger run's id with its cost and
 // tokens, so a later run adds only runs not already there and nothing is counted twice.
 import * as z from 'zod';
-import { formatInt, formatUsd, roundUsd } from '../report/format-values.js';
+import { formatInt, formatUsd } from '../report/format-values.js';
 import type { GateResult } from './decide.js';
 import { budgetBar, usageBlocks } from './usage-markdown.js';
 
@@ -50,7 +50,7 @@ export function mergePrData(previous: PrData | undefined, pr: number, result: Ga
   for (const id of ids.slice(0, Math.max(0, ids.length - MAX_KEPT_RUNS))) {
     const [cost, tokens] = runs[id]!;
     earlier.runs++;
-    earlier.cost_usd = roundUsd(earlier.cost_usd + cost);
+    earlier.cost_usd += cost;
     earlier.tokens += tokens;
     delete runs[id];
   }
@@ -70,7 +70,8 @@ export function prTotal(data: PrData): PrTotal {
     total.cost_usd += cost;
     total.tokens += tokens;
   }
-  return { ...total, cost_usd: roundUsd(total.cost_usd) };
+  // A plain sum of the stored costs, as report's totals: step outputs and --json carry it unrounded.
+  return total;
 }
 
 /** Median cost of the most recent other PRs, from their comments' data (newest first). */
@@ -89,7 +90,7 @@ export function recentPrMedian(
   if (costs.length === 0) return undefined;
   const mid = Math.floor(costs.length / 2);
   const median = costs.length % 2 === 1 ? costs[mid]! : (costs[mid - 1]! + costs[mid]!) / 2;
-  return { median: roundUsd(median), prs: costs.length };
+  return { median, prs: costs.length };
 }
 
 /** JSON inside an HTML comment: `>` escaped so no value can close the comment early. */

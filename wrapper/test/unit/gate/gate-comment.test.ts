@@ -9,7 +9,6 @@ import { registerGate } from '../../../src/cli/gate.js';
 import { GithubClient } from '../../../src/gate/github-api.js';
 import { mergePrData, parsePrData, prTotal } from '../../../src/gate/pr-comment.js';
 import type { RunRecord } from '../../../src/ledger/schema.js';
-import { roundUsd } from '../../../src/report/format-values.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 import { BOT, type GithubStandIn, startGithubStandIn } from '../../support/github-api.js';
 import { runCommand } from './run-command.js';
@@ -18,7 +17,7 @@ const base = generateRuns(60).filter((r) => r.ci?.run_id === '9000' && r.ci.run_
 /** The same runs as recorded by workflow run `id` (new run ids). */
 const workflowRun = (id: string): RunRecord[] =>
   base.map((r) => ({ ...r, run_id: `${r.run_id}-${id}`, ci: { ...r.ci!, run_id: id, run_attempt: '1' } }));
-const costOf = (rs: RunRecord[]) => roundUsd(rs.reduce((s, r) => s + r.cost_usd, 0));
+const costOf = (rs: RunRecord[]) => rs.reduce((s, r) => s + r.cost_usd, 0);
 
 describe('claude-otel gate --comment', () => {
   let dir: string;

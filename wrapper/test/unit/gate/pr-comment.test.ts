@@ -13,14 +13,14 @@ import {
   renderPrComment,
 } from '../../../src/gate/pr-comment.js';
 import { parseScope } from '../../../src/gate/scope.js';
-import { roundUsd } from '../../../src/report/format-values.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 
 const runs = generateRuns(60);
 const scope = parseScope('ci-run', { GITHUB_RUN_ID: '9000', GITHUB_RUN_ATTEMPT: '1' });
 const result = decideGate(runs, scope, { maxUsd: 1 });
 const ciRuns = runs.filter((r) => r.ci?.run_id === '9000' && r.ci.run_attempt === '1');
-const cost = roundUsd(ciRuns.reduce((s, r) => s + roundUsd(r.cost_usd), 0));
+// The stored costs summed as they are (the PR total is machine-readable: no rounding).
+const cost = ciRuns.reduce((s, r) => s + r.cost_usd, 0);
 const tokens = ciRuns.reduce((s, r) => s + Object.values(r.models).reduce((a, m) => a + m.total, 0), 0);
 
 const data = (pr: number, usd: number): PrData => ({
@@ -40,7 +40,7 @@ describe('PR comment data', () => {
     const withEarlier = mergePrData(data(7, 0.5), 7, result);
     expect(prTotal(withEarlier)).toEqual({
       runs: ciRuns.length + 1,
-      cost_usd: roundUsd(cost + 0.5),
+      cost_usd: 0.5 + cost,
       tokens: tokens + 10,
     });
     // Another PR's data is never carried over.
