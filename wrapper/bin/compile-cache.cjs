@@ -3,9 +3,10 @@
 // before the spawn, heavy.cjs after it) at every start; with the code V8 produced last time it
 // starts from compiled functions instead: ~35 ms less CPU per wrapped run, measured.
 // The cache lives per user (XDG_CACHE_HOME or ~/.cache, claude-otel/compile-cache, mode 0700),
-// keyed by file, size, mtime and Node version; V8 itself rejects data that does not fit. It is
-// written once, at exit, so it holds the functions the run compiled lazily too. Any failure
-// (no HOME, a read-only disk, rejected data) falls back to a plain compile: never an error.
+// keyed by file (name and directory), size, mtime and Node version; V8 rejects data that does
+// not fit. It is written once, at exit, so it holds the functions the run compiled lazily too.
+// Any failure (no HOME, a read-only disk, rejected data) falls back to a plain compile: never an
+// error.
 // CLAUDE_OTEL_COMPILE_CACHE=off turns it off.
 'use strict';
 const fs = require('node:fs');
@@ -13,6 +14,13 @@ const Module = require('node:module');
 const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
+
+/** A short, stable tag for a directory path (FNV-1a, 32 bits, hex). */
+function pathTag(dir) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < dir.length; i++) h = Math.imul(h ^ dir.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, '0');
+}
 
 /** Serves compiled code for the .cjs files under `bundleDir` from the cache; a no-op where unsupported. */
 function enableBundleCodeCache(bundleDir) {
@@ -37,7 +45,8 @@ function enableBundleCodeCache(bundleDir) {
     let file;
     try {
       const stat = fs.statSync(filename);
-      const name = path.basename(filename, '.cjs');
+      // Two installs (a global one, a project's) keep their own entries instead of replacing each other's.
+      const name = `${path.basename(filename, '.cjs')}.${pathTag(path.dirname(filename))}`;
       file = path.join(dir, `${name}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${process.version}.bin`);
       let cachedData;
       try {
