@@ -6,5 +6,5 @@ export type { PendingExportOptions, PendingExportResult, SyncOptions } from './e
 export { exportPendingWith, syncPending } from './export-pending.js';
 export type { ExporterOptions, ExportResult, RunExporter } from './exporter.js';
 export { startExporter } from './exporter.js';
-export { primaryModel, runPoints } from './metric-points.js';
+export { runPoints } from './metric-points.js';
 export { spansFor } from './span-model.js';

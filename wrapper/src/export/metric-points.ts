@@ -3,6 +3,7 @@
 // (export) and prom-client (`serve`) only aggregate these points.
 import { IDENTITY_KEYS } from '../config/identity.js';
 import type { RunRecord } from '../ledger/schema.js';
+import { costByModel, primaryModel } from '../usage/cost-split.js';
 import { DURATION_BUCKETS_MS } from '../usage/duration-buckets.js';
 
 export type TokenType = 'prompt' | 'completion' | 'cache_read' | 'cache_creation' | 'total';
@@ -76,9 +77,6 @@ export const GEN_AI_TOKEN_BUCKETS = [
 /** Seconds: the semconv advice stops at 81.92 s; Claude Code runs go on for minutes to hours. */
 export const GEN_AI_DURATION_BUCKETS = DURATION_BUCKETS_MS.map((ms) => ms / 1000);
 
-/** The model label of a run that reported no model (spawn error, killed before the first reply). */
-export const NO_MODEL = 'unknown';
-
 export type Labels = Record<string, string>;
 export interface Point {
   labels: Labels;
@@ -100,45 +98,6 @@ export interface RunPoints {
   duration: Point[];
   genAiTokens: Point[];
   genAiDuration: Point[];
-}
-
-/**
- * The model a run's duration is counted under: the one that cost most (then most tokens, then
- * name). A run is counted once in the histogram, so `_count` is the number of runs; a side call
- * to a second model does not make a second run. Tokens and cost count under every model.
- */
-export function primaryModel(record: Pick<MetricRun, 'models'>): string {
-  const entries = Object.entries(record.models);
-  if (entries.length === 0) return NO_MODEL;
-  entries.sort(([a, ua], [b, ub]) => {
-    const cost = (ub.cost_usd ?? 0) - (ua.cost_usd ?? 0);
-    if (cost !== 0) return cost;
-    if (ub.total !== ua.total) return ub.total - ua.total;
-    return a < b ? -1 : a > b ? 1 : 0;
-  });
-  return entries[0]?.[0] ?? NO_MODEL;
-}
-
-/**
- * Per-model cost in US dollars that sums to the run's cost (the ledger's figure, which is
- * Claude Code's total when it reported one): model shares are scaled to the total, and a
- * total with no per-model figures goes to the primary model.
- */
-export function costByModel(record: Pick<MetricRun, 'models' | 'cost_usd'>): Record<string, number> {
-  const out: Record<string, number> = {};
-  const models = Object.entries(record.models);
-  const known = models.reduce((sum, [, u]) => sum + (u.cost_usd ?? 0), 0);
-  if (record.cost_usd <= 0) return out;
-  if (known > 0) {
-    for (const [model, u] of models) {
-      const share = u.cost_usd ?? 0;
-      // share / known is exactly 1 for a one-model run, so its cost is carried over unchanged.
-      if (share > 0) out[model] = record.cost_usd * (share / known);
-    }
-    return out;
-  }
-  out[primaryModel(record)] = record.cost_usd;
-  return out;
 }
 
 export function runPoints(record: MetricRun): RunPoints {

@@ -4,7 +4,7 @@
 
 import { IDENTITY_KEYS } from '../config/identity.js';
 import type { RunRecord } from '../ledger/schema.js';
-import { primaryModel } from './metric-points.js';
+import { primaryModel } from '../usage/cost-split.js';
 import type { SpanAttributes, SpanSpec } from './span-spec.js';
 import { subagentSpans } from './subagent-spans.js';
 import { agentSpanIdFor, childSpanIdFor, rootSpanIdFor, runSpanIdFor, traceIdFor } from './trace-ids.js';

@@ -1,7 +1,8 @@
 // Summed usage of a set of runs: run and turn counts, tokens by type, and cost. Always zero-filled,
 // so JSON consumers never meet a missing field.
-import { primaryModel } from '../export/metric-points.js';
+
 import type { ReportRun } from '../ledger/report-run.js';
+import { primaryModel } from '../usage/cost-split.js';
 import { type TokenCounts, zeroTokens } from '../usage/tokens.js';
 
 export interface Totals {
@@ -59,7 +60,7 @@ export function addModelShare(into: Totals, run: ReportRun, model: string): void
 /**
  * A model's cost within a run. Claude Code reports the run's total; when the per-model figures do
  * not add up to it, the difference is spread over models by their own cost so rows sum to totals.
- * The same shares as the metric contract's costByModel (export/metric-points.ts), unrolled.
+ * The same shares as the metric contract's costByModel (usage/cost-split.ts), unrolled.
  */
 export function modelCost(run: ReportRun, model: string): number {
   // One pass without Object.entries: called once per model of every run in a breakdown.

@@ -3,7 +3,7 @@
 // show; `main` gets the rest of the totals, so it also holds the side calls that appear only in
 // Claude Code's modelUsage, and the shares add up to the totals exactly. Each model's cost (as the
 // metric contract splits the run's cost over models) is shared by list price of each share's tokens.
-import { costByModel } from '../export/metric-points.js';
+
 import type {
   ModelUsageRecord,
   RunRecordInput,
@@ -12,6 +12,7 @@ import type {
 } from '../ledger/schema.js';
 import type { PriceTable } from '../pricing/price-table.js';
 import { priceRequest } from '../pricing/price-usage.js';
+import { costByModel } from '../usage/cost-split.js';
 import { emptyModelUsage } from '../usage/run-usage.js';
 import { addTokens, type ModelUsage, tokenCounts, zeroTokens } from '../usage/tokens.js';
 import type { TranscriptMessage } from './fold.js';

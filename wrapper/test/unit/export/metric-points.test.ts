@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { costByModel, NO_MODEL, primaryModel, runPoints } from '../../../src/export/metric-points.js';
+import { runPoints } from '../../../src/export/metric-points.js';
 import type { RunRecord } from '../../../src/ledger/schema.js';
+import { costByModel, NO_MODEL, primaryModel } from '../../../src/usage/cost-split.js';
 import { syntheticRun } from '../../support/collector-fixtures.js';
 
 const twoModels = () =>

@@ -1,8 +1,8 @@
 // A model's share of a run's cost is one contract: the report's by-model rows (modelCost) and the
 // openai_token_cost_total series (costByModel) give every model of every run the same figure.
 import { describe, expect, it } from 'vitest';
-import { costByModel } from '../../../src/export/metric-points.js';
 import { modelCost } from '../../../src/report/totals.js';
+import { costByModel } from '../../../src/usage/cost-split.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 import { syntheticRun } from '../../support/collector-fixtures.js';
 
