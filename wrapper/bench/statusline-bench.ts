@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { indexRuns } from '../src/statusline/ledger-figures.js';
+import { indexRuns } from '../src/ledger/day-index.js';
 import { CLI, pairsAgainstNode } from './node-pairs.js';
 import type { BenchResult } from './result.js';
 

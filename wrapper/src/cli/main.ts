@@ -2,7 +2,7 @@
 // turns every failure into one line on stderr and a non-zero exit (a stack only with --debug).
 import { Command, CommanderError } from 'commander';
 import { ClaudeOtelError, EXIT } from '../errors.js';
-import { hasOrphanedMarkers } from '../run/running-marker.js';
+import { hasOrphanedMarkers } from '../running/markers.js';
 import { registerCommands } from './commands.js';
 import type { CliContext } from './context.js';
 

@@ -8,7 +8,7 @@ import { loadReportRuns } from '../ledger/load-runs.js';
 import { finishedLines, renderSnapshot, snapshotLine } from '../monitor/render.js';
 import { takeSnapshot } from '../monitor/snapshot.js';
 import { parseTimeBound } from '../report/window.js';
-import { readRunningMarkers } from '../run/running-marker.js';
+import { readRunningMarkers } from '../running/markers.js';
 import { type CliContext, warn } from './context.js';
 
 interface MonitorFlags {

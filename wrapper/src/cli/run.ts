@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseDuration, parseLabel } from '../config/options.js';
 import { EXIT } from '../errors.js';
 import { parseLiveInterval } from '../export/config.js';
-import { priceTableLoader } from '../pricing/user-price-file.js';
+import { priceTableLoader } from '../pricing/price-table-loader.js';
 import { runIdentity } from '../run/context.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';

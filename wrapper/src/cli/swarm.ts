@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { parseDuration, parseLabel, parseNameList, parsePositiveInt, parseUsd } from '../config/options.js';
 import { EXIT, usageError } from '../errors.js';
 import { parseLiveInterval } from '../export/config.js';
-import { priceTableLoader } from '../pricing/user-price-file.js';
+import { priceTableLoader } from '../pricing/price-table-loader.js';
 import { formatUsd } from '../report/format-values.js';
 import { runIdentity } from '../run/context.js';
 import { beginExport } from '../run/export-step.js';

@@ -21,6 +21,11 @@ export function ledgerDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(dataHome(env), 'ledger');
 }
 
+/** Markers of runs in progress (run/running-marker.ts) and their live journals, one file each. */
+export function runningDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(dataHome(env), 'running');
+}
+
 /** Claude Code's own config directory, where it keeps session transcripts (`projects/`). */
 export function claudeConfigDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.CLAUDE_CONFIG_DIR || path.join(env.HOME || os.homedir(), '.claude');

@@ -7,7 +7,7 @@
 // record is exported, which subtracts it; removed then.
 import fs from 'node:fs';
 import path from 'node:path';
-import { runningDir } from '../run/running-marker.js';
+import { runningDir } from '../config/paths.js';
 import type { LiveFigures } from './live-delta.js';
 
 export const JOURNAL_SUFFIX = '.live.jsonl';

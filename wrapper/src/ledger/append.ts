@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ClaudeOtelError } from '../errors.js';
 import { endsTorn } from '../fresh-line.js';
-import { indexRuns } from '../statusline/ledger-figures.js';
+import { indexRuns } from './day-index.js';
 import {
   type ExportRecord,
   LEDGER_VERSION,

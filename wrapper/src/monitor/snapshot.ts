@@ -3,7 +3,7 @@
 // Pure: the same runs, markers and clock give the same view.
 import type { ReportRun } from '../ledger/report-run.js';
 import { addRun, type Totals, zeroTotals } from '../report/totals.js';
-import type { RunningMarker } from '../run/running-marker.js';
+import type { RunningMarker } from '../running/markers.js';
 
 export const BURN_WINDOW_MS = 15 * 60_000;
 export const RECENT_ROWS = 15;

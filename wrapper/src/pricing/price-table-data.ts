@@ -2,7 +2,7 @@
 // Source: the model catalog baked into Claude Code 2.1.330 (npm @anthropic-ai/claude-code, read 2026-11-23),
 // which is what Claude Code prices its own costUSD with; an e2e test checks every model against it.
 // Users override or extend it with a JSON file of the same shape (see price-table.ts).
-import type { PriceTableInput } from './price-table.js';
+import type { PriceTableInput } from './price-schema.js';
 
 export const BUILTIN_PRICE_TABLE: PriceTableInput = {
   source: 'Claude Code 2.1.330 baked model catalog (public list prices, USD per million tokens)',

@@ -1,64 +1,14 @@
-// The price table: schema, loading (built-in, then an optional user file that overrides or adds
-// models), and model-id resolution. An unknown model resolves to `undefined`, never to zero.
-// zod/mini, not classic zod: every wrapped run loads this (see scripts/bundle.mjs).
+// The price table: loading (built-in, then an optional user file that overrides or adds models,
+// checked by price-schema.ts), and model-id resolution. An unknown model resolves to `undefined`,
+// never to zero.
 import fs from 'node:fs';
-import * as z from 'zod/mini';
 import { ClaudeOtelError, EXIT } from '../errors.js';
 import { describeIssue } from '../schema-issue.js';
+import { type ModelPrice, type PriceTable, type PriceTableInput, priceTableSchema } from './price-schema.js';
 import { BUILTIN_PRICE_TABLE } from './price-table-data.js';
 import { userPriceFile } from './user-price-file.js';
 
-// Classic zod's .finite() adds no check (a zod number is never Infinity or NaN): none here either.
-const perMillion = z.number().check(z.nonnegative());
-const nonEmpty = z.string().check(z.minLength(1));
-
-const ratesSchema = z.object({
-  input: perMillion,
-  output: perMillion,
-  cache_write_5m: perMillion,
-  cache_write_1h: perMillion,
-  cache_read: perMillion,
-});
-
-export const tierSchema = z.extend(ratesSchema, {
-  web_search: z._default(perMillion, 0.01),
-  /** Requests whose prompt (input + cache read + cache write) exceeds the threshold use these rates. */
-  long_prompt: z.optional(
-    z.extend(ratesSchema, { above_prompt_tokens: z.number().check(z.int(), z.positive()) }),
-  ),
-});
-
-export const priceTableSchema = z.object({
-  source: nonEmpty,
-  date: nonEmpty,
-  tiers: z.record(z.string(), tierSchema),
-  models: z.array(
-    z.object({
-      id: nonEmpty,
-      name: z.optional(z.string()),
-      tier: nonEmpty,
-      aliases: z._default(z.array(z.string()), []),
-    }),
-  ),
-});
-
-export type PriceTableInput = z.input<typeof priceTableSchema>;
-export type Tier = z.infer<typeof tierSchema>;
-export type Rates = z.infer<typeof ratesSchema>;
-
-export interface ModelPrice {
-  id: string;
-  tier: string;
-  rates: Tier;
-}
-
-export interface PriceTable {
-  source: string;
-  date: string;
-  /** Resolves a model id as Claude Code reports it to its prices; undefined when unknown. */
-  lookup(model: string): ModelPrice | undefined;
-  models(): ModelPrice[];
-}
+export type { ModelPrice, PriceTable, PriceTableInput, Rates, Tier } from './price-schema.js';
 
 /** Canonical form of a model id: lower case, no provider prefix/suffix, no context-size tag. */
 export function normalizeModelId(model: string): string {

@@ -8,7 +8,7 @@ import type { Identity } from '../config/identity.js';
 import { ClaudeOtelError, EXIT } from '../errors.js';
 import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import { assertLedgerWritable, newRunId } from '../ledger/store.js';
-import type { PriceTableLoader } from '../pricing/user-price-file.js';
+import type { PriceTableLoader } from '../pricing/price-table-loader.js';
 import { ciContext, gitContext } from './context.js';
 import type { AgentOutcome } from './run-agent.js';
 import { claudeEnv } from './telemetry-env.js';

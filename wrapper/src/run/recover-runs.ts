@@ -6,18 +6,20 @@
 // run's complete record first (a wrapper killed between writing the record and removing the
 // marker, or a recoverer that died itself, leaves a marker for a recorded run; one killed mid-append
 // leaves only a torn line, which is not a record).
+
 import fs from 'node:fs';
 import path from 'node:path';
+import { runningDir } from '../config/paths.js';
 import { appendRunRecord } from '../ledger/append.js';
 import { readRunsById } from '../ledger/read.js';
 import { ledgerPaths, runFileName } from '../ledger/store.js';
 import { loadPriceTable, type PriceTable } from '../pricing/price-table.js';
 import { isProcessRunning } from '../process-alive.js';
+import type { RunningMarker } from '../running/markers.js';
 import { RunAccumulator } from '../stream/run-accumulator.js';
 import { readSessionTranscript } from '../transcript/session.js';
 import { buildRunRecord } from './build-record.js';
 import { ciContext } from './context.js';
-import { type RunningMarker, runningDir } from './running-marker.js';
 
 export interface RecoveredRun {
   run_id: string;

@@ -1,6 +1,7 @@
 // What a swarm prints about itself: the `--json` document and the one-line usage summary.
+
+import { formatUsd } from '../format/usd.js';
 import type { RunRecord } from '../ledger/schema.js';
-import { formatUsd } from '../report/format-values.js';
 import { addTokens, cacheHitRatio, type TokenCounts, zeroTokens } from '../usage/tokens.js';
 
 export interface SwarmJson {

@@ -14,7 +14,7 @@ import { runSpanIdFor, traceIdFor, traceparent } from '../export/trace-ids.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { assertLedgerWritable, newRunId } from '../ledger/store.js';
 import type { PriceTable } from '../pricing/price-table.js';
-import type { PriceTableLoader } from '../pricing/user-price-file.js';
+import type { PriceTableLoader } from '../pricing/price-table-loader.js';
 import type { StreamEvent } from '../stream/parse-line.js';
 import { ciContext, gitContext } from './context.js';
 import type { LiveExport } from './live-export.js';

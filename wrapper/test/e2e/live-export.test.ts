@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { journalFile, readLiveSent } from '../../src/export/live-journal.js';
 import { pendingRunIds, readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
-import type { RunningMarker } from '../../src/run/running-marker.js';
+import type { RunningMarker } from '../../src/running/markers.js';
 import { makeSandbox, runCli, type Sandbox, startCli } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
 import { isRunning } from '../support/processes.js';

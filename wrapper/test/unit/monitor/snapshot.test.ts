@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { finishedLines, renderSnapshot, snapshotLine } from '../../../src/monitor/render.js';
 import { BURN_WINDOW_MS, takeSnapshot } from '../../../src/monitor/snapshot.js';
-import type { RunningMarker } from '../../../src/run/running-marker.js';
+import type { RunningMarker } from '../../../src/running/markers.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 
 const runs = generateRuns(60);

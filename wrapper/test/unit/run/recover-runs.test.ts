@@ -8,13 +8,13 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.js';
+import { runningDir } from '../../../src/config/paths.js';
 import { importTranscripts } from '../../../src/import/import-transcripts.js';
 import { readLedger } from '../../../src/ledger/read.js';
 import { ledgerPaths } from '../../../src/ledger/store.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
-import type { RunningMarker } from '../../../src/run/running-marker.js';
-import { runningDir } from '../../../src/run/running-marker.js';
+import type { RunningMarker } from '../../../src/running/markers.js';
 import { sampleRecord } from '../ledger/sample-record.js';
 
 // A recorded session (one assistant message, 2026-11-26T14:14:5x) of the scripted endpoint.

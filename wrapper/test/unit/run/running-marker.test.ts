@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunningMarkerWriter, runningDir } from '../../../src/run/running-marker.js';
+import { runningDir } from '../../../src/config/paths.js';
+import { RunningMarkerWriter } from '../../../src/run/running-marker.js';
 
 let home: string;
 let env: NodeJS.ProcessEnv;
