@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { exportPendingWith } from '../src/export/export-pending.js';
 import { startExporter } from '../src/export/exporter.js';
-import { loadOtelModules } from '../src/export/otel-send.js';
 import { appendRunRecord } from '../src/ledger/append.js';
 import { startCollector } from '../test/support/collector.js';
 import { variedRun } from '../test/support/collector-fixtures.js';
@@ -15,7 +14,6 @@ import { type BenchResult, median } from './result.js';
 const SCRAPE_MS = 1000;
 
 export async function benchPipeline(): Promise<BenchResult[]> {
-  await loadOtelModules(); // a real run is long enough for the background load
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-bench-'));
   const env = { ...process.env, CLAUDE_OTEL_HOME: home };
   const collector = await startCollector();

@@ -1,15 +1,9 @@
-// The run exporter: created when a run starts (it begins loading the OpenTelemetry modules and
-// probing the collector in the background), asked to export records when the run has ended.
+// The run exporter: created when a run starts (it begins probing the collector in the
+// background), asked to export records when the run has ended.
 // It never throws and never adds more than its timeout to the run, collector up, down or hung.
 import type { RunRecord } from '../ledger/schema.js';
 import { DEFAULT_EXPORT_TIMEOUT_MS, normalizeEndpoint } from './config.js';
-import {
-  type LiveSentByRun,
-  loadOtelModules,
-  type OtelModules,
-  sendPlanGauges,
-  sendRecords,
-} from './otel-send.js';
+import { type LiveSentByRun, sendPlanGauges, sendRecords } from './otel-send.js';
 import type { PlanGauge } from './plan-gauges.js';
 import { probeEndpoint } from './probe.js';
 
@@ -39,18 +33,12 @@ export interface ExporterOptions {
   headers?: Record<string, string>;
 }
 
-type Ready = { ok: true; modules: OtelModules } | { ok: false; error: string };
-
 export function startExporter(options: ExporterOptions): RunExporter {
   const endpoint = normalizeEndpoint(options.endpoint);
   const timeoutMs = options.timeoutMs ?? DEFAULT_EXPORT_TIMEOUT_MS;
   const headers = options.headers ?? {};
-  // Started now, awaited at export time: by the end of a run both are long done.
+  // Started now, awaited at export time: by the end of a run it is long done.
   const probe = probeEndpoint(endpoint, Math.min(timeoutMs, 1000)).catch((e: Error) => e.message);
-  const loaded = loadOtelModules().then(
-    (modules): Ready => ({ ok: true, modules }),
-    (error: Error): Ready => ({ ok: false, error: `cannot load OpenTelemetry: ${error.message}` }),
-  );
   let reachable: Promise<string | undefined> = probe;
   return {
     endpoint,
@@ -58,22 +46,18 @@ export function startExporter(options: ExporterOptions): RunExporter {
       if (records.length === 0) return { sent: [] };
       const deadline = exportOptions.deadline ?? Date.now() + timeoutMs;
       try {
-        const ready = await beforeDeadline(Promise.all([loaded, reachable]), deadline);
-        if (!ready) return { sent: [], error: `export timed out after ${timeoutMs} ms` };
-        const [mods, probeError] = ready;
-        if (!mods.ok) return { sent: [], error: mods.error };
+        const probed = await beforeDeadline(
+          reachable.then((error) => ({ error })),
+          deadline,
+        );
+        if (!probed) return { sent: [], error: `export timed out after ${timeoutMs} ms` };
+        const probeError = probed.error;
         if (probeError) {
           // The collector may come back within a long-lived process (sync, monitor): probe again next time.
           reachable = probeEndpoint(endpoint, Math.min(timeoutMs, 1000));
           return { sent: [], error: `collector unreachable: ${probeError}` };
         }
-        const result = await sendRecords(
-          mods.modules,
-          { endpoint, headers },
-          records,
-          deadline,
-          exportOptions.live,
-        );
+        const result = await sendRecords({ endpoint, headers }, records, deadline, exportOptions.live);
         if (result.metricsError) return { sent: [], error: `metrics export failed: ${result.metricsError}` };
         return {
           sent: records.map((r) => r.run_id),
@@ -85,12 +69,13 @@ export function startExporter(options: ExporterOptions): RunExporter {
     },
     async exportPlan(gauges, deadline) {
       try {
-        const ready = await beforeDeadline(Promise.all([loaded, reachable]), deadline);
-        if (!ready) return 'timed out';
-        const [mods, probeError] = ready;
-        if (!mods.ok) return mods.error;
-        if (probeError) return `collector unreachable: ${probeError}`;
-        return await sendPlanGauges(mods.modules, { endpoint, headers }, gauges, deadline);
+        const probed = await beforeDeadline(
+          reachable.then((error) => ({ error })),
+          deadline,
+        );
+        if (!probed) return 'timed out';
+        if (probed.error) return `collector unreachable: ${probed.error}`;
+        return await sendPlanGauges({ endpoint, headers }, gauges, deadline);
       } catch (error) {
         return (error as Error).message;
       }

@@ -28,11 +28,9 @@ export interface SendTarget {
   headers: Record<string, string>;
 }
 
-/** Nothing heavy is left to load; kept so callers can still warm the path before a run ends. */
-export type OtelModules = Record<string, never>;
-const loaded: Promise<OtelModules> = Promise.resolve({});
-export function loadOtelModules(): Promise<OtelModules> {
-  return loaded;
+/** One OTLP export call to the collector; resolves with an error message or undefined. */
+function send(target: SendTarget, path: string, message: Uint8Array, deadline: number) {
+  return grpcUnary({ endpoint: target.endpoint, path, message, headers: target.headers, deadline });
 }
 
 export interface SendResult {
@@ -95,31 +93,27 @@ export function sendCounters(
   points: CounterPoints,
   deadline: number,
 ): Promise<string | undefined> {
-  return grpcUnary({
-    endpoint: target.endpoint,
-    path: METRICS_PATH,
-    message: countersRequest(points),
-    headers: target.headers,
-    deadline,
-  });
+  return send(target, METRICS_PATH, countersRequest(points), deadline);
 }
 
 /** Sends the records' metrics (one request) and spans (chunked) concurrently; never rejects. */
 export async function sendRecords(
-  _modules: OtelModules,
   target: SendTarget,
   records: RunRecord[],
   deadline: number,
   live?: LiveSentByRun,
 ): Promise<SendResult> {
-  const call = (path: string, message: Uint8Array) =>
-    grpcUnary({ endpoint: target.endpoint, path, message, headers: target.headers, deadline });
-  const metrics = call(METRICS_PATH, metricsRequest(records, Date.now(), live));
+  const metrics = send(target, METRICS_PATH, metricsRequest(records, Date.now(), live), deadline);
   const specs = spansFor(records);
   const spanJobs: Promise<string | undefined>[] = [];
   for (let i = 0; i < specs.length; i += SPANS_PER_REQUEST) {
     spanJobs.push(
-      call(TRACES_PATH, encodeTraceRequest(SERVICE_NAME, SCOPE, specs.slice(i, i + SPANS_PER_REQUEST))),
+      send(
+        target,
+        TRACES_PATH,
+        encodeTraceRequest(SERVICE_NAME, SCOPE, specs.slice(i, i + SPANS_PER_REQUEST)),
+        deadline,
+      ),
     );
   }
   const [metricsError, ...spanErrors] = await Promise.all([metrics, ...spanJobs]);
@@ -154,16 +148,9 @@ export function planRequest(gauges: PlanGauge[], now = Date.now()): Uint8Array {
 
 /** Sends the plan gauges (one metrics request); resolves with an error message or undefined. */
 export function sendPlanGauges(
-  _modules: OtelModules,
   target: SendTarget,
   gauges: PlanGauge[],
   deadline: number,
 ): Promise<string | undefined> {
-  return grpcUnary({
-    endpoint: target.endpoint,
-    path: METRICS_PATH,
-    message: planRequest(gauges),
-    headers: target.headers,
-    deadline,
-  });
+  return send(target, METRICS_PATH, planRequest(gauges), deadline);
 }

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportPendingWith, syncPending } from '../../src/export/export-pending.js';
 import { startExporter } from '../../src/export/exporter.js';
-import { loadOtelModules } from '../../src/export/otel-send.js';
 import { appendRunRecord } from '../../src/ledger/append.js';
 import { pendingRunIds, readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
@@ -28,7 +27,6 @@ const ledgerEnv = () => {
 };
 
 beforeAll(async () => {
-  await loadOtelModules();
   collector = await startCollector();
   prom = await startPrometheus(collector.metricsTarget, 500);
 });

@@ -3,7 +3,6 @@
 // argv: <endpoint> <count> <seed> <operation>; prints the export result as one JSON line.
 import { exportPendingWith } from '../../src/export/export-pending.js';
 import { startExporter } from '../../src/export/exporter.js';
-import { loadOtelModules } from '../../src/export/otel-send.js';
 import { appendRunRecord } from '../../src/ledger/append.js';
 import { variedRun } from './collector-fixtures.js';
 
@@ -13,8 +12,6 @@ const records = [];
 for (let i = 0; i < Number(count); i++) {
   records.push(appendRunRecord(variedRun(Number(seed) * 1000 + i, { operation })));
 }
-// A real run lasts seconds, long enough for the exporter's background loading; stand in for it.
-await loadOtelModules();
 const started = Date.now();
 const result = await exportPendingWith(exporter, {
   records,
