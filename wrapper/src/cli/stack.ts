@@ -20,7 +20,6 @@ import {
   REPLICA_PORT_STEP,
   replicaEndpoints,
   TEAM_BLOCK,
-  type TeamService,
   teamDown,
   teamJaegerUrl,
   teamSecretsDir,
@@ -46,7 +45,26 @@ function compose(action: Action, ctx: CliContext): number {
   return result.status ?? EXIT.failure;
 }
 
-function printStatus(ctx: CliContext, services: (ServiceStatus | TeamService)[]): boolean {
+/** `down` and `status`, the same for either stack; false for `up`, which each does its own way. */
+async function downOrStatus(
+  action: string,
+  ctx: CliContext,
+  down: (env: NodeJS.ProcessEnv) => Promise<string[]>,
+  status: (env: NodeJS.ProcessEnv) => Promise<ServiceStatus[]>,
+): Promise<boolean> {
+  if (action === 'down') {
+    const stopped = await down(ctx.env);
+    ctx.stderr.write(stopped.length ? `stopped ${stopped.join(', ')}\n` : 'nothing was running\n');
+    return true;
+  }
+  if (action === 'status') {
+    ctx.exitCode = printStatus(ctx, await status(ctx.env)) ? EXIT.ok : EXIT.failure;
+    return true;
+  }
+  return false;
+}
+
+function printStatus(ctx: CliContext, services: ServiceStatus[]): boolean {
   for (const s of services) {
     const state = s.running
       ? s.healthy
@@ -89,15 +107,7 @@ function replicaCount(value: string): number {
 
 /** `stack up|down|status --team`: replicas, scraper, Thanos receive ×2 + query, Jaeger, Alertmanager. */
 async function team(action: Action, ctx: CliContext, flags: StackFlags, ports: StackPorts): Promise<void> {
-  if (action === 'down') {
-    const stopped = await teamDown(ctx.env);
-    ctx.stderr.write(stopped.length ? `stopped ${stopped.join(', ')}\n` : 'nothing was running\n');
-    return;
-  }
-  if (action === 'status') {
-    ctx.exitCode = printStatus(ctx, await teamStatus(ctx.env)) ? EXIT.ok : EXIT.failure;
-    return;
-  }
+  if (await downOrStatus(action, ctx, teamDown, teamStatus)) return;
   const replicas = replicaCount(flags.replicas);
   const block = parsePort(flags.teamPorts, '--team-ports');
   if (block + TEAM_BLOCK > 65535)
@@ -211,15 +221,7 @@ export function registerStack(program: Command, ctx: CliContext): void {
         await team(action as Action, ctx, flags, ports);
         return;
       }
-      if (action === 'down') {
-        const stopped = await stackDown(ctx.env);
-        ctx.stderr.write(stopped.length ? `stopped ${stopped.join(', ')}\n` : 'nothing was running\n');
-        return;
-      }
-      if (action === 'status') {
-        ctx.exitCode = printStatus(ctx, await stackStatus(ctx.env)) ? EXIT.ok : EXIT.failure;
-        return;
-      }
+      if (await downOrStatus(action, ctx, stackDown, stackStatus)) return;
       const services = await stackUp(ctx.env, { ports, build: flags.build });
       printStatus(ctx, services);
       ctx.stderr.write(

@@ -28,7 +28,7 @@ export const DEFAULT_PORTS: StackPorts = {
 };
 
 export interface ServiceStatus {
-  name: 'collector' | 'prometheus';
+  name: string;
   pid: number | undefined;
   running: boolean;
   healthy: boolean;
@@ -73,23 +73,24 @@ function readPorts(dir: string): StackPorts {
 export async function stackStatus(env: NodeJS.ProcessEnv = process.env): Promise<ServiceStatus[]> {
   const dir = stackDir(env);
   const ports = readPorts(dir);
-  const services: [ServiceStatus['name'], string][] = [
+  const services: [string, string][] = [
     ['collector', `http://127.0.0.1:${ports.health}/`],
     ['prometheus', `http://127.0.0.1:${ports.prometheus}/-/ready`],
   ];
-  return Promise.all(
-    services.map(async ([name, url]) => {
-      const pid = readPid(dir, name);
-      return {
-        name,
-        pid,
-        running: isProcessAlive(pid),
-        healthy: await healthy(url),
-        url,
-        log: path.join(dir, `${name}.log`),
-      };
-    }),
-  );
+  return Promise.all(services.map(([name, url]) => serviceStatus(dir, name, url)));
+}
+
+/** A service of a native stack by its pid file in `dir`, its health URL and its log beside it. */
+export async function serviceStatus(dir: string, name: string, url: string): Promise<ServiceStatus> {
+  const pid = readPid(dir, name);
+  return {
+    name,
+    pid,
+    running: isProcessAlive(pid),
+    healthy: await healthy(url),
+    url,
+    log: path.join(dir, `${name}.log`),
+  };
 }
 
 /** The binary, building the project's tools once (scripts/setup-tools.sh) when none is found. */

@@ -4,7 +4,6 @@
 // state under <stack>/team.
 import fs from 'node:fs';
 import path from 'node:path';
-import { isProcessAlive } from '../process-alive.js';
 import { collectorConfigPath, collectorEnv } from './collector-env.js';
 import {
   collectorTracesToJaeger,
@@ -15,9 +14,9 @@ import {
 } from './jaeger.js';
 import {
   ensureTool,
-  healthy,
   launch,
-  readPid,
+  type ServiceStatus,
+  serviceStatus,
   stackDir,
   stopByPidFile,
   waitHealthy,
@@ -64,14 +63,7 @@ export const MAX_REPLICAS = 9;
 const RECEIVERS = 2;
 export const TEAM_BLOCK = 24;
 
-export interface TeamService {
-  name: string;
-  pid: number | undefined;
-  running: boolean;
-  healthy: boolean;
-  url: string;
-  log: string;
-}
+export type TeamService = ServiceStatus;
 
 interface TeamLayout {
   replicas: number;
@@ -150,19 +142,7 @@ function readLayout(dir: string): TeamLayout {
 
 export async function teamStatus(env: NodeJS.ProcessEnv = process.env): Promise<TeamService[]> {
   const dir = teamDir(env);
-  return Promise.all(
-    services(readLayout(dir)).map(async ({ name, health }) => {
-      const pid = readPid(dir, name);
-      return {
-        name,
-        pid,
-        running: isProcessAlive(pid),
-        healthy: await healthy(health),
-        url: health,
-        log: path.join(dir, `${name}.log`),
-      };
-    }),
-  );
+  return Promise.all(services(readLayout(dir)).map(({ name, health }) => serviceStatus(dir, name, health)));
 }
 
 export async function teamUp(

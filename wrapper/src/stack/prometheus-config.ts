@@ -28,14 +28,33 @@ interface ScrapeConfig {
   [key: string]: unknown;
 }
 
-export function derivePrometheusConfig(options: DerivedConfigOptions): string {
-  const source = options.source ?? prometheusConfigPath();
-  let doc: { global?: Record<string, unknown>; rule_files?: string[]; scrape_configs?: ScrapeConfig[] };
+/** A Prometheus config file as a YAML document (an empty file is an empty document). */
+export function readPrometheusDoc<T>(source: string): T {
   try {
-    doc = parse(fs.readFileSync(source, 'utf8')) ?? {};
+    return (parse(fs.readFileSync(source, 'utf8')) as T) ?? ({} as T);
   } catch (error) {
     throw new ClaudeOtelError(`cannot read ${source}: ${(error as Error).message}`, { cause: error });
   }
+}
+
+/** Scrapes and evaluates every `interval` (a faster loop for tests and short-lived stacks). */
+export function setScrapeInterval(
+  doc: { global?: Record<string, unknown> },
+  job: { scrape_interval?: string },
+  interval: string | undefined,
+): void {
+  if (!interval) return;
+  doc.global = { ...(doc.global ?? {}), scrape_interval: interval, evaluation_interval: interval };
+  job.scrape_interval = interval;
+}
+
+export function derivePrometheusConfig(options: DerivedConfigOptions): string {
+  const source = options.source ?? prometheusConfigPath();
+  const doc = readPrometheusDoc<{
+    global?: Record<string, unknown>;
+    rule_files?: string[];
+    scrape_configs?: ScrapeConfig[];
+  }>(source);
   const job = doc.scrape_configs?.find((c) => c.job_name === COLLECTOR_JOB);
   if (!job) {
     throw new ClaudeOtelError(`${source} has no scrape job named ${COLLECTOR_JOB}`, {
@@ -43,14 +62,7 @@ export function derivePrometheusConfig(options: DerivedConfigOptions): string {
     });
   }
   job.static_configs = [{ targets: [options.target] }];
-  if (options.scrapeInterval) {
-    doc.global = {
-      ...(doc.global ?? {}),
-      scrape_interval: options.scrapeInterval,
-      evaluation_interval: options.scrapeInterval,
-    };
-    job.scrape_interval = options.scrapeInterval;
-  }
+  setScrapeInterval(doc, job, options.scrapeInterval);
   if (options.rules === false) delete doc.rule_files;
   else if (doc.rule_files) doc.rule_files = doc.rule_files.map((f) => path.resolve(path.dirname(source), f));
   doc.scrape_configs = [job];

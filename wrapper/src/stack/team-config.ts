@@ -1,12 +1,16 @@
 // The team tier's configuration as pure data: the scraper's config derived from
 // prometheus/prometheus.team.yml, the Thanos receive hashring, and the flags that make Thanos
 // query's window totals exact. Used by `stack up --team` and the tests' team stack.
-import fs from 'node:fs';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { ClaudeOtelError } from '../errors.js';
 import { windowIncrease } from '../report/promql.js';
-import { COLLECTOR_JOB, PROMETHEUS_FEATURES } from './prometheus-config.js';
+import {
+  COLLECTOR_JOB,
+  PROMETHEUS_FEATURES,
+  readPrometheusDoc,
+  setScrapeInterval,
+} from './prometheus-config.js';
 import { packageRoot } from './tools.js';
 
 export function teamScraperConfigPath(): string {
@@ -68,12 +72,7 @@ interface TeamDoc {
 
 export function deriveScraperConfig(options: ScraperConfigOptions): string {
   const source = options.source ?? teamScraperConfigPath();
-  let doc: TeamDoc;
-  try {
-    doc = (parse(fs.readFileSync(source, 'utf8')) as TeamDoc) ?? {};
-  } catch (error) {
-    throw new ClaudeOtelError(`cannot read ${source}: ${(error as Error).message}`, { cause: error });
-  }
+  const doc = readPrometheusDoc<TeamDoc>(source);
   const job = doc.scrape_configs?.find((c) => c.job_name === COLLECTOR_JOB);
   const write = doc.remote_write?.[0];
   if (!job || !write) {
@@ -83,14 +82,7 @@ export function deriveScraperConfig(options: ScraperConfigOptions): string {
   }
   job.static_configs = [{ targets: options.targets }];
   write.url = options.remoteWriteUrl;
-  if (options.scrapeInterval) {
-    doc.global = {
-      ...(doc.global ?? {}),
-      scrape_interval: options.scrapeInterval,
-      evaluation_interval: options.scrapeInterval,
-    };
-    job.scrape_interval = options.scrapeInterval;
-  }
+  setScrapeInterval(doc, job, options.scrapeInterval);
   if (options.alertmanager)
     doc.alerting = { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager] }] }] };
   else delete doc.alerting;
