@@ -15,6 +15,7 @@ import type { BreakdownRow, Report } from '../../src/report/build-report.js';
 import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
 import { servedUsage } from '../support/expected-usage.js';
+import { spanAttr, spansInFile } from '../support/otlp-spans.js';
 import type { RecordedRequest } from '../support/scripted-api/server.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -96,26 +97,6 @@ function expectServed(shares: ReturnType<typeof sharesOf>, served: ReturnType<ty
   expect(Object.keys(served.reviewer)).toEqual(['claude-sonnet-4-5']);
 }
 
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes: { key: string; value: { stringValue?: string } }[];
-}
-
-function spansInFile(file: string): OtlpSpan[] {
-  if (!fs.existsSync(file)) return [];
-  const spans: OtlpSpan[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const doc = JSON.parse(line) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-    for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-  }
-  return spans;
-}
-const attr = (sp: OtlpSpan, key: string) => sp.attributes.find((a) => a.key === key)?.value.stringValue;
-
 describe('two subagents of different types', () => {
   it('swarm: shares by type, exact sums, report --breakdown subagent, spans under the Agent calls', async () => {
     const r = await runCli(['swarm', prompt('sw'), '--json', '--', '--model', 'claude-sonnet-4-5'], s);
@@ -162,8 +143,8 @@ describe('two subagents of different types', () => {
     for (const sub of subs) {
       const parent = byId.get(sub.parentSpanId ?? '');
       expect(parent?.name, sub.name).toBe('execute_tool Agent');
-      expect(attr(parent!, 'gen_ai.tool.call.id')).toBe(attr(sub, 'gen_ai.tool.call.id'));
-      expect(attr(sub, 'claude_otel.subagent.type')).toBe(sub.name.slice('subagent '.length));
+      expect(spanAttr(parent!, 'gen_ai.tool.call.id')).toBe(spanAttr(sub, 'gen_ai.tool.call.id'));
+      expect(spanAttr(sub, 'claude_otel.subagent.type')).toBe(sub.name.slice('subagent '.length));
     }
   });
 
