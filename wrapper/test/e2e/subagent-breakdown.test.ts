@@ -4,7 +4,6 @@
 // session recorded by the hooks `setup --hooks` installs. The ledger's shares by type match what
 // the endpoint served to each, sum exactly to Claude Code's modelUsage and total_cost_usd, come
 // out of `report --breakdown subagent --json`, and each subagent's span hangs under its Agent call.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +11,7 @@ import { readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
 import { loadPriceTable } from '../../src/pricing/price-table.js';
 import type { BreakdownRow, Report } from '../../src/report/build-report.js';
-import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { makeSandbox, runClaude, runCli, type Sandbox } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
 import { servedUsage } from '../support/expected-usage.js';
 import { spanAttr, spansInFile } from '../support/otlp-spans.js';
@@ -150,7 +149,13 @@ describe('two subagents of different types', () => {
 
   it('plain claude -p recorded by the hook: the same shares, summing to modelUsage; import adds nothing', async () => {
     const before = readLedger({ env: s.env }).runs.map((r) => r.run_id);
-    const result = await new Promise<{
+    const plain = await runClaude(
+      ['-p', prompt('plain'), '--model', 'claude-sonnet-4-5', '--output-format', 'json'],
+      s,
+      120_000,
+    );
+    if (plain.code !== 0) throw new Error(`claude exited ${plain.code}: ${plain.stderr.slice(-500)}`);
+    const result = JSON.parse(plain.stdout) as {
       session_id: string;
       total_cost_usd: number;
       modelUsage: Record<
@@ -162,24 +167,7 @@ describe('two subagents of different types', () => {
           cacheCreationInputTokens: number;
         }
       >;
-    }>((resolve, reject) => {
-      const child = spawn(
-        CLAUDE_BIN,
-        ['-p', prompt('plain'), '--model', 'claude-sonnet-4-5', '--output-format', 'json'],
-        { cwd: s.workdir, env: s.env, stdio: ['ignore', 'pipe', 'ignore'] },
-      );
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString('utf8');
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      child.once('error', reject);
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve(JSON.parse(out));
-        else reject(new Error(`claude exited ${code}`));
-      });
-    });
+    };
     const log = () => {
       try {
         return fs.readFileSync(path.join(s.otelHome, 'hook.log'), 'utf8');
