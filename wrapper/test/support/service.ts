@@ -59,7 +59,10 @@ export function spawnService(
   };
 }
 
-/** Waits until `url` answers 200; gives up at once (with the log's end) if the service exits. */
+/**
+ * Waits until `url` answers 200; gives up at once if the service exits. Either failure carries the
+ * end of its log.
+ */
 export async function awaitReady(
   service: TestService,
   url: string,
@@ -69,9 +72,8 @@ export async function awaitReady(
     timeoutMs: options.timeoutMs ?? 30_000,
     ...(options.intervalMs ? { intervalMs: options.intervalMs } : {}),
     what: options.what ?? `${service.name} at ${url}`,
-    fatal: () => {
-      const exited = service.exited();
-      return exited ? `${exited}: ${service.log(options.logChars)}` : undefined;
-    },
+    fatal: service.exited,
+  }).catch((error) => {
+    throw new Error(`${(error as Error).message}\n${service.log(options.logChars)}`);
   });
 }
