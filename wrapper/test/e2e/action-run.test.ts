@@ -3,7 +3,7 @@
 // from the committed dist/claude-otel.mjs), with real wrapped Claude Code runs against the scripted
 // endpoint and a GitHub REST API stand-in. Claude Code itself is the pinned local one
 // (claude-code-version: preinstalled + CLAUDE_OTEL_CLAUDE_BIN): no registry in tests.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,7 +12,14 @@ import { parsePrData, prTotal } from '../../src/gate/pr-comment.js';
 import { loadPriceTable } from '../../src/pricing/price-table.js';
 import { roundUsd } from '../../src/report/format-values.js';
 import { type ActionRun, copyTrackedFiles, runAction } from '../support/action-runner.js';
-import { CLAUDE_BIN, makeSandbox, REPO_ROOT, type Sandbox, SECRET_API_KEY } from '../support/cli.js';
+import {
+  CLAUDE_BIN,
+  makeSandbox,
+  REPO_ROOT,
+  runClaude,
+  type Sandbox,
+  SECRET_API_KEY,
+} from '../support/cli.js';
 import { servedUsage } from '../support/expected-usage.js';
 import { type GithubStandIn, startGithubStandIn } from '../support/github-api.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
@@ -193,35 +200,21 @@ describe('the GitHub Action, run as the runner runs it', () => {
     ]);
     // A step of the workflow that runs Claude Code itself (as anthropics/claude-code-action does).
     // (Not spawnSync: the scripted endpoint answers from this process.)
-    const step = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
-      const child = spawn(
-        CLAUDE_BIN,
-        ['-p', 'plain [[scenario:tools turns=2 tag=act7]]', '--model', 'claude-sonnet-4-5'],
-        {
-          cwd: runner.workdir,
-          env: {
-            ...runner.env,
-            PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
-            CI: 'true',
-            GITHUB_ACTIONS: 'true',
-            GITHUB_RUN_ID: '701',
-            GITHUB_RUN_ATTEMPT: '1',
-            GITHUB_REPOSITORY: gh.repository,
-          },
-          stdio: ['ignore', 'ignore', 'pipe'],
+    const step = await runClaude(
+      ['-p', 'plain [[scenario:tools turns=2 tag=act7]]', '--model', 'claude-sonnet-4-5'],
+      {
+        workdir: runner.workdir,
+        env: {
+          ...runner.env,
+          PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`,
+          CI: 'true',
+          GITHUB_ACTIONS: 'true',
+          GITHUB_RUN_ID: '701',
+          GITHUB_RUN_ATTEMPT: '1',
+          GITHUB_REPOSITORY: gh.repository,
         },
-      );
-      let stderr = '';
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString('utf8');
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.once('error', reject);
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stderr });
-      });
-    });
+      },
+    );
     expect(step.code, step.stderr).toBe(0);
     // The gate, right after (the recording may still be running: the gate waits for it).
     const gate = await workflowRun('701', { 'max-usd': '5' }, runner);

@@ -1,12 +1,11 @@
 // Claude Code's own telemetry through the repo's collector config: the real `claude` CLI (against
 // the scripted Messages API) exports claude_code.* metrics and events to the collector; Prometheus
 // gets them without session or user labels, and the config validates as written.
-import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectorConfigPath } from '../../src/stack/collector-env.js';
-import { CLAUDE_BIN, makeSandbox, type Sandbox } from '../support/cli.js';
-import { requireTool, startCollector, type TestCollector } from '../support/collector.js';
+import { makeSandbox, runClaude, type Sandbox } from '../support/cli.js';
+import { startCollector, type TestCollector, validateCollectorConfig } from '../support/collector.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { settle, waitFor } from '../support/wait-for.js';
@@ -28,37 +27,12 @@ afterAll(async () => {
   sandbox?.cleanup();
 });
 
-function runClaude(env: NodeJS.ProcessEnv, prompt: string): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve) => {
-    let stdout = '';
-    const child = spawn(
-      CLAUDE_BIN,
-      ['-p', prompt, '--output-format', 'json', '--model', 'claude-sonnet-4-5'],
-      {
-        env,
-        cwd: sandbox.workdir,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      },
-    );
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout });
-    });
-  });
-}
-
 describe('the collector config', () => {
   it('validates with its defaults and with the test environment', () => {
-    const bin = requireTool('collector');
-    const plain = spawnSync(bin, ['validate', '--config', collectorConfigPath()], { encoding: 'utf8' });
+    const plain = validateCollectorConfig([collectorConfigPath()]);
     expect(plain.status, plain.stderr).toBe(0);
-    const broken = spawnSync(bin, ['validate', '--config', collectorConfigPath()], {
-      encoding: 'utf8',
-      env: { ...process.env, CLAUDE_OTEL_TRACES_EXPORTERS: '[no_such_exporter]' },
+    const broken = validateCollectorConfig([collectorConfigPath()], {
+      CLAUDE_OTEL_TRACES_EXPORTERS: '[no_such_exporter]',
     });
     expect(broken.status).not.toBe(0);
     expect(broken.stderr).toContain('no_such_exporter');
@@ -78,8 +52,15 @@ describe("Claude Code's own telemetry", () => {
       // Session ids are left ON here: the collector itself must keep them off Prometheus.
     });
     const { code, stdout } = await runClaude(
-      sandbox.env,
-      'say hi [[scenario:tools turns=2 in=100 out=50 cr=10 cc=5]]',
+      [
+        '-p',
+        'say hi [[scenario:tools turns=2 in=100 out=50 cr=10 cc=5]]',
+        '--output-format',
+        'json',
+        '--model',
+        'claude-sonnet-4-5',
+      ],
+      sandbox,
     );
     expect(code).toBe(0);
     // Exactly what Claude Code itself reported for the run (all models, side calls included).

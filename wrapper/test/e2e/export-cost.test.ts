@@ -3,12 +3,11 @@
 // CPU of Claude Code alone). The built export bundle runs in a child process, as a run uses it,
 // against a real collector; the test reads which packages it loaded and checks the collector
 // accepted the run (exactness is checked by the pipeline tests).
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../support/cli.js';
+import { REPO_ROOT, runProcess } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
 import { variedRun } from '../support/collector-fixtures.js';
 
@@ -36,24 +35,18 @@ describe('export cost', () => {
   it('sends a run to the collector without loading the OpenTelemetry SDK, grpc-js or protobufjs', async () => {
     const recordFile = path.join(dir, 'record.json');
     fs.writeFileSync(recordFile, JSON.stringify(variedRun(3, { operation: 'export-cost' })));
-    const child = spawn(process.execPath, ['--input-type=commonjs', '-e', `(async () => {${CHILD}})()`], {
+    const {
+      code,
+      stdout: out,
+      stderr: err,
+    } = await runProcess(process.execPath, ['--input-type=commonjs', '-e', `(async () => {${CHILD}})()`], {
       env: {
         ...process.env,
         EXPORT_BUNDLE: path.join(REPO_ROOT, 'wrapper/dist/bundle/heavy.cjs'),
         RECORD_FILE: recordFile,
         ENDPOINT: collector.grpcEndpoint,
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString('utf8');
-    });
-    const code = await new Promise((resolve) => child.once('close', resolve));
     expect(code, err).toBe(0);
     const { result, loaded } = JSON.parse(out) as {
       result: { sent: string[]; error?: string };

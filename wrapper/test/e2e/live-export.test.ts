@@ -15,7 +15,7 @@ import { startCollector, type TestCollector } from '../support/collector.js';
 import { isRunning } from '../support/processes.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
-import { awaitTotals, type ModelTotals, relativeError } from '../support/swarm-pipeline.js';
+import { awaitTotals, expectExact } from '../support/swarm-pipeline.js';
 import { waitFor } from '../support/wait-for.js';
 
 const SONNET = 'claude-sonnet-4-5';
@@ -34,16 +34,6 @@ function records(operation: string): RunRecord[] {
   const { runs, warnings } = readLedger({ env: sb().env, strict: true });
   expect(warnings).toEqual([]);
   return runs.filter((r) => r.operation === operation);
-}
-
-function expectExact(c: { prometheus: ModelTotals; ledger: ModelTotals }) {
-  expect(c.prometheus.tokens).toEqual(c.ledger.tokens);
-  expect(c.prometheus.runs).toEqual(c.ledger.runs);
-  expect(Object.keys(c.prometheus.costCents).sort()).toEqual(Object.keys(c.ledger.costCents).sort());
-  for (const [model, cents] of Object.entries(c.ledger.costCents)) {
-    const got = c.prometheus.costCents[model] ?? Number.NaN;
-    expect(relativeError(got, cents), `${model}: ${got} cents vs ledger ${cents}`).toBeLessThanOrEqual(1e-9);
-  }
 }
 
 /**

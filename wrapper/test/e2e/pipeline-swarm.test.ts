@@ -19,13 +19,7 @@ import {
 import { startCollector, type TestCollector } from '../support/collector.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
-import {
-  awaitScrapesAfter,
-  awaitTotals,
-  type ModelTotals,
-  promTotals,
-  relativeError,
-} from '../support/swarm-pipeline.js';
+import { awaitScrapesAfter, awaitTotals, expectExact, promTotals } from '../support/swarm-pipeline.js';
 
 const SONNET = 'claude-sonnet-4-5';
 const HAIKU = 'claude-haiku-4-5';
@@ -80,16 +74,6 @@ function ledger(): RunRecord[] {
   const { runs, warnings } = readLedger({ env: env().env, strict: true });
   expect(warnings).toEqual([]);
   return runs;
-}
-
-function expectExact(c: { prometheus: ModelTotals; ledger: ModelTotals }) {
-  expect(c.prometheus.tokens).toEqual(c.ledger.tokens);
-  expect(c.prometheus.runs).toEqual(c.ledger.runs);
-  expect(Object.keys(c.prometheus.costCents).sort()).toEqual(Object.keys(c.ledger.costCents).sort());
-  for (const [model, cents] of Object.entries(c.ledger.costCents)) {
-    const got = c.prometheus.costCents[model] ?? Number.NaN;
-    expect(relativeError(got, cents), `${model}: ${got} cents vs ledger ${cents}`).toBeLessThanOrEqual(1e-9);
-  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;

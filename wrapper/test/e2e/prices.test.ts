@@ -3,11 +3,10 @@
 // scripted endpoint, and our per-request price of what the endpoint served must equal Claude Code's
 // own modelUsage costUSD. Also the long-prompt tier (above, and exactly at, the threshold), a dated
 // alias id, and a model the table does not know, through claude-otel.
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
 import { loadPriceTable } from '../../src/pricing/price-table.js';
-import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { makeSandbox, runClaude, runCli, type Sandbox } from '../support/cli.js';
 import { servedUsage } from '../support/expected-usage.js';
 import { turnUsage } from '../support/scripted-api/scenario.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
@@ -62,33 +61,18 @@ let api: ScriptedApi;
 const sandboxes: Sandbox[] = [];
 const runs = new Map<string, ClaudeRun>();
 
-function runClaude(c: PriceCase): Promise<ClaudeRun> {
+async function claudeRun(c: PriceCase): Promise<ClaudeRun> {
   const s = makeSandbox(api.url);
   sandboxes.push(s);
   const prompt = `price check [[scenario:tools ${c.params} tag=${c.tag}]]`;
   const args = ['-p', prompt, '--model', c.model, '--output-format', 'stream-json', '--verbose'];
-  return new Promise((resolve, reject) => {
-    const child = spawn(CLAUDE_BIN, args, { cwd: s.workdir, env: s.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => {
-      stdout += b.toString('utf8');
-    });
-    child.stderr.on('data', (b: Buffer) => {
-      stderr += b.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      const result = stdout
-        .split('\n')
-        .filter((l) => l.includes('"modelUsage"'))
-        .map((l) => JSON.parse(l) as { type: string; modelUsage: Record<string, ModelUsageJson> })
-        .find((r) => r.type === 'result');
-      resolve({ code, modelUsage: result?.modelUsage ?? {}, stderr });
-    });
-  });
+  const { code, stdout, stderr } = await runClaude(args, s, 60_000);
+  const result = stdout
+    .split('\n')
+    .filter((l) => l.includes('"modelUsage"'))
+    .map((l) => JSON.parse(l) as { type: string; modelUsage: Record<string, ModelUsageJson> })
+    .find((r) => r.type === 'result');
+  return { code, modelUsage: result?.modelUsage ?? {}, stderr };
 }
 
 async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -102,7 +86,7 @@ async function pool<T>(items: T[], limit: number, work: (item: T) => Promise<voi
 beforeAll(async () => {
   api = await startScriptedApi();
   await pool(cases, CONCURRENCY, async (c) => {
-    runs.set(c.tag, await runClaude(c));
+    runs.set(c.tag, await claudeRun(c));
   });
 }, 170_000);
 

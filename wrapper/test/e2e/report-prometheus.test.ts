@@ -10,6 +10,7 @@ import { startCollector, type TestCollector } from '../support/collector.js';
 import { syntheticRun } from '../support/collector-fixtures.js';
 import { freePort } from '../support/free-port.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
+import { byKey, counted, errorLines, type JsonReport, round, usage } from '../support/report-json.js';
 import { type Identity, sendTeamRuns } from '../support/team-points.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -18,19 +19,6 @@ let prometheus: TestPrometheus;
 let sandbox: Sandbox;
 let notPrometheus: http.Server;
 let notPrometheusUrl: string;
-
-interface Row {
-  key: string;
-  runs: number;
-  errors: number;
-  tokens: Record<string, number>;
-  cost_usd: number;
-}
-interface JsonReport {
-  totals: Row;
-  breakdowns: Record<string, Row[]>;
-  warnings: string[];
-}
 
 const m = (
   prompt: number,
@@ -75,7 +63,6 @@ for (let i = 0; i < 12; i++) {
   });
 }
 const centsTotal = runs.reduce((sum, r) => sum + r.record.cost_usd * 100, 0);
-const round = (n: number) => Number(n.toFixed(9));
 
 beforeAll(async () => {
   collector = await startCollector();
@@ -107,10 +94,6 @@ const report = async (args: string[]) => {
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as JsonReport;
 };
-const usage = (r: Row) => ({ tokens: r.tokens, cost_usd: round(r.cost_usd) });
-const counted = (r: Row) => ({ runs: r.runs, errors: r.errors, ...usage(r) });
-const byKey = (rows: Row[], f: (r: Row) => unknown) =>
-  Object.fromEntries(rows.map((r) => [r.key, f(r)]).sort(([a], [b]) => String(a).localeCompare(String(b))));
 
 describe('report --source prometheus', () => {
   it('equals the ledger report: totals, and by model, agent, operation and day', async () => {
@@ -196,10 +179,7 @@ describe('report --source prometheus', () => {
     for (const [args, code, line] of cases) {
       const r = await runCli(['report', '--source', 'prometheus', ...args], sandbox);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(code);
-      const lines = r.stderr
-        .trim()
-        .split('\n')
-        .filter((l) => !l.startsWith('claude-otel: note:'));
+      const lines = errorLines(r);
       expect(lines, args.join(' ')).toHaveLength(1);
       expect(lines[0], args.join(' ')).toMatch(line);
       expect(r.stdout).toBe('');

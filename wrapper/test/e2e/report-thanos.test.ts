@@ -6,20 +6,9 @@ import { appendRunRecord } from '../../src/ledger/append.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
 import { makeSandbox, runCli, type Sandbox } from '../support/cli.js';
 import { syntheticRun } from '../support/collector-fixtures.js';
+import { byKey, counted, errorLines, type JsonReport, usage } from '../support/report-json.js';
 import { startTeamStack, type TestTeamStack } from '../support/team-stack.js';
 import { waitFor } from '../support/wait-for.js';
-
-interface Row {
-  key: string;
-  runs: number;
-  errors: number;
-  tokens: Record<string, number>;
-  cost_usd: number;
-}
-interface JsonReport {
-  totals: Row;
-  breakdowns: Record<string, Row[]>;
-}
 
 const MACHINES = [
   { team: 'platform', user: 'ana@acme.dev', project: 'acme/api' },
@@ -89,11 +78,6 @@ const report = async (args: string[]) => {
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout) as JsonReport;
 };
-const round = (n: number) => Number(n.toFixed(9));
-const usage = (r: Row) => ({ tokens: r.tokens, cost_usd: round(r.cost_usd) });
-const counted = (r: Row) => ({ runs: r.runs, errors: r.errors, ...usage(r) });
-const byKey = (rows: Row[] | undefined, f: (r: Row) => unknown) =>
-  Object.fromEntries((rows ?? []).map((r) => [r.key, f(r)]));
 
 describe('report --source prometheus on Thanos query', () => {
   it('equals the ledger report: totals, by operation, day, model, agent, team, user and project', async () => {
@@ -133,10 +117,7 @@ describe('report --source prometheus on Thanos query', () => {
       lead,
     );
     expect(r.code).toBe(1);
-    const lines = r.stderr
-      .trim()
-      .split('\n')
-      .filter((l) => !l.startsWith('claude-otel: note:'));
+    const lines = errorLines(r);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/refused a query: .*anchored.*--promql anchored\|xincrease picks the form/);
     const bad = await runCli(

@@ -4,13 +4,13 @@
 // wrapped run with the hooks installed counts once; import afterwards adds nothing; a session
 // resumed twice counts each message once; concurrent recorders of one session count it once.
 // The hook's own time (what it adds to a session's end) is measured and printed.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
 import type { Report } from '../../src/report/build-report.js';
-import { CLAUDE_BIN, CLI, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { CLI, makeSandbox, runClaude, runCli, type Sandbox } from '../support/cli.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -42,33 +42,13 @@ interface ClaudeResult {
   modelUsage: Record<string, ModelUsage>;
 }
 
-function claudeJson(args: string[], sandbox = s): Promise<ClaudeResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      CLAUDE_BIN,
-      ['-p', ...args, '--model', 'claude-sonnet-4-5', '--output-format', 'json'],
-      {
-        cwd: sandbox.workdir,
-        env: sandbox.env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString('utf8');
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c.toString('utf8');
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-    child.once('error', reject);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) reject(new Error(`claude exited ${code}: ${err.slice(-500)}`));
-      else resolve(JSON.parse(out) as ClaudeResult);
-    });
-  });
+async function claudeJson(args: string[], sandbox = s): Promise<ClaudeResult> {
+  const r = await runClaude(
+    ['-p', ...args, '--model', 'claude-sonnet-4-5', '--output-format', 'json'],
+    sandbox,
+  );
+  if (r.code !== 0) throw new Error(`claude exited ${r.code}: ${r.stderr.slice(-500)}`);
+  return JSON.parse(r.stdout) as ClaudeResult;
 }
 
 /** The settings setup --hooks wrote, into another sandbox (without the first one's transcripts). */

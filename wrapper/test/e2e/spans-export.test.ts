@@ -2,24 +2,13 @@
 // turn and tool spans, with the contract's attributes, real times and the TRACEPARENT ids.
 
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startExporter } from '../../src/export/exporter.js';
 import { agentSpanIdFor, rootSpanIdFor, runSpanIdFor, traceIdFor } from '../../src/export/trace-ids.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
 import { syntheticRun } from '../support/collector-fixtures.js';
+import { type OtlpSpan, spanAttr, spansInFile } from '../support/otlp-spans.js';
 import { waitFor } from '../support/wait-for.js';
-
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: { key: string; value: Record<string, unknown> }[];
-  status?: { code?: number };
-}
 
 let collector: TestCollector;
 beforeAll(async () => {
@@ -28,24 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await collector?.close();
 });
-
-function spansInFile(file: string): OtlpSpan[] {
-  if (!fs.existsSync(file)) return [];
-  const spans: OtlpSpan[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const doc = JSON.parse(line) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-    for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-  }
-  return spans;
-}
-
-const attr = (s: OtlpSpan, key: string): unknown => {
-  const v = s.attributes.find((a) => a.key === key)?.value;
-  if (!v) return undefined;
-  if ('intValue' in v) return Number(v.intValue);
-  return v.stringValue ?? v.doubleValue ?? v.boolValue ?? v.arrayValue;
-};
 
 describe('spans', () => {
   it('arrive with parent/child links, attributes and stream times', async () => {
@@ -94,23 +65,23 @@ describe('spans', () => {
         u.reduce((s, m) => s + m[k], 0);
       const total = sum('prompt') + sum('completion') + sum('cache_read') + sum('cache_creation');
       const q = query as OtlpSpan;
-      expect(attr(q, 'input_tokens')).toBe(sum('prompt'));
-      expect(attr(q, 'output_tokens')).toBe(sum('completion'));
-      expect(attr(q, 'cache_read_input_tokens')).toBe(sum('cache_read'));
-      expect(attr(q, 'cache_creation_input_tokens')).toBe(sum('cache_creation'));
-      expect(attr(q, 'total_tokens')).toBe(total);
-      expect(attr(q, 'cost_usd')).toBeCloseTo(run.cost_usd, 12);
-      expect(attr(q, 'openai.tokens.prompt')).toBe(sum('prompt'));
-      expect(attr(q, 'openai.tokens.completion')).toBe(sum('completion'));
-      expect(attr(q, 'openai.tokens.total')).toBe(total);
-      expect(attr(q, 'openai.model')).toBe('claude-sonnet-4-5');
-      expect(attr(q, 'openai.duration_ms')).toBe(run.duration_ms);
-      expect(attr(q, 'openai.cost.estimated_usd')).toBeCloseTo(run.cost_usd, 12);
-      expect(attr(q, 'openai.cost.estimated_cents')).toBeCloseTo(run.cost_usd * 100, 10);
-      expect(attr(q, 'operation')).toBe('swarm');
-      expect(attr(q, 'gen_ai.operation.name')).toBe('invoke_agent');
-      expect(attr(q, 'gen_ai.usage.output_tokens')).toBe(sum('completion'));
-      expect(attr(q, 'gen_ai.conversation.id')).toBe(run.session_id);
+      expect(spanAttr(q, 'input_tokens')).toBe(sum('prompt'));
+      expect(spanAttr(q, 'output_tokens')).toBe(sum('completion'));
+      expect(spanAttr(q, 'cache_read_input_tokens')).toBe(sum('cache_read'));
+      expect(spanAttr(q, 'cache_creation_input_tokens')).toBe(sum('cache_creation'));
+      expect(spanAttr(q, 'total_tokens')).toBe(total);
+      expect(spanAttr(q, 'cost_usd')).toBeCloseTo(run.cost_usd, 12);
+      expect(spanAttr(q, 'openai.tokens.prompt')).toBe(sum('prompt'));
+      expect(spanAttr(q, 'openai.tokens.completion')).toBe(sum('completion'));
+      expect(spanAttr(q, 'openai.tokens.total')).toBe(total);
+      expect(spanAttr(q, 'openai.model')).toBe('claude-sonnet-4-5');
+      expect(spanAttr(q, 'openai.duration_ms')).toBe(run.duration_ms);
+      expect(spanAttr(q, 'openai.cost.estimated_usd')).toBeCloseTo(run.cost_usd, 12);
+      expect(spanAttr(q, 'openai.cost.estimated_cents')).toBeCloseTo(run.cost_usd * 100, 10);
+      expect(spanAttr(q, 'operation')).toBe('swarm');
+      expect(spanAttr(q, 'gen_ai.operation.name')).toBe('invoke_agent');
+      expect(spanAttr(q, 'gen_ai.usage.output_tokens')).toBe(sum('completion'));
+      expect(spanAttr(q, 'gen_ai.conversation.id')).toBe(run.session_id);
       // Children: one per turn and per tool call, with the times from the stream.
       const children = spans.filter((s) => s.parentSpanId === q.spanId);
       const turns = children.filter((s) => s.name.startsWith('chat '));
@@ -121,7 +92,7 @@ describe('spans', () => {
       expect(tools.map((t) => t.endTimeUnixNano).sort()).toEqual(
         run.tool_spans.map((t) => `${t.end_ms}000000`).sort(),
       );
-      expect(tools.every((t) => attr(t, 'gen_ai.tool.name') === 'Bash')).toBe(true);
+      expect(tools.every((t) => spanAttr(t, 'gen_ai.tool.name') === 'Bash')).toBe(true);
     }
     expect(byId.get(runSpanIdFor(b.run_id))?.status?.code).toBe(2);
   });

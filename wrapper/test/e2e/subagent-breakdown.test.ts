@@ -4,7 +4,6 @@
 // session recorded by the hooks `setup --hooks` installs. The ledger's shares by type match what
 // the endpoint served to each, sum exactly to Claude Code's modelUsage and total_cost_usd, come
 // out of `report --breakdown subagent --json`, and each subagent's span hangs under its Agent call.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,9 +11,10 @@ import { readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
 import { loadPriceTable } from '../../src/pricing/price-table.js';
 import type { BreakdownRow, Report } from '../../src/report/build-report.js';
-import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { makeSandbox, runClaude, runCli, type Sandbox } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
 import { servedUsage } from '../support/expected-usage.js';
+import { spanAttr, spansInFile } from '../support/otlp-spans.js';
 import type { RecordedRequest } from '../support/scripted-api/server.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -96,26 +96,6 @@ function expectServed(shares: ReturnType<typeof sharesOf>, served: ReturnType<ty
   expect(Object.keys(served.reviewer)).toEqual(['claude-sonnet-4-5']);
 }
 
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes: { key: string; value: { stringValue?: string } }[];
-}
-
-function spansInFile(file: string): OtlpSpan[] {
-  if (!fs.existsSync(file)) return [];
-  const spans: OtlpSpan[] = [];
-  for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    const doc = JSON.parse(line) as { resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[] };
-    for (const rs of doc.resourceSpans) for (const ss of rs.scopeSpans) spans.push(...ss.spans);
-  }
-  return spans;
-}
-const attr = (sp: OtlpSpan, key: string) => sp.attributes.find((a) => a.key === key)?.value.stringValue;
-
 describe('two subagents of different types', () => {
   it('swarm: shares by type, exact sums, report --breakdown subagent, spans under the Agent calls', async () => {
     const r = await runCli(['swarm', prompt('sw'), '--json', '--', '--model', 'claude-sonnet-4-5'], s);
@@ -162,14 +142,20 @@ describe('two subagents of different types', () => {
     for (const sub of subs) {
       const parent = byId.get(sub.parentSpanId ?? '');
       expect(parent?.name, sub.name).toBe('execute_tool Agent');
-      expect(attr(parent!, 'gen_ai.tool.call.id')).toBe(attr(sub, 'gen_ai.tool.call.id'));
-      expect(attr(sub, 'claude_otel.subagent.type')).toBe(sub.name.slice('subagent '.length));
+      expect(spanAttr(parent!, 'gen_ai.tool.call.id')).toBe(spanAttr(sub, 'gen_ai.tool.call.id'));
+      expect(spanAttr(sub, 'claude_otel.subagent.type')).toBe(sub.name.slice('subagent '.length));
     }
   });
 
   it('plain claude -p recorded by the hook: the same shares, summing to modelUsage; import adds nothing', async () => {
     const before = readLedger({ env: s.env }).runs.map((r) => r.run_id);
-    const result = await new Promise<{
+    const plain = await runClaude(
+      ['-p', prompt('plain'), '--model', 'claude-sonnet-4-5', '--output-format', 'json'],
+      s,
+      120_000,
+    );
+    if (plain.code !== 0) throw new Error(`claude exited ${plain.code}: ${plain.stderr.slice(-500)}`);
+    const result = JSON.parse(plain.stdout) as {
       session_id: string;
       total_cost_usd: number;
       modelUsage: Record<
@@ -181,24 +167,7 @@ describe('two subagents of different types', () => {
           cacheCreationInputTokens: number;
         }
       >;
-    }>((resolve, reject) => {
-      const child = spawn(
-        CLAUDE_BIN,
-        ['-p', prompt('plain'), '--model', 'claude-sonnet-4-5', '--output-format', 'json'],
-        { cwd: s.workdir, env: s.env, stdio: ['ignore', 'pipe', 'ignore'] },
-      );
-      let out = '';
-      child.stdout.on('data', (c: Buffer) => {
-        out += c.toString('utf8');
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-      child.once('error', reject);
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        if (code === 0) resolve(JSON.parse(out));
-        else reject(new Error(`claude exited ${code}`));
-      });
-    });
+    };
     const log = () => {
       try {
         return fs.readFileSync(path.join(s.otelHome, 'hook.log'), 'utf8');

@@ -7,9 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOverride } from '../../../grafana/src/config.js';
-import { renderAlertmanagerConfig } from '../../../grafana/src/render/alertmanager.js';
-import { renderTeamBudgetRules } from '../../../grafana/src/render/prometheus-rules.js';
 import { IDENTITY_ENV } from '../../src/config/identity.js';
 import { startExporter } from '../../src/export/exporter.js';
 import { runIdentity } from '../../src/run/context.js';
@@ -21,28 +18,20 @@ import {
 } from '../support/alertmanager.js';
 import { REPO_ROOT } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
-import { syntheticRun } from '../support/collector-fixtures.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
+import {
+  runCosting,
+  type SlackPayload,
+  slackMessages,
+  startTeamBudgetAlerting,
+} from '../support/team-budget-alerts.js';
 import { waitFor } from '../support/wait-for.js';
-
-interface SlackPayload {
-  username?: string;
-  attachments?: { title?: string; text?: string; color?: string }[];
-}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-team-alerts-'));
 let receiver: WebhookReceiver;
 let alertmanager: TestAlertmanager;
 let collector: TestCollector;
 let prometheus: TestPrometheus;
-
-/** A run of one model costing `usd`. */
-const run = (usd: number) =>
-  syntheticRun({
-    models: {
-      'claude-sonnet-4-5': { prompt: 10, completion: 20, cache_read: 30, cache_creation: 40, cost_usd: usd },
-    },
-  });
 
 /**
  * Exports runs of `usd` each as a machine with these team-mode settings would (none: team mode
@@ -56,47 +45,19 @@ async function exportAs(settings: { team?: string; user?: string }, usds: number
   };
   const identity = await runIdentity(env, dir);
   expect(identity?.team).toBe(settings.team);
-  const records = usds.map((usd) => ({ ...run(usd), ...(identity ? { identity } : {}) }));
+  const records = usds.map((usd) => ({ ...runCosting(usd), ...(identity ? { identity } : {}) }));
   const result = await startExporter({ endpoint: collector.grpcEndpoint }).exportRuns(records);
   expect(result.error).toBeUndefined();
   expect(result.sent).toHaveLength(records.length);
 }
 
 /** Notifications at one receiver path, as title + text. */
-const messages = (where: string) =>
-  receiver.received
-    .filter((n) => n.path === where)
-    .flatMap((n) => (n.body as SlackPayload).attachments ?? [])
-    .map((a) => `${a.title}\n${a.text}`);
+const messages = (where: string) => slackMessages(receiver, where);
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
-  const urlFile = (name: string) => {
-    const file = path.join(dir, `${name}-url`);
-    fs.writeFileSync(file, `${receiver.url}/${name}\n`);
-    return file;
-  };
-  const cfg = applyOverride({
-    thresholds: {
-      teamBudgets: { team: { daily: { warning: 0.5, critical: 1 } }, dailyWindow: '20s', for: '1s' },
-    },
-    alertmanager: {
-      groupWait: '1s',
-      groupInterval: '1s',
-      repeatInterval: '1h',
-      urlFiles: { critical: urlFile('critical'), warning: urlFile('warning'), default: urlFile('default') },
-      teams: { data: urlFile('team-data') },
-    },
-  });
-  const rules = path.join(dir, 'team-budgets.yml');
-  fs.writeFileSync(rules, renderTeamBudgetRules({ ...cfg, evaluationInterval: '1s' }));
-  // The config beside a copy of the shipped templates, as in alertmanager/.
-  const amDir = path.join(dir, 'alertmanager');
-  fs.cpSync(path.join(REPO_ROOT, 'alertmanager/templates'), path.join(amDir, 'templates'), {
-    recursive: true,
-  });
-  fs.writeFileSync(path.join(amDir, 'alertmanager.yml'), renderAlertmanagerConfig(cfg));
-  alertmanager = await startAlertmanager(path.join(amDir, 'alertmanager.yml'));
+  let rules: string;
+  ({ rules, alertmanager } = await startTeamBudgetAlerting(dir, receiver, { teamRoutes: ['data'] }));
   collector = await startCollector();
   prometheus = await startPrometheus(collector.metricsTarget, 1000, {
     ruleFiles: [rules],

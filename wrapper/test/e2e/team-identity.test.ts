@@ -2,7 +2,7 @@
 // overlay) keeps team/user/project on the wrapper's openai_* series and on Claude Code's own
 // claude_code_* series, folds users beyond the limit into `other` with totals exact, and never
 // lets a git email through when the user is pseudonymised. Off by default: no identity anywhere.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,8 +12,8 @@ import { startExporter } from '../../src/export/exporter.js';
 import { readLedger } from '../../src/ledger/read.js';
 import type { RunRecord } from '../../src/ledger/schema.js';
 import { cardinalityGuardConfigPath, collectorConfigPath } from '../../src/stack/collector-env.js';
-import { CLAUDE_BIN, makeSandbox, readAllFiles, runCli, type Sandbox } from '../support/cli.js';
-import { requireTool, startCollector, type TestCollector } from '../support/collector.js';
+import { makeSandbox, readAllFiles, runClaude, runCli, type Sandbox } from '../support/cli.js';
+import { startCollector, type TestCollector, validateCollectorConfig } from '../support/collector.js';
 import { syntheticRun } from '../support/collector-fixtures.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
@@ -48,14 +48,10 @@ describe('the cardinality guard overlay', () => {
     const expected = [...base.service.pipelines.metrics.processors];
     expected.splice(expected.indexOf('transform/hygiene') + 1, 0, 'cardinalityguard');
     expect(overlay.service.pipelines.metrics.processors).toEqual(expected);
-    const bin = requireTool('collector');
-    const args = ['validate', '--config', collectorConfigPath(), '--config', cardinalityGuardConfigPath()];
-    const ok = spawnSync(bin, args, { encoding: 'utf8' });
+    const configs = [collectorConfigPath(), cardinalityGuardConfigPath()];
+    const ok = validateCollectorConfig(configs);
     expect(ok.status, ok.stderr).toBe(0);
-    const bad = spawnSync(bin, args, {
-      encoding: 'utf8',
-      env: { ...process.env, CLAUDE_OTEL_MAX_USERS: '0' },
-    });
+    const bad = validateCollectorConfig(configs, { CLAUDE_OTEL_MAX_USERS: '0' });
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain('"user" is 0');
   });
@@ -214,23 +210,13 @@ describe('team mode through the collector', () => {
     // A plain session, with nothing but the settings (telemetry env comes from them).
     const plainEnv = { ...s.env, CLAUDE_OTEL_TEAM: '', CLAUDE_OTEL_USER_PSEUDONYMIZE: '' };
     // Asynchronously: the scripted API answers from this process.
-    const run = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
-      let stdout = '';
-      const args = ['-p', 'hi [[scenario:tools turns=1 in=70 out=9]]', '--output-format', 'json'];
-      const child = spawn(CLAUDE_BIN, args, {
-        cwd: s.workdir,
+    const run = await runClaude(
+      ['-p', 'hi [[scenario:tools turns=1 in=70 out=9]]', '--output-format', 'json'],
+      {
+        workdir: s.workdir,
         env: plainEnv,
-        stdio: ['ignore', 'pipe', 'ignore'],
-      });
-      child.stdout.on('data', (d: Buffer) => {
-        stdout += d.toString();
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout });
-      });
-    });
+      },
+    );
     expect(run.code, run.stdout).toBe(0);
     const input = (JSON.parse(run.stdout) as { modelUsage: Record<string, { inputTokens: number }> })
       .modelUsage;

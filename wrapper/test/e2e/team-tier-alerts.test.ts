@@ -8,26 +8,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyOverride } from '../../../grafana/src/config.js';
-import { renderAlertmanagerConfig } from '../../../grafana/src/render/alertmanager.js';
-import { renderTeamBudgetRules } from '../../../grafana/src/render/prometheus-rules.js';
 import { IDENTITY_ENV } from '../../src/config/identity.js';
 import { appendRunRecord } from '../../src/ledger/append.js';
 import { runIdentity } from '../../src/run/context.js';
 import {
-  startAlertmanager,
   startWebhookReceiver,
   type TestAlertmanager,
   type WebhookReceiver,
 } from '../support/alertmanager.js';
-import { makeSandbox, REPO_ROOT, runCli, type Sandbox } from '../support/cli.js';
-import { syntheticRun } from '../support/collector-fixtures.js';
+import { makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { runCosting, slackMessages, startTeamBudgetAlerting } from '../support/team-budget-alerts.js';
 import { startTeamStack, type TestTeamStack } from '../support/team-stack.js';
 import { waitFor } from '../support/wait-for.js';
-
-interface SlackPayload {
-  attachments?: { title?: string; text?: string }[];
-}
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-team-tier-alerts-'));
 const sandboxes: Sandbox[] = [];
@@ -35,45 +27,13 @@ let receiver: WebhookReceiver;
 let alertmanager: TestAlertmanager;
 let stack: TestTeamStack;
 
-const run = (usd: number) =>
-  syntheticRun({
-    models: {
-      'claude-sonnet-4-5': { prompt: 10, completion: 20, cache_read: 30, cache_creation: 40, cost_usd: usd },
-    },
-  });
-
-const messages = (where: string) =>
-  receiver.received
-    .filter((n) => n.path === where)
-    .flatMap((n) => (n.body as SlackPayload).attachments ?? [])
-    .map((a) => `${a.title}\n${a.text}`);
+/** Notifications at one receiver path, as title + text. */
+const messages = (where: string) => slackMessages(receiver, where);
 
 beforeAll(async () => {
   receiver = await startWebhookReceiver();
-  const urlFile = (name: string) => {
-    const file = path.join(dir, `${name}-url`);
-    fs.writeFileSync(file, `${receiver.url}/${name}\n`);
-    return file;
-  };
-  const cfg = applyOverride({
-    thresholds: {
-      teamBudgets: { team: { daily: { warning: 0.5, critical: 1 } }, dailyWindow: '20s', for: '1s' },
-    },
-    alertmanager: {
-      groupWait: '1s',
-      groupInterval: '1s',
-      repeatInterval: '1h',
-      urlFiles: { critical: urlFile('critical'), warning: urlFile('warning'), default: urlFile('default') },
-    },
-  });
-  const rules = path.join(dir, 'team-budgets.yml');
-  fs.writeFileSync(rules, renderTeamBudgetRules({ ...cfg, evaluationInterval: '1s' }));
-  const amDir = path.join(dir, 'alertmanager');
-  fs.cpSync(path.join(REPO_ROOT, 'alertmanager/templates'), path.join(amDir, 'templates'), {
-    recursive: true,
-  });
-  fs.writeFileSync(path.join(amDir, 'alertmanager.yml'), renderAlertmanagerConfig(cfg));
-  alertmanager = await startAlertmanager(path.join(amDir, 'alertmanager.yml'));
+  let rules: string;
+  ({ rules, alertmanager } = await startTeamBudgetAlerting(dir, receiver));
   stack = await startTeamStack({
     replicas: 2,
     receivers: 2,
@@ -110,7 +70,7 @@ describe('team budget alert through the team tier', () => {
       sandboxes.push(s);
       const identity = await runIdentity(s.env, s.workdir);
       expect(identity).toMatchObject({ team: m.team, user: m.user });
-      appendRunRecord({ ...run(m.usd), ...(identity ? { identity } : {}) }, s.env);
+      appendRunRecord({ ...runCosting(m.usd), ...(identity ? { identity } : {}) }, s.env);
       const sync = await runCli(['sync'], s);
       expect(sync.code, sync.stderr).toBe(0);
     }

@@ -1,13 +1,12 @@
 // Test harness: a real Alertmanager on a free loopback port with a given config file (clustering
 // off), and a webhook receiver the test owns that records every notification it is sent.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { requireTool } from './collector.js';
 import { freePort } from './free-port.js';
-import { fetchText, waitFor } from './wait-for.js';
+import { awaitReady, spawnService } from './service.js';
 
 export interface TestAlertmanager {
   /** host:port, for Prometheus' alerting config. */
@@ -21,9 +20,8 @@ export async function startAlertmanager(configFile: string): Promise<TestAlertma
   const bin = requireTool('alertmanager');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-alertmanager-'));
   const port = await freePort();
-  const logFile = path.join(dir, 'alertmanager.log');
-  const out = fs.openSync(logFile, 'a');
-  const child: ChildProcess = spawn(
+  const service = spawnService(
+    'alertmanager',
     bin,
     [
       `--config.file=${configFile}`,
@@ -33,39 +31,20 @@ export async function startAlertmanager(configFile: string): Promise<TestAlertma
       '--cluster.listen-address=',
       '--log.level=warn',
     ],
-    { stdio: ['ignore', out, out] },
+    { logFile: path.join(dir, 'alertmanager.log') },
   );
-  fs.closeSync(out);
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = `exited with ${code ?? signal}`;
-  });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
   const url = `http://127.0.0.1:${port}`;
-  const log = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-3000) : '');
   const stop = async () => {
-    process.off('exit', killOnExit);
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await gone;
-      clearTimeout(timer);
-    }
+    await service.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => (await fetchText(`${url}/-/ready`, 1000)).status === 200, {
-      timeoutMs: 30_000,
-      what: 'Alertmanager to be ready',
-      fatal: () => (exited ? `alertmanager ${exited}: ${log()}` : undefined),
-    });
+    await awaitReady(service, `${url}/-/ready`, { what: 'Alertmanager to be ready' });
   } catch (error) {
     await stop();
     throw error;
   }
-  return { address: `127.0.0.1:${port}`, url, log, stop };
+  return { address: `127.0.0.1:${port}`, url, log: () => service.log(), stop };
 }
 
 export interface Notification {

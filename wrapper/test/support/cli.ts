@@ -65,17 +65,24 @@ export interface RunningCli {
   kill(signal: NodeJS.Signals): void;
 }
 
-export function startCli(
-  args: string[],
-  sandbox: Pick<Sandbox, 'env' | 'workdir'>,
-  timeoutMs = 120_000,
+export interface ProcessOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Killed (SIGKILL) after this long; 120 s by default, 0 for never (a benchmark's own timing). */
+  timeoutMs?: number;
   /** In a process group of its own (its pid is the group id), as CI runs a job. */
-  options: { ownGroup?: boolean } = {},
-): RunningCli {
-  const started = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], {
-    cwd: sandbox.workdir,
-    env: sandbox.env,
+  ownGroup?: boolean;
+}
+
+/**
+ * Any program as a child, stdout and stderr collected, SIGKILLed at the deadline: `done` resolves
+ * when it has closed (and rejects if it could not be spawned).
+ */
+export function startProcess(command: string, args: string[], options: ProcessOptions = {}): RunningCli {
+  const started = process.hrtime.bigint();
+  const child = spawn(command, args, {
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(options.env ? { env: options.env } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: options.ownGroup === true,
   });
@@ -87,14 +94,52 @@ export function startCli(
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString('utf8');
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const done = new Promise<CliResult>((resolve) => {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const timer = timeoutMs > 0 ? setTimeout(() => child.kill('SIGKILL'), timeoutMs) : undefined;
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+      resolve({ code, signal, stdout, stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 });
     });
   });
   return { pid: child.pid, child, done, kill: (s) => child.kill(s) };
+}
+
+/** startProcess, awaited. */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: ProcessOptions = {},
+): Promise<CliResult> {
+  return startProcess(command, args, options).done;
+}
+
+export function startCli(
+  args: string[],
+  sandbox: Pick<Sandbox, 'env' | 'workdir'>,
+  timeoutMs = 120_000,
+  /** In a process group of its own (its pid is the group id), as CI runs a job. */
+  options: { ownGroup?: boolean } = {},
+): RunningCli {
+  return startProcess(process.execPath, [CLI, ...args], {
+    cwd: sandbox.workdir,
+    env: sandbox.env,
+    timeoutMs,
+    ...(options.ownGroup ? { ownGroup: true } : {}),
+  });
+}
+
+/** Claude Code itself (no wrapper) in a sandbox: `claude <args>`, killed after 90 s. */
+export function runClaude(
+  args: string[],
+  sandbox: Pick<Sandbox, 'env' | 'workdir'>,
+  timeoutMs = 90_000,
+): Promise<CliResult> {
+  return runProcess(CLAUDE_BIN, args, { cwd: sandbox.workdir, env: sandbox.env, timeoutMs });
 }
 
 export function runCli(args: string[], sandbox: Pick<Sandbox, 'env' | 'workdir'>, timeoutMs?: number) {

@@ -1,6 +1,6 @@
 // Test harness: the real OpenTelemetry Collector with the repo's config file on free loopback
 // ports, traces and events to temp files. Killed by stop(), and on process exit as a safety net.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type SpawnSyncReturns, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +36,15 @@ export function requireTool(tool: ToolName): string {
   const bin = findTool(tool);
   if (!bin) throw new Error(`the ${tool} binary is missing: ${missingToolHint(tool)}`);
   return bin;
+}
+
+/** `collector validate` over these config files (merged in order), with extra environment. */
+export function validateCollectorConfig(
+  configs: string[],
+  env: Record<string, string> = {},
+): SpawnSyncReturns<string> {
+  const args = ['validate', ...configs.flatMap((c) => ['--config', c])];
+  return spawnSync(requireTool('collector'), args, { encoding: 'utf8', env: { ...process.env, ...env } });
 }
 
 export interface CollectorOptions {

@@ -1,7 +1,6 @@
 // Test harness: real Jaeger v2 with the repo's jaeger/jaeger.yaml on free loopback ports, in-memory
 // storage, and readers for its query API (/api/traces, /api/services). Killed by close(), and on
 // process exit as a safety net.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +13,8 @@ import {
 } from '../../src/stack/jaeger.js';
 import { requireTool } from './collector.js';
 import { freePorts } from './free-port.js';
-import { fetchText, waitFor } from './wait-for.js';
+import { awaitReady, spawnService } from './service.js';
+import { fetchText } from './wait-for.js';
 
 /** A span as Jaeger's query API returns it (times in microseconds). */
 export interface JaegerSpan {
@@ -48,11 +48,6 @@ export interface TestJaeger {
   close(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
 /** A span's tag value by key (Jaeger types int64 tags as numbers). */
 export function tag(span: JaegerSpan, key: string): unknown {
   return span.tags.find((t) => t.key === key)?.value;
@@ -83,46 +78,24 @@ export async function startJaeger(): Promise<TestJaeger> {
     number,
   ];
   const ports: JaegerPorts = { otlpGrpc, otlpHttp, queryHttp, queryGrpc, health };
-  const logFile = path.join(dir, 'jaeger.log');
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(bin, jaegerArgs(), {
+  const service = spawnService('jaeger', bin, jaegerArgs(), {
+    logFile: path.join(dir, 'jaeger.log'),
     env: { ...process.env, ...jaegerEnv(ports) },
-    stdio: ['ignore', out, out],
   });
-  fs.closeSync(out);
-  running.add(child);
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = `exited with ${code ?? signal}`;
-    running.delete(child);
-  });
-  const log = () => {
-    try {
-      return fs.readFileSync(logFile, 'utf8').slice(-4000);
-    } catch {
-      return '';
-    }
-  };
+  const log = () => service.log(4000);
   const close = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-      await gone;
-      clearTimeout(timer);
-    }
+    await service.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(async () => (await fetchText(jaegerHealthUrl(ports), 1000)).status === 200, {
+    await awaitReady(service, jaegerHealthUrl(ports), {
       timeoutMs: 60_000,
       what: 'the Jaeger health check',
-      fatal: () => (exited ? `jaeger ${exited}` : undefined),
+      logChars: 4000,
     });
   } catch (error) {
-    const message = `${(error as Error).message}\n${log()}`;
     await close();
-    throw new Error(message);
+    throw error;
   }
   const queryUrl = jaegerQueryUrl(ports);
   return {

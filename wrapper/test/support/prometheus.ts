@@ -1,6 +1,5 @@
 // Test harness: real Prometheus 3 (created-timestamp zero ingestion, experimental PromQL) on a
 // free port, scraping the test collector with a config derived from prometheus/prometheus.yml.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +7,8 @@ import { parse, stringify } from 'yaml';
 import { derivePrometheusConfig, PROMETHEUS_FEATURES } from '../../src/stack/prometheus-config.js';
 import { requireTool } from './collector.js';
 import { freePort } from './free-port.js';
-import { fetchText, waitFor } from './wait-for.js';
+import { awaitReady, spawnService } from './service.js';
+import { waitFor } from './wait-for.js';
 
 export interface Sample {
   labels: Record<string, string>;
@@ -23,11 +23,6 @@ export interface TestPrometheus {
   scalar(expr: string): Promise<number>;
   stop(): Promise<void>;
 }
-
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
 
 export async function startPrometheus(
   target: string,
@@ -54,9 +49,8 @@ export async function startPrometheus(
     derived.alerting = { alertmanagers: [{ static_configs: [{ targets: options.alertmanagers }] }] };
   }
   fs.writeFileSync(configFile, stringify(derived));
-  const logFile = path.join(dir, 'prometheus.log');
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(
+  const service = spawnService(
+    'prometheus',
     bin,
     [
       `--config.file=${configFile}`,
@@ -65,37 +59,15 @@ export async function startPrometheus(
       `--enable-feature=${PROMETHEUS_FEATURES}`,
       '--log.level=warn',
     ],
-    { stdio: ['ignore', out, out] },
+    { logFile: path.join(dir, 'prometheus.log') },
   );
-  fs.closeSync(out);
-  running.add(child);
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = `exited with ${code ?? signal}`;
-    running.delete(child);
-  });
   const url = `http://127.0.0.1:${port}`;
-  const log = () => fs.readFileSync(logFile, 'utf8').slice(-3000);
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await gone;
-    clearTimeout(timer);
+    await service.stop();
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(
-      async () => {
-        return (await fetchText(`${url}/-/ready`, 1000)).status === 200;
-      },
-      {
-        timeoutMs: 30_000,
-        what: 'Prometheus to be ready',
-        fatal: () => (exited ? `prometheus ${exited}: ${log()}` : undefined),
-      },
-    );
+    await awaitReady(service, `${url}/-/ready`, { what: 'Prometheus to be ready' });
   } catch (error) {
     await stop();
     throw error;

@@ -2,6 +2,7 @@
 // says each model used and cost and how many runs it carried, and what Prometheus shows for the
 // same, read either as raw counters or as anchored window increases (exact across a collector
 // restart, which resets the collector's cumulative streams).
+import { expect } from 'vitest';
 import type { RunRecord } from '../../src/ledger/schema.js';
 import type { TestPrometheus } from './prometheus.js';
 import { settle, waitFor } from './wait-for.js';
@@ -114,6 +115,20 @@ export async function awaitTotals(
     intervalMs: 250,
   });
   return { prometheus: await promTotals(prom, selector, mode), ledger };
+}
+
+/**
+ * Asserts what awaitTotals returned: tokens and runs per model equal the ledger's exactly, the same
+ * models have a cost, and each model's cost is within 1e-9 (relative) of the ledger's.
+ */
+export function expectExact(c: { prometheus: ModelTotals; ledger: ModelTotals }): void {
+  expect(c.prometheus.tokens).toEqual(c.ledger.tokens);
+  expect(c.prometheus.runs).toEqual(c.ledger.runs);
+  expect(Object.keys(c.prometheus.costCents).sort()).toEqual(Object.keys(c.ledger.costCents).sort());
+  for (const [model, cents] of Object.entries(c.ledger.costCents)) {
+    const got = c.prometheus.costCents[model] ?? Number.NaN;
+    expect(relativeError(got, cents), `${model}: ${got} cents vs ledger ${cents}`).toBeLessThanOrEqual(1e-9);
+  }
 }
 
 /** Waits until Prometheus has scraped the collector `scrapes` times after `sinceMs` (no bare sleeps). */

@@ -1,7 +1,6 @@
 // Test harness for the team tier: N collector replicas (the repo's config, each on its own free
 // ports), a Prometheus 3 scraper (server mode) scraping them and remote-writing to two Thanos receive nodes
 // (hashring), and Thanos query over them. Everything on 127.0.0.1; stop() cleans up.
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +14,8 @@ import {
 import { requireTool, startCollector, type TestCollector } from './collector.js';
 import { freePorts } from './free-port.js';
 import type { Sample } from './prometheus.js';
-import { fetchText, waitFor } from './wait-for.js';
+import { awaitReady, spawnService, type TestService } from './service.js';
+import { waitFor } from './wait-for.js';
 
 export interface TeamStackOptions {
   replicas?: number;
@@ -44,56 +44,15 @@ export interface TestTeamStack {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-interface Service {
-  name: string;
-  child: ChildProcess;
-  logFile: string;
+function start(dir: string, name: string, bin: string, args: string[]): TestService {
+  return spawnService(name, bin, args, { logFile: path.join(dir, `${name}.log`) });
 }
 
-function spawnService(dir: string, name: string, bin: string, args: string[]): Service {
-  const logFile = path.join(dir, `${name}.log`);
-  const out = fs.openSync(logFile, 'a');
-  const child = spawn(bin, args, { stdio: ['ignore', out, out] });
-  fs.closeSync(out);
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  return { name, child, logFile };
+async function ready(s: TestService, url: string): Promise<void> {
+  await awaitReady(s, url, { timeoutMs: 60_000, intervalMs: 200, logChars: 1500 });
 }
 
-async function stopService(s: Service): Promise<void> {
-  const { child } = s;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await gone;
-  clearTimeout(timer);
-}
-
-function tail(file: string): string {
-  try {
-    return fs.readFileSync(file, 'utf8').slice(-1500);
-  } catch {
-    return '';
-  }
-}
-
-async function ready(s: Service, url: string): Promise<void> {
-  await waitFor(async () => (await fetchText(url, 1000)).status === 200, {
-    timeoutMs: 60_000,
-    intervalMs: 200,
-    what: `${s.name} at ${url}`,
-    fatal: () =>
-      s.child.exitCode !== null || s.child.signalCode !== null
-        ? `${s.name} exited: ${tail(s.logFile)}`
-        : undefined,
-  });
-}
+const logs = (services: TestService[]) => services.map((s) => `--- ${s.name}\n${s.log(1500)}`).join('\n');
 
 export async function startTeamStack(options: TeamStackOptions = {}): Promise<TestTeamStack> {
   const thanos = requireTool('thanos');
@@ -102,11 +61,11 @@ export async function startTeamStack(options: TeamStackOptions = {}): Promise<Te
   const receiverCount = options.receivers ?? 2;
   const interval = `${options.scrapeIntervalMs ?? 1000}ms`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claude-otel-team-'));
-  const services: Service[] = [];
+  const services: TestService[] = [];
   const replicas: TestCollector[] = [];
   const host = '127.0.0.1';
   const stop = async () => {
-    for (const s of [...services].reverse()) await stopService(s);
+    for (const s of [...services].reverse()) await s.stop(10_000);
     for (const r of replicas) await r.close();
     fs.rmSync(dir, { recursive: true, force: true });
   };
@@ -124,12 +83,12 @@ export async function startTeamStack(options: TeamStackOptions = {}): Promise<Te
     const hashrings = path.join(dir, 'hashrings.json');
     fs.writeFileSync(hashrings, hashringConfig(nodes.map((n) => n.grpc)));
     for (const node of nodes) {
-      const s = spawnService(dir, `receive-${node.index}`, thanos, receiveArgs(node, hashrings));
+      const s = start(dir, `receive-${node.index}`, thanos, receiveArgs(node, hashrings));
       services.push(s);
       await ready(s, `http://${node.http}/-/ready`);
     }
     const [queryHttp, queryGrpc, scraperPort] = ports.slice(receiverCount * 4) as [number, number, number];
-    const query = spawnService(
+    const query = start(
       dir,
       'query',
       thanos,
@@ -155,7 +114,7 @@ export async function startTeamStack(options: TeamStackOptions = {}): Promise<Te
       }),
     );
     const flags = options.withoutZeroIngestion ? [] : SCRAPER_FLAGS;
-    const scraper = spawnService(dir, 'scraper', prometheus, [
+    const scraper = start(dir, 'scraper', prometheus, [
       ...flags,
       `--config.file=${scraperConfig}`,
       `--storage.tsdb.path=${path.join(dir, 'scraper-data')}`,
@@ -197,12 +156,12 @@ export async function startTeamStack(options: TeamStackOptions = {}): Promise<Te
         );
         return data.result.map((r) => r.values.map(([t, v]) => [t, Number(v)] as [number, number]));
       },
-      logs: () => services.map((s) => `--- ${s.name}\n${tail(s.logFile)}`).join('\n'),
+      logs: () => logs(services),
       stop,
     };
   } catch (error) {
-    const logs = services.map((s) => `--- ${s.name}\n${tail(s.logFile)}`).join('\n');
+    const tails = logs(services);
     await stop();
-    throw new Error(`${(error as Error).message}\n${logs}`);
+    throw new Error(`${(error as Error).message}\n${tails}`);
   }
 }

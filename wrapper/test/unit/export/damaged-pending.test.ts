@@ -15,11 +15,9 @@ import { ledgerPaths } from '../../../src/ledger/store.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
 import { sampleRecord } from '../ledger/sample-record.js';
+import { copyRecordedProject, ONE_MESSAGE_SESSION } from '../transcript/recorded.js';
 
-// A recorded session of the scripted endpoint (one assistant message at 2026-11-26T14:14:5x).
-const PROJECT = '-tmp-cc-cwd-f1AWjo';
-const SESSION = 'e8e7ef6e-f122-44e0-9916-2a1f9f8d5f78';
-const FIXTURE = path.resolve(__dirname, '../../fixtures/transcripts/projects', PROJECT);
+const SESSION = ONE_MESSAGE_SESSION.sessionId;
 
 let home: string;
 let env: NodeJS.ProcessEnv;
@@ -27,7 +25,7 @@ let claudeDir: string;
 beforeEach(() => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'damaged-pending-test-'));
   claudeDir = path.join(home, 'claude');
-  fs.cpSync(FIXTURE, path.join(claudeDir, 'projects', PROJECT), { recursive: true });
+  copyRecordedProject(claudeDir);
   env = { CLAUDE_OTEL_HOME: path.join(home, 'otel'), CLAUDE_CONFIG_DIR: claudeDir, HOME: home };
 });
 afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
@@ -115,7 +113,7 @@ describe('a pending run whose ledger record is torn', () => {
     expect(pending()).toEqual([]);
     expect(await sync(c)).toEqual({ sent: [], failed: [], warnings: [] });
 
-    fs.cpSync(FIXTURE, path.join(claudeDir, 'projects', PROJECT), { recursive: true });
+    copyRecordedProject(claudeDir);
     expect(importAll().records).toBe(1);
     const after = await sync(c);
     expect(after.sent).toHaveLength(1);

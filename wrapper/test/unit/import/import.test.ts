@@ -11,42 +11,22 @@ import { appendRunRecord } from '../../../src/ledger/append.js';
 import { readLedger } from '../../../src/ledger/read.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
-import { buildRunRecord } from '../../../src/run/build-record.js';
 import { identityResolver } from '../../../src/run/context.js';
-import { RunAccumulator } from '../../../src/stream/run-accumulator.js';
 import { foldTranscriptFiles } from '../../../src/transcript/fold.js';
 import { generateRuns } from '../../fixtures/ledger/generate-ledger.js';
 import { generateHistory } from '../../fixtures/transcripts/generate-history.js';
-import { PROJECTS, type RecordedSession, sessionWith } from '../transcript/recorded.js';
+import { PROJECTS, type RecordedSession, sessionWith, wrappedRecord } from '../transcript/recorded.js';
 
 const table = buildPriceTable(BUILTIN_PRICE_TABLE);
 
 /** The record `claude-otel swarm` writes for a recorded session, with or without its transcript. */
-function wrappedRecord(s: RecordedSession, withTranscript: boolean) {
-  const folded = foldTranscriptFiles(s.files);
-  const times = folded.messages.map((m) => m.at);
-  const acc = new RunAccumulator(Math.min(...times) - 500);
-  for (const line of s.stream.split('\n')) if (line) acc.push(line);
-  const outcome = {
-    acc,
-    exitCode: 0,
-    signal: null,
-    termination: 'completed' as const,
-    startedAt: Math.min(...times) - 500,
-    endedAt: Math.max(...times) + 500,
-  };
-  const meta = {
-    runId: `wrapped-${s.sessionId}`,
-    invocationId: 'inv',
-    operation: 'swarm',
-    agent: 'main',
-    cwd: '/w',
-    git: null,
-    ci: null,
-    storePrompts: false,
-  };
-  return buildRunRecord(outcome, meta, table, withTranscript ? folded : undefined);
-}
+const wrapped = (s: RecordedSession, withTranscript: boolean) =>
+  wrappedRecord(
+    s,
+    withTranscript ? foldTranscriptFiles(s.files) : undefined,
+    table,
+    `wrapped-${s.sessionId}`,
+  );
 
 describe('importTranscripts', () => {
   let home: string;
@@ -139,7 +119,7 @@ describe('importTranscripts', () => {
   for (const withTranscript of [true, false]) {
     it(`adds nothing after a wrapped run with a subagent (transcript read after the run: ${withTranscript})`, () => {
       const agent = sessionWith('agent');
-      appendRunRecord(wrappedRecord(agent, withTranscript), env);
+      appendRunRecord(wrapped(agent, withTranscript), env);
       const result = importTranscripts(PROJECTS, table, env);
       expect(result.known).toBe(5);
       const imported = readLedger({ env }).runs.filter((r) => r.imported);

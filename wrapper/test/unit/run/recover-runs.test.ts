@@ -16,11 +16,9 @@ import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
 import type { RunningMarker } from '../../../src/running/markers.js';
 import { sampleRecord } from '../ledger/sample-record.js';
+import { copyRecordedProject, ONE_MESSAGE_SESSION } from '../transcript/recorded.js';
 
-// A recorded session (one assistant message, 2026-11-26T14:14:5x) of the scripted endpoint.
-const PROJECT = '-tmp-cc-cwd-f1AWjo';
-const SESSION = 'e8e7ef6e-f122-44e0-9916-2a1f9f8d5f78';
-const FIXTURE = path.resolve(__dirname, '../../fixtures/transcripts/projects', PROJECT);
+const SESSION = ONE_MESSAGE_SESSION.sessionId;
 const STARTED = '2026-11-26T14:14:50.000Z';
 
 let home: string;
@@ -29,7 +27,7 @@ let claudeDir: string;
 beforeEach(() => {
   home = fs.mkdtempSync(path.join(os.tmpdir(), 'recover-runs-test-'));
   claudeDir = path.join(home, 'claude');
-  fs.cpSync(FIXTURE, path.join(claudeDir, 'projects', PROJECT), { recursive: true });
+  copyRecordedProject(claudeDir);
   env = { CLAUDE_OTEL_HOME: path.join(home, 'otel'), CLAUDE_OTEL_EXPORT: 'off', HOME: home, TZ: 'UTC' };
 });
 afterEach(() => fs.rmSync(home, { recursive: true, force: true }));

@@ -4,43 +4,20 @@
 // to the run's totals (modelUsage), per-turn costs to its cost, and the chat spans carry the same.
 import { describe, expect, it } from 'vitest';
 import { spansFor } from '../../../src/export/span-model.js';
-import { type RunRecord, runRecordSchema } from '../../../src/ledger/schema.js';
+import type { RunRecord } from '../../../src/ledger/schema.js';
 import { buildPriceTable } from '../../../src/pricing/price-table.js';
 import { BUILTIN_PRICE_TABLE } from '../../../src/pricing/price-table-data.js';
 import { formatRunDetail, turnDetails } from '../../../src/report/run-detail.js';
-import { buildRunRecord } from '../../../src/run/build-record.js';
 import { SIDE_CALLS_ID } from '../../../src/run/transcript-turns.js';
-import { RunAccumulator } from '../../../src/stream/run-accumulator.js';
 import { type FoldedTranscript, foldTranscriptFiles } from '../../../src/transcript/fold.js';
 import { priceMessage } from '../../../src/transcript/usage.js';
-import { type RecordedSession, sessionWith } from '../transcript/recorded.js';
+import { type RecordedSession, sessionWith, wrappedRecord } from '../transcript/recorded.js';
 
 const table = buildPriceTable(BUILTIN_PRICE_TABLE);
 
-function record(s: RecordedSession, transcript: FoldedTranscript | undefined): RunRecord {
-  const at = foldTranscriptFiles(s.files).messages.map((m) => m.at);
-  const acc = new RunAccumulator(Math.min(...at) - 500);
-  for (const line of s.stream.split('\n')) if (line) acc.push(line);
-  const outcome = {
-    acc,
-    exitCode: 0,
-    signal: null,
-    termination: 'completed' as const,
-    startedAt: Math.min(...at) - 500,
-    endedAt: Math.max(...at) + 500,
-  };
-  const meta = {
-    runId: 'r1',
-    invocationId: 'i1',
-    operation: 'swarm',
-    agent: 'main',
-    cwd: '/w',
-    git: null,
-    ci: null,
-    storePrompts: false,
-  };
-  return runRecordSchema.parse(buildRunRecord(outcome, meta, table, transcript));
-}
+/** The record `swarm` writes for a recorded session (one home: transcript/recorded.ts). */
+const record = (s: RecordedSession, transcript: FoldedTranscript | undefined): RunRecord =>
+  wrappedRecord(s, transcript, table);
 
 const sum = (
   turns: RunRecord['turns'],

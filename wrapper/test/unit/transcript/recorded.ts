@@ -16,6 +16,17 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const TRANSCRIPTS = path.resolve(HERE, '../../fixtures/transcripts');
 export const PROJECTS = path.join(TRANSCRIPTS, 'projects');
 
+/** The recorded session of one assistant message (at 2026-11-26T14:14:5x): its project and id. */
+export const ONE_MESSAGE_SESSION = {
+  project: '-tmp-cc-cwd-f1AWjo',
+  sessionId: 'e8e7ef6e-f122-44e0-9916-2a1f9f8d5f78',
+} as const;
+
+/** Copies a recorded project into `<claudeDir>/projects/`, where Claude Code would have written it. */
+export function copyRecordedProject(claudeDir: string, project: string = ONE_MESSAGE_SESSION.project): void {
+  fs.cpSync(path.join(PROJECTS, project), path.join(claudeDir, 'projects', project), { recursive: true });
+}
+
 export interface RecordedSession {
   sessionId: string;
   project: string;
