@@ -177,7 +177,7 @@ export async function syncPending(options: SyncOptions = {}): Promise<PendingExp
       sent: [],
       failed: pendingRunIds(env).map((p) => p.run_id),
       warnings: [],
-      error: 'export is off (CLAUDE_OTEL_EXPORT=off)',
+      error: `export is off (CLAUDE_OTEL_EXPORT=${env.CLAUDE_OTEL_EXPORT})`,
     };
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_SYNC_TIMEOUT_MS;

@@ -16,4 +16,17 @@ describe('sync with CLAUDE_OTEL_EXPORT=off', () => {
     );
     expect(r.stderr).not.toContain('stack up');
   });
+
+  it('names the value the export was turned off with', async () => {
+    const zero = makeSandbox('http://127.0.0.1:9', { CLAUDE_OTEL_EXPORT: '0' });
+    try {
+      const r = await runCli(['sync'], zero);
+      expect(r.code).toBe(1);
+      expect(r.stderr.trim().split('\n').at(-1)).toBe(
+        'claude-otel: export is off (CLAUDE_OTEL_EXPORT=0) (unset CLAUDE_OTEL_EXPORT or set it to on, then run `claude-otel sync` again)',
+      );
+    } finally {
+      zero.cleanup();
+    }
+  });
 });
