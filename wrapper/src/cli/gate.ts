@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
 import { parseUsd, parseWholeNumber } from '../config/options.js';
-import { ClaudeOtelError, EXIT } from '../errors.js';
+import { ClaudeOtelError, EXIT, usageError } from '../errors.js';
 import { decideGate } from '../gate/decide.js';
 import { annotation, stepOutputs, stepSummary, warningAnnotation } from '../gate/github.js';
 import { postPrComment } from '../gate/post-comment.js';
@@ -15,7 +15,7 @@ import { localDateTime } from '../report/local-time.js';
 import { type CliContext, warn } from './context.js';
 
 interface GateFlags {
-  maxUsd: string;
+  maxUsd?: string;
   maxTokens?: string;
   scope?: string;
   json?: boolean;
@@ -38,7 +38,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
   program
     .command('gate')
     .description('fail (exit 1) when the cost or tokens of a scope are over budget')
-    .requiredOption('--max-usd <usd>', 'budget in US dollars')
+    .option('--max-usd <usd>', 'budget in US dollars (this and/or --max-tokens)')
     .option('--max-tokens <n>', 'budget in tokens (all types)')
     .option('--scope <scope>', 'ci-run (default in GitHub Actions) | since:<time> | swarm:<id>')
     .option('--json', 'print the decision as JSON on stdout')
@@ -47,7 +47,13 @@ export function registerGate(program: Command, ctx: CliContext): void {
       'on a pull_request event, create or update the PR cost comment (never fails the gate)',
     )
     .action(async (flags: GateFlags) => {
-      const maxUsd = parseUsd(flags.maxUsd, '--max-usd');
+      if (flags.maxUsd === undefined && flags.maxTokens === undefined) {
+        throw usageError(
+          'gate needs a budget: --max-usd <usd>, --max-tokens <n>, or both',
+          'e.g. claude-otel gate --max-usd 2',
+        );
+      }
+      const maxUsd = flags.maxUsd === undefined ? undefined : parseUsd(flags.maxUsd, '--max-usd');
       const maxTokens =
         flags.maxTokens === undefined ? undefined : parseWholeNumber(flags.maxTokens, '--max-tokens');
       const scope = parseScope(flags.scope, ctx.env);
@@ -79,7 +85,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
       const t = result.totals;
       const head = result.within_budget ? 'within budget' : 'OVER BUDGET';
       ctx.stderr.write(
-        `claude-otel gate: ${head}: ${describeScope(scope, localDateTime)}: ${formatUsd(t.cost_usd)} of ${formatUsd(maxUsd)}, ` +
+        `claude-otel gate: ${head}: ${describeScope(scope, localDateTime)}: ${formatUsd(t.cost_usd)}${maxUsd === undefined ? '' : ` of ${formatUsd(maxUsd)}`}, ` +
           `${t.tokens.total} tokens${maxTokens === undefined ? '' : ` of ${maxTokens}`}, ${t.runs} run(s)\n`,
       );
       ctx.exitCode = result.within_budget ? EXIT.ok : EXIT.failure;

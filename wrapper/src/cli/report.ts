@@ -76,7 +76,10 @@ export function registerReport(program: Command, ctx: CliContext): void {
       'ledger (this machine) | prometheus (a Prometheus or Thanos query API, with --url)',
       'ledger',
     )
-    .option('--url <url>', 'with --source prometheus: the API base URL, e.g. http://localhost:9090')
+    .option(
+      '--url <url>',
+      'with --source prometheus: the API base URL, e.g. http://localhost:9090 (default: CLAUDE_OTEL_PROMETHEUS_URL)',
+    )
     .option(
       '--promql <form>',
       'with --source prometheus: exact window totals as anchored (Prometheus 3) | xincrease (Thanos query) | auto (try anchored, then xincrease)',
@@ -99,7 +102,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
             'drop --source prometheus, or --cost-analysis',
           );
         }
-        const url = parsePrometheusUrl(flags.url);
+        const url = parsePrometheusUrl(flags.url, ctx.env);
         const promql = asUsage(() => parsePromqlChoice(flags.promql));
         const report = await buildPrometheusReport(prometheusQuery(url), {
           window,

@@ -104,6 +104,10 @@ export function registerSetup(program: Command, ctx: CliContext): void {
           `  ${c.key}: ${c.from === undefined ? '(unset)' : show(c.from, c.json)} -> ${show(c.to, c.json)}\n`,
         );
       if (flags.dryRun) return;
+      // Without a terminal nobody can answer: fail, so a script does not take it for a write.
+      if (!flags.yes && !process.stdin.isTTY) {
+        throw new ClaudeOtelError('nothing written', { hint: 'run again with --yes to write' });
+      }
       if (!flags.yes && !(await confirm(ctx))) {
         ctx.stderr.write('nothing written (run again with --yes to write)\n');
         return;
@@ -141,7 +145,6 @@ function isExecutable(file: string): boolean {
 }
 
 async function confirm(ctx: CliContext): Promise<boolean> {
-  if (!process.stdin.isTTY) return false;
   ctx.stderr.write('write these settings? [y/N] ');
   const answer = await new Promise<string>((resolve) => {
     process.stdin.once('data', (d) => resolve(d.toString()));

@@ -33,7 +33,25 @@ import type { CliContext } from './context.js';
 const ACTIONS = ['up', 'down', 'status'] as const;
 type Action = (typeof ACTIONS)[number];
 
+const NO_COMPOSE_HINT = 'install Docker Compose v2, or use the native stack without --docker';
+
+/**
+ * Docker without the compose plugin reads `compose -f` as its own flags and prints its whole usage
+ * (exit 125): ask `docker compose version` quietly first, and say it in one line.
+ */
+function requireCompose(ctx: CliContext): void {
+  const probe = spawnSync('docker', ['compose', 'version'], {
+    stdio: 'ignore',
+    env: ctx.env,
+    timeout: 15_000,
+  });
+  if (probe.error || probe.status !== 0) {
+    throw new ClaudeOtelError('docker compose is not available', { hint: NO_COMPOSE_HINT });
+  }
+}
+
 function compose(action: Action, ctx: CliContext): number {
+  requireCompose(ctx);
   const file = path.join(packageRoot(), 'docker-compose.yml');
   const args = { up: ['up', '-d'], down: ['down'], status: ['ps'] }[action];
   const result = spawnSync('docker', ['compose', '-f', file, ...args], { stdio: 'inherit', env: ctx.env });

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { usageError } from '../errors.js';
+import { parseSwitch } from './options.js';
 
 export const IDENTITY_KEYS = ['team', 'user', 'project'] as const;
 export type IdentityKey = (typeof IDENTITY_KEYS)[number];
@@ -110,10 +111,6 @@ export function pseudonymizeUser(user: string, salt: string): string {
   return `u-${createHash('sha256').update(`${salt}\u0000${user.toLowerCase()}`).digest('hex').slice(0, 12)}`;
 }
 
-function truthy(value: string | undefined): boolean {
-  return /^(1|true|yes|on)$/i.test(value?.trim() ?? '');
-}
-
 /** `owner/name` of a repository: from `github.com/owner/name` (or any host/path), else as is. */
 export function repositoryName(remote: string): string {
   const parts = remote.split('/').filter(Boolean);
@@ -124,8 +121,8 @@ export function repositoryName(remote: string): string {
  * The run's identity, or null when team mode is off. Configured values (CLAUDE_OTEL_*) win over
  * OTEL_RESOURCE_ATTRIBUTES; `user` defaults to the git email and `project` to the repository
  * (GITHUB_REPOSITORY, the origin remote's owner/name, else the directory name). With
- * CLAUDE_OTEL_USER_PSEUDONYMIZE=1 the user is replaced by a salted hash. Throws a usage error
- * for a configured value that is not a usable label.
+ * CLAUDE_OTEL_USER_PSEUDONYMIZE on (the shared on/off words) the user is replaced by a salted hash.
+ * Throws a usage error for a configured value that is not a usable label, or a switch neither on nor off.
  */
 export function resolveIdentity(env: NodeJS.ProcessEnv, facts: IdentityFacts): Identity | null {
   const attrs = parseResourceAttributes(env.OTEL_RESOURCE_ATTRIBUTES);
@@ -134,9 +131,10 @@ export function resolveIdentity(env: NodeJS.ProcessEnv, facts: IdentityFacts): I
     configured(attrs.get(k), `OTEL_RESOURCE_ATTRIBUTES ${k}`);
   const team = pick('team');
   if (!team) return null;
+  // A privacy switch: a value that is neither on nor off is refused, never read as off.
+  const pseudonymize = parseSwitch(env[IDENTITY_ENV.pseudonymize], IDENTITY_ENV.pseudonymize, false);
   let user = pick('user') ?? derived(facts.gitEmail);
-  if (user && truthy(env[IDENTITY_ENV.pseudonymize]))
-    user = pseudonymizeUser(user, env[IDENTITY_ENV.salt] ?? '');
+  if (user && pseudonymize) user = pseudonymizeUser(user, env[IDENTITY_ENV.salt] ?? '');
   const project =
     pick('project') ??
     derived(env.GITHUB_REPOSITORY) ??

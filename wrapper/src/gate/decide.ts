@@ -7,8 +7,9 @@ import { formatUsd } from '../report/format-values.js';
 import type { Totals } from '../report/totals.js';
 import { describeScope, type GateScope, inScope } from './scope.js';
 
+/** At least one of the two is set (the command checks). */
 export interface GateLimits {
-  maxUsd: number;
+  maxUsd?: number | undefined;
   maxTokens?: number | undefined;
 }
 
@@ -16,9 +17,10 @@ export interface GateResult {
   scope: string;
   within_budget: boolean;
   totals: Totals;
-  max_usd: number;
+  /** null when the gate has a token budget only. */
+  max_usd: number | null;
   max_tokens: number | null;
-  /** Share of max_usd used, in percent (one decimal); null when the budget is 0. */
+  /** Share of max_usd used, in percent (one decimal); null when it is 0 or not set. */
   budget_used_percent: number | null;
   /** Why the gate failed (empty when within budget). */
   reasons: string[];
@@ -57,7 +59,7 @@ export function decideGate(runs: ReportRun[], scope: GateScope, limits: GateLimi
     );
   }
   const reasons: string[] = [];
-  if (totals.cost_usd > limits.maxUsd) {
+  if (limits.maxUsd !== undefined && totals.cost_usd > limits.maxUsd) {
     reasons.push(`cost ${formatUsd(totals.cost_usd)} is over the budget of ${formatUsd(limits.maxUsd)}`);
   }
   if (limits.maxTokens !== undefined && totals.tokens.total > limits.maxTokens) {
@@ -67,9 +69,10 @@ export function decideGate(runs: ReportRun[], scope: GateScope, limits: GateLimi
     scope: describeScope(scope),
     within_budget: reasons.length === 0,
     totals,
-    max_usd: limits.maxUsd,
+    max_usd: limits.maxUsd ?? null,
     max_tokens: limits.maxTokens ?? null,
-    budget_used_percent: budgetUsedPercent(totals.cost_usd, limits.maxUsd),
+    budget_used_percent:
+      limits.maxUsd === undefined ? null : budgetUsedPercent(totals.cost_usd, limits.maxUsd),
     reasons,
     unknown_models: report.unknown_models,
     by_model: report.breakdowns.model ?? [],

@@ -35,7 +35,7 @@ export function stepSummary(result: GateResult, extras: GithubExtras = { prCostU
     '',
     '| measure | used | budget |',
     '| --- | ---: | ---: |',
-    `| cost (USD) | ${formatUsd(t.cost_usd)} | ${formatUsd(result.max_usd)} |`,
+    `| cost (USD) | ${formatUsd(t.cost_usd)} | ${result.max_usd === null ? '-' : formatUsd(result.max_usd)} |`,
     `| tokens | ${formatInt(t.tokens.total)} | ${result.max_tokens === null ? '-' : formatInt(result.max_tokens)} |`,
     `| runs | ${formatInt(t.runs)} | |`,
     ...(extras.prCostUsd === null

@@ -116,7 +116,9 @@ export function renderPrComment({ result, data, median, source }: CommentContext
     '',
     `This run: **${formatUsd(t.cost_usd)}**, ${formatInt(t.tokens.total)} tokens, ${formatInt(t.runs)} run(s): ${verdict}`,
     '',
-    `Budget (${formatUsd(result.max_usd)}): ${budgetBar(result.budget_used_percent)}`,
+    result.max_usd === null
+      ? `Budget: ${formatInt(result.max_tokens ?? 0)} tokens`
+      : `Budget (${formatUsd(result.max_usd)}): ${budgetBar(result.budget_used_percent)}`,
     '',
     '| | cost | tokens | runs |',
     '| --- | ---: | ---: | ---: |',

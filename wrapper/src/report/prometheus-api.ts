@@ -46,10 +46,16 @@ export function refusalReason(error: unknown): string | undefined {
 
 const URL_HINT = 'give the base URL of Prometheus or Thanos query, e.g. http://localhost:9090';
 
-/** The base URL, checked by the shared URL parser: http(s) only; `host:port` means http. */
-export function parsePrometheusUrl(text: string | undefined): URL {
-  if (!text) throw usageError('--source prometheus needs --url', URL_HINT);
-  return new URL(parseHttpUrl(text, '--url', { hint: URL_HINT }));
+/**
+ * The base URL: --url, else CLAUDE_OTEL_PROMETHEUS_URL (the variable `doctor` reads), checked by the
+ * shared URL parser: http(s) only; `host:port` means http.
+ */
+export function parsePrometheusUrl(text: string | undefined, env: NodeJS.ProcessEnv = {}): URL {
+  if (text) return new URL(parseHttpUrl(text, '--url', { hint: URL_HINT }));
+  const fromEnv = env.CLAUDE_OTEL_PROMETHEUS_URL;
+  if (fromEnv?.trim())
+    return new URL(parseHttpUrl(fromEnv, 'CLAUDE_OTEL_PROMETHEUS_URL', { hint: URL_HINT }));
+  throw usageError('--source prometheus needs --url or CLAUDE_OTEL_PROMETHEUS_URL', URL_HINT);
 }
 
 /** A query function for the API at `base`; each request is bounded by `timeoutMs`. */

@@ -20,8 +20,12 @@ export function zeroTotals(): Totals {
   return { runs: 0, turns: 0, errors: 0, imported: 0, tokens: zeroTokens(), cost_usd: 0, unpriced_runs: 0 };
 }
 
+/**
+ * Brought in by `import` (or the session hook): only those records end as `imported`. A usage source
+ * of `transcript` is not enough: swarm reads a budget-cancelled agent's usage from its transcript too.
+ */
 export function isImported(run: ReportRun): boolean {
-  return run.termination === 'imported' || run.usage_source === 'transcript';
+  return run.termination === 'imported';
 }
 
 /** addTokens unrolled: reports add 100k+ runs, and the keyed loop was a visible share of that. */

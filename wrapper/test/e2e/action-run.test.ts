@@ -238,8 +238,18 @@ describe('the GitHub Action, run as the runner runs it', () => {
     const atTokens = await workflowRun('701', { 'max-usd': '5', 'max-tokens': String(tokens) }, runner);
     expect(atTokens.exitCode).toBe(0);
     expect(atTokens.outputs.within_budget).toBe('true');
+    // max-tokens alone is a budget: the gate runs without max-usd, and fails over its tokens.
+    const tokensOnly = await workflowRun('701', { 'max-tokens': String(tokens) }, runner);
+    expect(tokensOnly.exitCode, tokensOnly.steps.map((x) => `${x.stdout}${x.stderr}`).join('\n')).toBe(0);
+    expect(tokensOnly.outputs.within_budget).toBe('true');
+    expect(tokensOnly.outputs.budget_used_percent).toBe('');
+    const overTokensOnly = await workflowRun('701', { 'max-tokens': String(tokens - 1) }, runner);
+    expect(overTokensOnly.steps.find((x) => x.name === 'Enforce the cost gate')!.code).toBe(1);
+    expect(overTokensOnly.annotations[0]!.message).toContain(
+      `${tokens} tokens is over the budget of ${tokens - 1}`,
+    );
 
-    // Gate mode without a budget, an unknown mode, or a comment that is not true/false: one error
+    // Gate mode without a budget (neither max-usd nor max-tokens), an unknown mode, or a comment that is not true/false: one error
     // annotation, exit 2, before anything runs.
     const bads: [Record<string, string>, RegExp][] = [
       [{}, /^max-usd is required in gate mode$/],

@@ -219,6 +219,12 @@ const cases: [string, string[], Record<string, string>, string][] = [
     {},
     "--count '1.5' is not a positive whole number",
   ],
+  [
+    'swarm with CLAUDE_OTEL_USER_PSEUDONYMIZE=maybe (a privacy switch)',
+    ['swarm', 'hi', '--claude-bin', '<fake>'],
+    { CLAUDE_OTEL_TEAM: 't', CLAUDE_OTEL_USER_PSEUDONYMIZE: 'maybe' },
+    "CLAUDE_OTEL_USER_PSEUDONYMIZE 'maybe' is not on or off",
+  ],
 ];
 
 describe('bad input through the built CLI', () => {

@@ -205,6 +205,20 @@ describe('setup', () => {
     expect(fs.readdirSync(path.dirname(file))).toEqual(['settings.json']);
   });
 
+  it('without --yes and without a terminal to ask: exit 1 after the change, nothing written', async () => {
+    const s = sandbox();
+    const file = settingsPath(s);
+    // runCli's stdin is /dev/null, as in `claude-otel setup </dev/null`.
+    const r = await runCli(['setup', '--scope', 'user'], s);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('CLAUDE_CODE_ENABLE_TELEMETRY: (unset) -> "1"');
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'claude-otel: nothing written (run again with --yes to write)',
+    );
+    expect(r.stdout).toBe('');
+    expect(fs.existsSync(path.dirname(file))).toBe(false);
+  });
+
   it('refuses a malformed settings file with a one-line error and leaves it alone', async () => {
     const s = sandbox();
     const file = settingsPath(s);

@@ -85,6 +85,18 @@ describe('team mode identity', () => {
     expect(child).not.toContain('ada');
   });
 
+  it('reads CLAUDE_OTEL_USER_PSEUDONYMIZE as a switch: a value neither on nor off is refused, never off', () => {
+    const env = (v: string) => ({ CLAUDE_OTEL_TEAM: 't', CLAUDE_OTEL_USER_PSEUDONYMIZE: v });
+    for (const on of ['on', 'YES', ' 1 ']) expect(resolveIdentity(env(on), facts)?.user, on).toMatch(/^u-/);
+    for (const off of ['off', 'no', '0', ''])
+      expect(resolveIdentity(env(off), facts)?.user, off).toBe('ada@example.com');
+    const error = refused(() => resolveIdentity(env('maybe'), facts));
+    expect(error.exitCode).toBe(EXIT.usage);
+    expect(error.toLine()).toBe(
+      "claude-otel: CLAUDE_OTEL_USER_PSEUDONYMIZE 'maybe' is not on or off (use on or off (also 1/0, true/false, yes/no))",
+    );
+  });
+
   it('refuses configured values with control characters or over 128 characters, in one line', () => {
     for (const env of [
       { CLAUDE_OTEL_TEAM: 'plat\nform' },

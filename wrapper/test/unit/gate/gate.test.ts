@@ -131,6 +131,34 @@ describe('claude-otel gate in GitHub Actions', () => {
     expect(fs.existsSync(env.GITHUB_STEP_SUMMARY!)).toBe(false);
   });
 
+  it('a token budget alone is a budget; no budget at all is a usage error (one line, exit 2)', async () => {
+    const within = await runCommand(registerGate, ['gate', '--max-tokens', String(ciTokens)], env);
+    expect(within.code, within.stderr).toBe(0);
+    expect(within.stderr).toMatch(
+      new RegExp(`within budget: .*: \\$\\d+\\.\\d{4}, ${ciTokens} tokens of ${ciTokens}, `),
+    );
+    expect(fs.readFileSync(env.GITHUB_STEP_SUMMARY!, 'utf8')).toContain(
+      `| cost (USD) | $${ciCost.toFixed(4)} | - |`,
+    );
+    expect(fs.readFileSync(env.GITHUB_OUTPUT!, 'utf8')).toContain('budget_used_percent=\n');
+    const over = await runCommand(
+      registerGate,
+      ['gate', '--max-tokens', String(ciTokens - 1), '--json'],
+      env,
+    );
+    expect(over.code).toBe(1);
+    expect(JSON.parse(over.stdout.slice(over.stdout.indexOf('{')))).toMatchObject({
+      max_usd: null,
+      max_tokens: ciTokens - 1,
+      within_budget: false,
+    });
+    const none = await runCommand(registerGate, ['gate', '--scope', 'since:today'], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim().split('\n')).toEqual([
+      'claude-otel: gate needs a budget: --max-usd <usd>, --max-tokens <n>, or both (e.g. claude-otel gate --max-usd 2)',
+    ]);
+  });
+
   it('bad flags are usage errors (exit 2, one line)', async () => {
     const r = await runCommand(registerGate, ['gate', '--max-usd', 'lots'], env);
     expect(r.code).toBe(2);

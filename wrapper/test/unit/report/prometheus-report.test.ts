@@ -5,10 +5,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
+import { registerReport } from '../../../src/cli/report.js';
 import { parsePrometheusUrl } from '../../../src/report/prometheus-api.js';
 import { buildPrometheusReport, daySlices, type PromSample } from '../../../src/report/prometheus-report.js';
 import { parsePromqlChoice, windowIncrease } from '../../../src/report/promql.js';
 import { renderReport } from '../../../src/report/render.js';
+import { runCommand } from '../gate/run-command.js';
 
 const SCHEMA = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../../../docs/report.schema.json');
 
@@ -104,6 +106,16 @@ describe('report from Prometheus', () => {
     expect(() => parsePrometheusUrl('http://a\nb')).toThrow("--url 'http://a\\nb' is not an http(s) URL");
     expect(() => parsePrometheusUrl('ftp://x')).toThrow("--url 'ftp://x' is not an http(s) URL");
     expect(parsePrometheusUrl('http://thanos:10902/').host).toBe('thanos:10902');
+    // Without --url, the variable doctor reads; --url wins over it; a bad one is named.
+    const env = { CLAUDE_OTEL_PROMETHEUS_URL: 'http://127.0.0.1:9999' };
+    expect(parsePrometheusUrl(undefined, env).toString()).toBe('http://127.0.0.1:9999/');
+    expect(parsePrometheusUrl('thanos:10902', env).host).toBe('thanos:10902');
+    expect(() => parsePrometheusUrl(undefined, { CLAUDE_OTEL_PROMETHEUS_URL: 'ftp://x' })).toThrow(
+      "CLAUDE_OTEL_PROMETHEUS_URL 'ftp://x' is not an http(s) URL",
+    );
+    expect(() => parsePrometheusUrl(undefined, { CLAUDE_OTEL_PROMETHEUS_URL: ' ' })).toThrow(
+      '--source prometheus needs --url or CLAUDE_OTEL_PROMETHEUS_URL',
+    );
   });
 
   it('auto: one anchored request set on Prometheus; on an engine that cannot parse anchored, xincrease', async () => {
@@ -163,5 +175,21 @@ describe('report from Prometheus', () => {
     );
     expect(windowIncrease('x{a="b"}', '1d')).toBe('increase(x{a="b"}[1d] anchored)');
     expect(windowIncrease('x{a="b"}', '1d', 'xincrease')).toBe('xincrease(x{a="b"}[1d])');
+  });
+});
+
+describe('report --source prometheus without --url', () => {
+  it('asks CLAUDE_OTEL_PROMETHEUS_URL (as doctor does); with neither, one line naming both', async () => {
+    // Port 1 refuses at once: the error names the URL the report asked.
+    const viaEnv = await runCommand(registerReport, ['report', '--source', 'prometheus'], {
+      CLAUDE_OTEL_PROMETHEUS_URL: 'http://127.0.0.1:1',
+    });
+    expect(viaEnv.code).toBe(1);
+    expect(viaEnv.stderr).toMatch(/^claude-otel: cannot reach Prometheus at http:\/\/127\.0\.0\.1:1: /);
+    const neither = await runCommand(registerReport, ['report', '--source', 'prometheus'], {});
+    expect(neither.code).toBe(2);
+    expect(neither.stderr.trim().split('\n')).toEqual([
+      'claude-otel: --source prometheus needs --url or CLAUDE_OTEL_PROMETHEUS_URL (give the base URL of Prometheus or Thanos query, e.g. http://localhost:9090)',
+    ]);
   });
 });
