@@ -5,6 +5,7 @@ import { ClaudeOtelError, EXIT } from '../errors.js';
 import { hasOrphanedMarkers } from '../running/markers.js';
 import { registerCommands } from './commands.js';
 import type { CliContext } from './context.js';
+import { usageLine } from './usage-line.js';
 
 export const VERSION = '0.1.0';
 
@@ -32,8 +33,7 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
-      outputError: (s, write) =>
-        write(`claude-otel: ${s.replace(/^error: /, '').trim()} (see claude-otel --help)\n`),
+      outputError: (s, write) => write(`${usageLine(s, 'claude-otel')}\n`),
     });
   const command = own.find((a) => !a.startsWith('-'));
   await registerCommands(program, ctx, command);

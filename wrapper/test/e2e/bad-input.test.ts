@@ -212,6 +212,13 @@ const cases: [string, string[], Record<string, string>, string][] = [
     {},
     "--operation 'two words' is not a valid name",
   ],
+  // A commander error is one line too, its "Did you mean" suggestion included.
+  [
+    'bogus (a typo of a command)',
+    ['bogus'],
+    {},
+    "unknown command 'bogus'; did you mean blocks? (see claude-otel --help)",
+  ],
   ['monitor --count 0', ['monitor', '--count', '0'], {}, "--count '0' is not a positive whole number"],
   [
     'monitor --count 1.5 --once',
