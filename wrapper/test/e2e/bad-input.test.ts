@@ -219,6 +219,22 @@ const cases: [string, string[], Record<string, string>, string][] = [
     {},
     "unknown command 'bogus'; did you mean blocks? (see claude-otel --help)",
   ],
+  // A usage error inside a command points at that command's help; for run, claude's own flags
+  // go after --.
+  [
+    'run -p hi (claude flags before --)',
+    ['run', '-p', 'hi'],
+    {},
+    "unknown option '-p' (put claude's own flags after --: claude-otel run -- -p hi)",
+  ],
+  [
+    'passthrough --quiet -p hi -- --model x',
+    ['passthrough', '--quiet', '-p', 'hi', '--claude-bin', '/nonexistent/claude', '--', '--model', 'x'],
+    {},
+    "unknown option '-p' (put claude's own flags after --: claude-otel run --quiet --claude-bin /nonexistent/claude -- -p hi --model x)",
+  ],
+  ['swarm --bogus', ['swarm', 'x', '--bogus'], {}, "unknown option '--bogus' (see claude-otel swarm --help)"],
+  ['swarm with no task', ['swarm'], {}, "missing required argument 'tasks' (see claude-otel swarm --help)"],
   ['monitor --count 0', ['monitor', '--count', '0'], {}, "--count '0' is not a positive whole number"],
   [
     'monitor --count 1.5 --once',
