@@ -10,6 +10,7 @@ import { formatUsd } from '../report/format-values.js';
 import { runIdentity } from '../run/context.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
+import { refuseSwarmFormatFlags } from '../run/passthrough-args.js';
 import { summaryLine, swarmJson, totalsOf } from '../run/summary.js';
 import { runSwarm, type SwarmResult } from '../run/swarm.js';
 import type { CliContext } from './context.js';
@@ -66,6 +67,7 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     );
   }
   if (tasks.some((t) => t.trim() === '')) throw usageError('a task is empty', 'give each agent a prompt');
+  refuseSwarmFormatFlags(ctx.passthrough);
   parseLabel(flags.operation, '--operation');
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : undefined;
   const budgetUsd = flags.budgetUsd !== undefined ? parseUsd(flags.budgetUsd, '--budget-usd') : undefined;

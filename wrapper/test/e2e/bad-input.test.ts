@@ -235,6 +235,25 @@ const cases: [string, string[], Record<string, string>, string][] = [
   ],
   ['swarm --bogus', ['swarm', 'x', '--bogus'], {}, "unknown option '--bogus' (see claude-otel swarm --help)"],
   ['swarm with no task', ['swarm'], {}, "missing required argument 'tasks' (see claude-otel swarm --help)"],
+  // swarm drives Claude Code with --output-format stream-json itself: a user's format is refused.
+  [
+    'swarm -- --output-format json',
+    ['swarm', 'x', '--claude-bin', '<fake>', '--', '--output-format', 'json'],
+    {},
+    'swarm sets --output-format itself (stream-json) (drop it, or use claude-otel run -- -p "..." --output-format json)',
+  ],
+  [
+    'swarm -- --output-format=text',
+    ['swarm', 'x', '--quiet', '--claude-bin', '<fake>', '--', '--model', 'm', '--output-format=text'],
+    {},
+    'swarm sets --output-format itself (stream-json)',
+  ],
+  [
+    'swarm -- --input-format stream-json',
+    ['swarm', 'x', '--claude-bin', '<fake>', '--', '--input-format', 'stream-json'],
+    {},
+    'swarm gives each task as the prompt: --input-format is not for swarm',
+  ],
   ['monitor --count 0', ['monitor', '--count', '0'], {}, "--count '0' is not a positive whole number"],
   [
     'monitor --count 1.5 --once',
