@@ -11,7 +11,7 @@ import { runIdentity } from '../run/context.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
 import { refuseSwarmFormatFlags } from '../run/passthrough-args.js';
-import { summaryLine, swarmJson, totalsOf } from '../run/summary.js';
+import { outcomeNotes, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
 import { runSwarm, type SwarmResult } from '../run/swarm.js';
 import type { CliContext } from './context.js';
 
@@ -119,18 +119,8 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
   const exportNote = await exportStep.finish(records, result.outputAt);
   if (!flags.quiet && !flags.json) ctx.stderr.write(`${summaryLine(records, exportNote)}\n`);
   for (const r of result.results) {
-    if (r.outcome.spawnError)
-      ctx.stderr.write(`claude-otel: ${r.task.agent}: cannot start claude: ${r.outcome.spawnError}\n`);
-    if (r.outcome.termination === 'timeout') {
-      ctx.stderr.write(
-        `claude-otel: ${r.task.agent} timed out after ${flags.timeout}; its partial usage is recorded\n`,
-      );
-    }
-    if (r.record.malformed_lines > 0) {
-      ctx.stderr.write(
-        `claude-otel: ${r.task.agent}: ${r.record.malformed_lines} malformed output lines skipped\n`,
-      );
-    }
+    for (const note of outcomeNotes(r.outcome, r.record, r.task.agent, flags.timeout))
+      ctx.stderr.write(`${note}\n`);
   }
   // A run the ledger could not take still happened: say so, and keep Claude Code's exit code.
   if (result.ledgerError) ctx.stderr.write(`${result.ledgerError.toLine()}\n`);

@@ -1,8 +1,10 @@
-// What a swarm prints about itself: the `--json` document and the one-line usage summary.
+// What a swarm (and `run -p`) prints about itself: the `--json` document, the one-line usage
+// summary, and the notes on a run that did not go as planned.
 
 import { formatUsd } from '../format/usd.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { addTokens, cacheHitRatio, type TokenCounts, zeroTokens } from '../usage/tokens.js';
+import type { AgentOutcome } from './run-agent.js';
 
 export interface SwarmJson {
   invocation_id: string;
@@ -86,4 +88,27 @@ export function summaryLine(records: RunRecord[], note?: string): string {
   }
   if (note) parts.push(note);
   return `claude-otel: ${parts.join(' · ')}`;
+}
+
+/**
+ * stderr lines on how one run went wrong (could not start, timed out, unreadable output), the
+ * same for `swarm` and `run`. `agent`: a swarm agent's name; undefined for run's one claude.
+ * `timeout`: the --timeout value as given.
+ */
+export function outcomeNotes(
+  outcome: AgentOutcome,
+  record: RunRecord,
+  agent: string | undefined,
+  timeout: string | undefined,
+): string[] {
+  const who = agent === undefined ? '' : `${agent}: `;
+  const notes: string[] = [];
+  if (outcome.spawnError) notes.push(`claude-otel: ${who}cannot start claude: ${outcome.spawnError}`);
+  if (outcome.termination === 'timeout') {
+    notes.push(`claude-otel: ${agent ?? 'claude'} timed out after ${timeout}; its partial usage is recorded`);
+  }
+  if (record.malformed_lines > 0) {
+    notes.push(`claude-otel: ${who}${record.malformed_lines} malformed output lines skipped`);
+  }
+  return notes;
 }

@@ -265,6 +265,18 @@ describe('stopping runs', () => {
     expect(record).toMatchObject({ termination: 'timeout', exit_code: 124, status: 'error' });
   });
 
+  it('run -p with --timeout says it timed out, like swarm, and exits 124', async () => {
+    const s = sandbox();
+    const r = await cli(
+      ['run', '--timeout', '2s', '--', '-p', 'hang [[scenario:hang]]', '--model', 'claude-sonnet-4-5'],
+      s,
+    );
+    expect(r.code).toBe(124);
+    expect(r.stderr).toContain('claude-otel: claude timed out after 2s; its partial usage is recorded\n');
+    const [record] = ledger(s);
+    expect(record).toMatchObject({ termination: 'timeout', exit_code: 124, status: 'error' });
+  });
+
   it('stops a swarm that passes its budget, with exact accounting and exit code 3', async () => {
     const s = sandbox();
     const r = await cli(
