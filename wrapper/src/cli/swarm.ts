@@ -11,7 +11,7 @@ import { runIdentity } from '../run/context.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
 import { refuseSwarmFormatFlags } from '../run/passthrough-args.js';
-import { outcomeNotes, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
+import { outcomeNotes, runError, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
 import { runSwarm, type SwarmResult } from '../run/swarm.js';
 import type { CliContext } from './context.js';
 
@@ -112,7 +112,8 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
   const records = result.results.map((r) => r.record);
   // The output never waits for the export.
   if (flags.json) {
-    ctx.stdout.write(`${JSON.stringify(swarmJson(result.invocationId, records), null, 2)}\n`);
+    const errors = result.results.map((r) => runError(r.outcome, r.record, flags.timeout));
+    ctx.stdout.write(`${JSON.stringify(swarmJson(result.invocationId, records, errors), null, 2)}\n`);
   } else if (!printed) {
     writeResults(result, ctx);
   }
