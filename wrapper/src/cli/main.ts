@@ -5,6 +5,7 @@ import { ClaudeOtelError, EXIT } from '../errors.js';
 import { hasOrphanedMarkers } from '../running/markers.js';
 import { registerCommands } from './commands.js';
 import type { CliContext } from './context.js';
+import { usageLine } from './usage-line.js';
 
 export const VERSION = '0.1.0';
 
@@ -32,11 +33,12 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
     .configureOutput({
       writeOut: (s) => ctx.stdout.write(s),
       writeErr: (s) => ctx.stderr.write(s),
-      outputError: (s, write) =>
-        write(`claude-otel: ${s.replace(/^error: /, '').trim()} (see claude-otel --help)\n`),
+      outputError: (s, write) => write(`${usageLine(s, 'claude-otel')}\n`),
     });
   const command = own.find((a) => !a.startsWith('-'));
   await registerCommands(program, ctx, command);
+  const afterCommand = command === undefined ? [] : own.slice(own.indexOf(command) + 1);
+  pointUsageErrorsAtCommand(program, 'claude-otel', [...afterCommand, '--', ...ctx.passthrough]);
   if (command !== undefined) await recoverKilled(ctx);
   try {
     await program.parseAsync(own, { from: 'user' });
@@ -44,6 +46,26 @@ export async function main(argv: string[], overrides: Partial<CliContext> = {}):
   } catch (error) {
     return reportError(error, ctx);
   }
+}
+
+/** A usage error inside a subcommand points at that command's help, not the top-level one. */
+function pointUsageErrorsAtCommand(parent: Command, parentPath: string, args: string[]): void {
+  for (const sub of parent.commands) {
+    const path = `${parentPath} ${sub.name()}`;
+    const own = (word: string) => {
+      // Its own options and those of the commands above it (--debug).
+      const options = [sub, ...ancestors(sub)].flatMap((c) => c.options);
+      const option = options.find((o) => o.long === word || o.short === word);
+      if (option === undefined) return undefined;
+      return option.required || option.optional ? 'value' : 'flag';
+    };
+    sub.configureOutput({ outputError: (s, write) => write(`${usageLine(s, path, args, own)}\n`) });
+    pointUsageErrorsAtCommand(sub, path, args);
+  }
+}
+
+function ancestors(command: Command): Command[] {
+  return command.parent ? [command.parent, ...ancestors(command.parent)] : [];
 }
 
 function reportError(error: unknown, ctx: CliContext): number {

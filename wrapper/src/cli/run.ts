@@ -11,7 +11,7 @@ import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
 import { runInteractive } from '../run/interactive.js';
 import { planPassthrough } from '../run/passthrough-args.js';
-import { summaryLine } from '../run/summary.js';
+import { outcomeNotes, summaryLine } from '../run/summary.js';
 import { runSwarm } from '../run/swarm.js';
 import type { CliContext } from './context.js';
 
@@ -109,8 +109,9 @@ async function runCommand(flags: RunFlags, ctx: CliContext): Promise<number> {
   if (!flags.quiet && plan.format === 'text') ctx.stderr.write(`${summaryLine(records, exportNote)}\n`);
   if (result.ledgerError) ctx.stderr.write(`${result.ledgerError.toLine()}\n`);
   if (result.interrupted) return result.interrupted === 'SIGINT' ? EXIT.sigint : EXIT.sigterm;
-  if (run?.outcome.spawnError)
-    ctx.stderr.write(`claude-otel: cannot start claude: ${run.outcome.spawnError}\n`);
+  if (run)
+    for (const note of outcomeNotes(run.outcome, run.record, undefined, flags.timeout))
+      ctx.stderr.write(`${note}\n`);
   // A ledger failure is reported above; Claude Code's own exit code passes through.
   return run?.record.exit_code ?? EXIT.failure;
 }

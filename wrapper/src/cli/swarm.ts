@@ -10,7 +10,8 @@ import { formatUsd } from '../report/format-values.js';
 import { runIdentity } from '../run/context.js';
 import { beginExport } from '../run/export-step.js';
 import { findClaude } from '../run/find-claude.js';
-import { summaryLine, swarmJson, totalsOf } from '../run/summary.js';
+import { refuseSwarmFormatFlags } from '../run/passthrough-args.js';
+import { outcomeNotes, runError, summaryLine, swarmJson, totalsOf } from '../run/summary.js';
 import { runSwarm, type SwarmResult } from '../run/swarm.js';
 import type { CliContext } from './context.js';
 
@@ -66,6 +67,7 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
     );
   }
   if (tasks.some((t) => t.trim() === '')) throw usageError('a task is empty', 'give each agent a prompt');
+  refuseSwarmFormatFlags(ctx.passthrough);
   parseLabel(flags.operation, '--operation');
   const timeoutMs = flags.timeout ? parseDuration(flags.timeout, '--timeout') : undefined;
   const budgetUsd = flags.budgetUsd !== undefined ? parseUsd(flags.budgetUsd, '--budget-usd') : undefined;
@@ -110,25 +112,16 @@ async function swarmCommand(tasks: string[], flags: SwarmFlags, ctx: CliContext)
   const records = result.results.map((r) => r.record);
   // The output never waits for the export.
   if (flags.json) {
-    ctx.stdout.write(`${JSON.stringify(swarmJson(result.invocationId, records), null, 2)}\n`);
+    const errors = result.results.map((r) => runError(r.outcome, r.record, flags.timeout));
+    ctx.stdout.write(`${JSON.stringify(swarmJson(result.invocationId, records, errors), null, 2)}\n`);
   } else if (!printed) {
     writeResults(result, ctx);
   }
   const exportNote = await exportStep.finish(records, result.outputAt);
   if (!flags.quiet && !flags.json) ctx.stderr.write(`${summaryLine(records, exportNote)}\n`);
   for (const r of result.results) {
-    if (r.outcome.spawnError)
-      ctx.stderr.write(`claude-otel: ${r.task.agent}: cannot start claude: ${r.outcome.spawnError}\n`);
-    if (r.outcome.termination === 'timeout') {
-      ctx.stderr.write(
-        `claude-otel: ${r.task.agent} timed out after ${flags.timeout}; its partial usage is recorded\n`,
-      );
-    }
-    if (r.record.malformed_lines > 0) {
-      ctx.stderr.write(
-        `claude-otel: ${r.task.agent}: ${r.record.malformed_lines} malformed output lines skipped\n`,
-      );
-    }
+    for (const note of outcomeNotes(r.outcome, r.record, r.task.agent, flags.timeout))
+      ctx.stderr.write(`${note}\n`);
   }
   // A run the ledger could not take still happened: say so, and keep Claude Code's exit code.
   if (result.ledgerError) ctx.stderr.write(`${result.ledgerError.toLine()}\n`);

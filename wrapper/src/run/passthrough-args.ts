@@ -1,6 +1,8 @@
 // Reads and rewrites a user's own `claude` argument list for `claude-otel run -- ...`: is it a
 // print-mode run, which output format did the user choose, and the arguments that make Claude
 // Code stream its events (stream-json) so the wrapper can record usage and re-render the choice.
+// Also which of a user's flags `swarm` cannot pass on, since it sets them itself.
+import { usageError } from '../errors.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 
@@ -67,4 +69,27 @@ export function planPassthrough(userArgs: string[]): PassthroughPlan {
 
 function asFormat(value: string | undefined): OutputFormat {
   return value === 'json' || value === 'stream-json' ? value : 'text';
+}
+
+/**
+ * `swarm` drives every Claude Code with `-p <task> --output-format stream-json --verbose`: a user's
+ * own output or input format after `--` would break the stream it records (a run recorded as an
+ * error with no usage, or one waiting on stdin). `--verbose` and `--model` and the like are fine.
+ */
+export function refuseSwarmFormatFlags(userArgs: string[]): void {
+  for (const arg of userArgs) {
+    const flag = arg.split('=')[0];
+    if (flag === '--output-format') {
+      throw usageError(
+        'swarm sets --output-format itself (stream-json)',
+        'drop it, or use claude-otel run -- -p "..." --output-format json',
+      );
+    }
+    if (flag === '--input-format') {
+      throw usageError(
+        'swarm gives each task as the prompt: --input-format is not for swarm',
+        'drop it, or use claude-otel run -- -p --input-format stream-json',
+      );
+    }
+  }
 }

@@ -1,8 +1,10 @@
-// What a swarm prints about itself: the `--json` document and the one-line usage summary.
+// What a swarm (and `run -p`) prints about itself: the `--json` document, the one-line usage
+// summary, and the notes on a run that did not go as planned.
 
 import { formatUsd } from '../format/usd.js';
 import type { RunRecord } from '../ledger/schema.js';
 import { addTokens, cacheHitRatio, type TokenCounts, zeroTokens } from '../usage/tokens.js';
+import type { AgentOutcome } from './run-agent.js';
 
 export interface SwarmJson {
   invocation_id: string;
@@ -14,6 +16,8 @@ export interface SwarmJson {
     exit_code: number | null;
     cost_usd: number;
     models: Record<string, TokenCounts & { cost_usd: number | null }>;
+    /** Why a failed run failed (run/summary.ts runError); absent when it succeeded. */
+    error?: string;
   }[];
   totals: { tokens: TokenCounts; cost_usd: number };
 }
@@ -28,10 +32,15 @@ export function totalsOf(records: RunRecord[]): { tokens: TokenCounts; cost_usd:
   return { tokens, cost_usd: cost };
 }
 
-export function swarmJson(invocationId: string, records: RunRecord[]): SwarmJson {
+/** `errors[i]`: why records[i] failed (runError), if it did. */
+export function swarmJson(
+  invocationId: string,
+  records: RunRecord[],
+  errors: (string | undefined)[] = [],
+): SwarmJson {
   return {
     invocation_id: invocationId,
-    runs: records.map((r) => ({
+    runs: records.map((r, i) => ({
       run_id: r.run_id,
       session_id: r.session_id,
       agent: r.agent,
@@ -51,6 +60,7 @@ export function swarmJson(invocationId: string, records: RunRecord[]): SwarmJson
           },
         ]),
       ),
+      ...(errors[i] !== undefined ? { error: errors[i] } : {}),
     })),
     totals: totalsOf(records),
   };
@@ -86,4 +96,50 @@ export function summaryLine(records: RunRecord[], note?: string): string {
   }
   if (note) parts.push(note);
   return `claude-otel: ${parts.join(' · ')}`;
+}
+
+/**
+ * stderr lines on how one run went wrong (could not start, timed out, unreadable output), the
+ * same for `swarm` and `run`. `agent`: a swarm agent's name; undefined for run's one claude.
+ * `timeout`: the --timeout value as given.
+ */
+export function outcomeNotes(
+  outcome: AgentOutcome,
+  record: RunRecord,
+  agent: string | undefined,
+  timeout: string | undefined,
+): string[] {
+  const who = agent === undefined ? '' : `${agent}: `;
+  const notes: string[] = [];
+  if (outcome.spawnError) notes.push(`claude-otel: ${who}cannot start claude: ${outcome.spawnError}`);
+  if (outcome.termination === 'timeout') {
+    notes.push(`claude-otel: ${agent ?? 'claude'} timed out after ${timeout}; its partial usage is recorded`);
+  }
+  if (record.malformed_lines > 0) {
+    notes.push(`claude-otel: ${who}${record.malformed_lines} malformed output lines skipped`);
+  }
+  return notes;
+}
+
+/**
+ * Why a failed run failed, in a few words for `--json`: the wrapper's reason when it ended the run
+ * (timeout, budget, signal) or could not start it, else the result text Claude Code gave for an
+ * error result (e.g. "API Error: 400 ..."), else its subtype or exit. Undefined for a success.
+ */
+export function runError(
+  outcome: AgentOutcome,
+  record: RunRecord,
+  timeout: string | undefined,
+): string | undefined {
+  if (record.status !== 'error') return undefined;
+  if (outcome.spawnError) return `cannot start claude: ${outcome.spawnError}`;
+  if (outcome.termination === 'timeout') return `timed out after ${timeout}`;
+  if (outcome.termination === 'budget') return "stopped: the swarm's budget was exceeded";
+  if (outcome.termination === 'interrupted') return 'interrupted';
+  const text = record.is_error ? outcome.acc.resultText()?.trim() : undefined;
+  if (text) return text;
+  if (record.subtype !== null && record.subtype !== 'success') return record.subtype;
+  if (outcome.signal) return `claude was killed by ${outcome.signal}`;
+  if (record.malformed_lines > 0) return `${record.malformed_lines} malformed output lines skipped`;
+  return `claude exited with code ${record.exit_code}`;
 }

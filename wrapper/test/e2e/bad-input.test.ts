@@ -212,6 +212,48 @@ const cases: [string, string[], Record<string, string>, string][] = [
     {},
     "--operation 'two words' is not a valid name",
   ],
+  // A commander error is one line too, its "Did you mean" suggestion included.
+  [
+    'bogus (a typo of a command)',
+    ['bogus'],
+    {},
+    "unknown command 'bogus'; did you mean blocks? (see claude-otel --help)",
+  ],
+  // A usage error inside a command points at that command's help; for run, claude's own flags
+  // go after --.
+  [
+    'run -p hi (claude flags before --)',
+    ['run', '-p', 'hi'],
+    {},
+    "unknown option '-p' (put claude's own flags after --: claude-otel run -- -p hi)",
+  ],
+  [
+    'passthrough --quiet -p hi -- --model x',
+    ['passthrough', '--quiet', '-p', 'hi', '--claude-bin', '/nonexistent/claude', '--', '--model', 'x'],
+    {},
+    "unknown option '-p' (put claude's own flags after --: claude-otel run --quiet --claude-bin /nonexistent/claude -- -p hi --model x)",
+  ],
+  ['swarm --bogus', ['swarm', 'x', '--bogus'], {}, "unknown option '--bogus' (see claude-otel swarm --help)"],
+  ['swarm with no task', ['swarm'], {}, "missing required argument 'tasks' (see claude-otel swarm --help)"],
+  // swarm drives Claude Code with --output-format stream-json itself: a user's format is refused.
+  [
+    'swarm -- --output-format json',
+    ['swarm', 'x', '--claude-bin', '<fake>', '--', '--output-format', 'json'],
+    {},
+    'swarm sets --output-format itself (stream-json) (drop it, or use claude-otel run -- -p "..." --output-format json)',
+  ],
+  [
+    'swarm -- --output-format=text',
+    ['swarm', 'x', '--quiet', '--claude-bin', '<fake>', '--', '--model', 'm', '--output-format=text'],
+    {},
+    'swarm sets --output-format itself (stream-json)',
+  ],
+  [
+    'swarm -- --input-format stream-json',
+    ['swarm', 'x', '--claude-bin', '<fake>', '--', '--input-format', 'stream-json'],
+    {},
+    'swarm gives each task as the prompt: --input-format is not for swarm',
+  ],
   ['monitor --count 0', ['monitor', '--count', '0'], {}, "--count '0' is not a positive whole number"],
   [
     'monitor --count 1.5 --once',

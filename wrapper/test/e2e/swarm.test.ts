@@ -175,6 +175,15 @@ describe('swarm', () => {
     expect(r.stdout).toContain('API Error: 400');
     const [record] = ledger(s);
     expect(record).toMatchObject({ status: 'error', is_error: true, exit_code: 1, termination: 'completed' });
+    // --json says why, in the run's `error` (it was nowhere: stderr empty, stdout only the status).
+    const j = await cli(
+      ['swarm', 'fail [[scenario:error status=400]]', '--json', '--', '--model', 'claude-sonnet-4-5'],
+      sandbox(),
+    );
+    expect(j.code).toBe(1);
+    const [run] = JSON.parse(j.stdout).runs;
+    expect(run).toMatchObject({ status: 'error', exit_code: 1 });
+    expect(run.error).toMatch(/^API Error: 400 /);
   });
 
   it('records a max-turns run as an error with its usage', async () => {
@@ -193,6 +202,7 @@ describe('swarm', () => {
       s,
     );
     const [record] = ledger(s);
+    expect(JSON.parse(r.stdout).runs[0].error).toBe('error_max_turns');
     expect(record!.subtype).toBe('error_max_turns');
     expect(record!.status).toBe('error');
     expect(r.code).toBe(record!.exit_code);
@@ -261,6 +271,18 @@ describe('stopping runs', () => {
     expect(r.code).toBe(124);
     expect(r.ms).toBeLessThan(3000 + 5000 + 3000);
     expect(r.stderr).toContain('timed out after 3s');
+    const [record] = ledger(s);
+    expect(record).toMatchObject({ termination: 'timeout', exit_code: 124, status: 'error' });
+  });
+
+  it('run -p with --timeout says it timed out, like swarm, and exits 124', async () => {
+    const s = sandbox();
+    const r = await cli(
+      ['run', '--timeout', '2s', '--', '-p', 'hang [[scenario:hang]]', '--model', 'claude-sonnet-4-5'],
+      s,
+    );
+    expect(r.code).toBe(124);
+    expect(r.stderr).toContain('claude-otel: claude timed out after 2s; its partial usage is recorded\n');
     const [record] = ledger(s);
     expect(record).toMatchObject({ termination: 'timeout', exit_code: 124, status: 'error' });
   });

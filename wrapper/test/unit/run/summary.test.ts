@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { type RunRecord, runRecordSchema } from '../../../src/ledger/schema.js';
 import { formatUsd } from '../../../src/report/format-values.js';
-import { summaryLine, swarmJson, totalsOf } from '../../../src/run/summary.js';
+import type { AgentOutcome } from '../../../src/run/run-agent.js';
+import { runError, summaryLine, swarmJson, totalsOf } from '../../../src/run/summary.js';
+import type { RunAccumulator } from '../../../src/stream/run-accumulator.js';
 import { sampleRecord } from '../ledger/sample-record.js';
 
 function record(id: string, edit: (r: RunRecord) => void = () => {}): RunRecord {
@@ -147,5 +149,51 @@ describe('formatUsd', () => {
     [1234.5, '$1234.5000'],
   ])('%d → %s', (usd, text) => {
     expect(formatUsd(usd)).toBe(text);
+  });
+});
+
+describe('runError (the --json error of a failed run)', () => {
+  const outcome = (edit: Partial<AgentOutcome> = {}, resultText?: string): AgentOutcome => ({
+    acc: { resultText: () => resultText } as unknown as RunAccumulator,
+    exitCode: 1,
+    signal: null,
+    termination: 'completed',
+    startedAt: 0,
+    endedAt: 1,
+    ...edit,
+  });
+  const failed = record('f', (r) => {
+    r.status = 'error';
+    r.is_error = true;
+    r.exit_code = 1;
+  });
+
+  it('is absent for a success', () => {
+    expect(runError(outcome({}, 'done'), record('ok'), undefined)).toBeUndefined();
+  });
+
+  it.each([
+    [
+      'an error result: its text',
+      outcome({}, 'API Error: 400 scripted failure\n'),
+      'API Error: 400 scripted failure',
+    ],
+    ['a timeout', outcome({ termination: 'timeout', exitCode: null }), 'timed out after 3s'],
+    ['the budget', outcome({ termination: 'budget' }), "stopped: the swarm's budget was exceeded"],
+    ['a signal', outcome({ termination: 'interrupted' }), 'interrupted'],
+    [
+      'a spawn error',
+      outcome({ termination: 'spawn_error', spawnError: 'ENOENT' }),
+      'cannot start claude: ENOENT',
+    ],
+    ['no result at all', outcome(), 'claude exited with code 1'],
+  ])('%s', (_name, o, expected) => {
+    expect(runError(o, failed, '3s')).toBe(expected);
+  });
+
+  it('lands in the --json run, and only in a failed one', () => {
+    const json = swarmJson('inv-3', [record('ok'), failed], [undefined, 'timed out after 3s']);
+    expect(json.runs[0]).not.toHaveProperty('error');
+    expect(json.runs[1]!.error).toBe('timed out after 3s');
   });
 });
