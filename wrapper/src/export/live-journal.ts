@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { runningDir } from '../config/paths.js';
+import { runningEntries } from '../running/markers.js';
 import type { LiveFigures } from './live-delta.js';
 
 export const JOURNAL_SUFFIX = '.live.jsonl';
@@ -126,12 +127,7 @@ export function liveSentFor(
   runs: readonly { run_id: string }[],
 ): Map<string, LiveFigures> {
   const out = new Map<string, LiveFigures>();
-  let names: Set<string>;
-  try {
-    names = new Set(fs.readdirSync(runningDir(env)).filter((n) => n.endsWith(JOURNAL_SUFFIX)));
-  } catch {
-    return out;
-  }
+  const names = new Set(runningEntries(env).names.filter((n) => n.endsWith(JOURNAL_SUFFIX)));
   if (names.size === 0) return out;
   for (const r of runs) {
     if (!names.has(`${r.run_id}${JOURNAL_SUFFIX}`)) continue;

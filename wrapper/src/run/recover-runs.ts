@@ -9,13 +9,12 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { runningDir } from '../config/paths.js';
 import { appendRunRecord } from '../ledger/append.js';
 import { readRunsById } from '../ledger/read.js';
 import { ledgerPaths, runFileName } from '../ledger/store.js';
 import { loadPriceTable, type PriceTable } from '../pricing/price-table.js';
 import { isProcessRunning } from '../process-alive.js';
-import type { RunningMarker } from '../running/markers.js';
+import { type RunningMarker, runningEntries } from '../running/markers.js';
 import { RunAccumulator } from '../stream/run-accumulator.js';
 import { readSessionTranscript } from '../transcript/session.js';
 import { buildRunRecord } from './build-record.js';
@@ -30,13 +29,7 @@ export interface RecoveredRun {
 
 /** Records every run whose wrapper is gone; returns what was recovered. Never throws. */
 export function recoverKilledRuns(env: NodeJS.ProcessEnv, table?: PriceTable): RecoveredRun[] {
-  const dir = runningDir(env);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
+  const { dir, names } = runningEntries(env);
   const claimed: { file: string; marker: RunningMarker }[] = [];
   for (const name of names) {
     const c = claim(dir, name);

@@ -31,18 +31,22 @@ export interface RunningMarker {
   identity?: Identity;
 }
 
+/** The running directory and its entries (markers, claims, journals); none when it is missing. */
+export function runningEntries(env: NodeJS.ProcessEnv): { dir: string; names: string[] } {
+  const dir = runningDir(env);
+  try {
+    return { dir, names: fs.readdirSync(dir) };
+  } catch {
+    return { dir, names: [] };
+  }
+}
+
 /**
  * Whether a marker or a recovery claim was left by a wrapper that is gone: a cheap check (one
  * readdir, usually of an empty directory) that every command makes before loading recovery.
  */
 export function hasOrphanedMarkers(env: NodeJS.ProcessEnv): boolean {
-  const dir = runningDir(env);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return false;
-  }
+  const { dir, names } = runningEntries(env);
   for (const name of names) {
     const claim = /\.claimed-(\d+)$/.exec(name);
     if (claim) {
@@ -62,13 +66,7 @@ export function hasOrphanedMarkers(env: NodeJS.ProcessEnv): boolean {
 
 /** Markers of runs still in progress (their wrapper process is alive). */
 export function readRunningMarkers(env: NodeJS.ProcessEnv): RunningMarker[] {
-  const dir = runningDir(env);
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
+  const { dir, names } = runningEntries(env);
   const out: RunningMarker[] = [];
   for (const name of names) {
     if (!name.endsWith('.json')) continue;
