@@ -1,6 +1,7 @@
-// Prints the closing lines over the vitest JSON reports: each failed test by name, then
-// "N passed, N failed, N skipped".
+// Prints the closing lines over the vitest JSON reports: each failed test by name with the first
+// lines of why it failed, then "N passed, N failed, N skipped".
 import fs from 'node:fs';
+import { stripVTControlCharacters } from 'node:util';
 
 let passed = 0;
 let failed = 0;
@@ -19,7 +20,8 @@ for (const file of process.argv.slice(2)) {
   for (const suite of report.testResults ?? []) {
     const file = String(suite.name ?? '').replace(`${process.cwd()}/`, '');
     for (const test of suite.assertionResults ?? []) {
-      if (test.status === 'failed') failures.push(`${file} > ${test.fullName ?? test.title}`);
+      if (test.status === 'failed')
+        failures.push(`${file} > ${test.fullName ?? test.title}${why(test.failureMessages)}`);
     }
     if ((suite.assertionResults ?? []).length === 0 && suite.status === 'failed')
       failures.push(`${file} (did not run: ${String(suite.message ?? '').split('\n')[0]})`);
@@ -29,6 +31,18 @@ for (const file of process.argv.slice(2)) {
     failed++;
   }
 }
+/** The first lines of a failure's message, indented under its name: a CI log keeps only its tail. */
+function why(messages) {
+  const text = stripVTControlCharacters((messages ?? []).join('\n'));
+  const lines = text
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .filter((line) => line.trim() !== '' && !/^\s+at /.test(line))
+    .slice(0, 8)
+    .map((line) => `\n    ${line.length > 300 ? `${line.slice(0, 300)}…` : line}`);
+  return lines.join('');
+}
+
 // The failures are named last, next to the count, where a CI log that keeps only its tail shows them.
 for (const failure of failures) console.log(`FAILED ${failure}`);
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

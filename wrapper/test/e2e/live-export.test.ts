@@ -238,45 +238,76 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
 
   it('the collector stopped mid-run and started again: the totals stay exact', async () => {
     const c = collector!;
+    const a = api!;
     const cli = startCli(
-      swarmArgs('outage', 'long [[scenario:tools turns=8 delay=1500 tag=outage in=650 out=55]]'),
+      swarmArgs('outage', 'long [[scenario:tools turns=8 delay=1000 tag=outage in=650 out=55]]'),
       sb(),
     );
-    await waitFor(
-      async () => (await prom!.scalar('sum(openai_tokens_total{operation="outage",token_type="total"})')) > 0,
-      { timeoutMs: 60_000, intervalMs: 200, what: 'live tokens before the outage' },
-    );
-    const served = () => api!.requests.filter((q) => q.params.tag === 'outage').length;
+    const promTokens = () => prom!.scalar('sum(openai_tokens_total{operation="outage",token_type="total"})');
+    await waitFor(async () => (await promTokens()) > 0, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: 'live tokens before the outage',
+    });
     // The collector's totals live in memory until Prometheus scrapes them, so a collector that stops
     // loses what it acknowledged since the last scrape (README, Live export: planned restarts are
-    // drained). This test covers the outage itself: the wrapper is paused, the collector is stopped
-    // once Prometheus holds everything the journal says was acknowledged, then the wrapper goes on.
+    // drained). This test covers the outage itself, so it stops the collector at a point where
+    // Prometheus holds everything the journal says was acknowledged: Claude Code waits on a held
+    // answer (its transcript stops growing), and the wrapper is paused between two sends.
     const runId = runningMarker().run_id;
+    const journal = () => readLiveSent(sb().env, runId);
     const ackedTokens = () =>
-      Object.entries(readLiveSent(sb().env, runId)?.sent ?? {})
+      Object.entries(journal()?.sent ?? {})
         .filter(([key]) => key.startsWith('tokens\t') && key.split('\t')[2] === 'total')
         .reduce((sum, [, v]) => sum + v, 0);
-    cli.kill('SIGSTOP');
-    try {
-      await waitFor(
-        async () =>
-          (await prom!.scalar('sum(openai_tokens_total{operation="outage",token_type="total"})')) ===
-          ackedTokens(),
-        { timeoutMs: 30_000, intervalMs: 200, what: 'Prometheus holding every acknowledged live send' },
+    a.hold('outage');
+    await waitFor(() => a.held('outage') > 0, {
+      timeoutMs: 30_000,
+      what: 'Claude Code waiting on a held answer',
+    });
+    // A pause can land while a send is in flight (acknowledged by the collector, not yet in the
+    // journal); then the wrapper goes on and is paused again, until it is paused between sends.
+    let paused = false;
+    for (let attempt = 0; attempt < 20 && !paused; attempt++) {
+      cli.kill('SIGSTOP');
+      paused = await waitFor(
+        async () => journal()?.unacknowledged === 0 && (await promTokens()) === ackedTokens(),
+        { timeoutMs: 3000, intervalMs: 200, what: 'Prometheus holding every acknowledged live send' },
+      ).then(
+        () => true,
+        () => false,
       );
+      if (!paused) {
+        cli.kill('SIGCONT');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    try {
+      expect(paused, 'the wrapper paused with Prometheus holding every acknowledged send').toBe(true);
       await c.stop();
     } finally {
       cli.kill('SIGCONT');
     }
-    const before = served();
-    // Two more turns complete while the collector is gone: their live sends fail.
-    await waitFor(() => served() >= before + 2, { timeoutMs: 60_000, what: 'two turns during the outage' });
+    // Two more turns complete while the collector is gone: their live sends fail (intents left
+    // unacknowledged in the journal).
+    const before = a.answered('outage');
+    a.release('outage', 2);
+    await waitFor(() => a.answered('outage') >= before + 2 && a.held('outage') > 0, {
+      timeoutMs: 60_000,
+      what: 'two turns during the outage',
+    });
+    await waitFor(() => (journal()?.unacknowledged ?? 0) > 0, {
+      timeoutMs: 30_000,
+      what: 'a live send failing during the outage',
+    });
+    // The run cannot end while the collector starts: the rest is answered once it is up.
     await c.start();
+    a.release('outage');
     const r = await cli.done;
     expect(r.code, r.stderr).toBe(0);
     const runs = records('outage');
     expect(runs).toHaveLength(1);
-    expect(pendingRunIds(sb().env)).toEqual([]);
+    await finishPending('outage');
     // The restart reset the collector's cumulative streams: anchored increases span it exactly.
     expectExact(await awaitTotals(prom!, 'operation="outage"', runs, 'increase'));
   }, 150_000);

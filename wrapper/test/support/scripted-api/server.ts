@@ -20,7 +20,23 @@ export interface ScriptedApi {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /**
+   * Holds the answers to requests whose scenario has this `tag`: each waits, after its delay, until
+   * released. For tests that need a run paused at a known point while Claude Code itself waits.
+   */
+  hold(tag: string): void;
+  /** Lets `count` held or later answers of the tag go (all of them, and holds no more, without it). */
+  release(tag: string, count?: number): void;
+  /** Answers of the tag being held now. */
+  held(tag: string): number;
+  /** Answers of the tag sent so far. */
+  answered(tag: string): number;
   close(): Promise<void>;
+}
+
+interface Hold {
+  allowance: number;
+  queue: (() => void)[];
 }
 
 interface MessagesBody {
@@ -35,7 +51,15 @@ const SECRET_HEADERS = new Set(['x-api-key', 'authorization', 'cookie']);
 export async function startScriptedApi(options: { port?: number } = {}): Promise<ScriptedApi> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
+  const holds = new Map<string, Hold>();
+  const answeredByTag = new Map<string, number>();
   let counter = 0;
+  const drain = (hold: Hold) => {
+    while (hold.allowance > 0 && hold.queue.length > 0) {
+      hold.allowance--;
+      hold.queue.shift()?.();
+    }
+  };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -78,7 +102,17 @@ export async function startScriptedApi(options: { port?: number } = {}): Promise
       });
       const id = `msg_scripted_${++counter}_${process.pid}`;
       const delay = num(scenario, 'delay', 0);
-      const respond = () => answer(res, body, scenario, turn, id);
+      const tag = scenario?.params.tag;
+      const send = () => {
+        if (tag !== undefined) answeredByTag.set(tag, (answeredByTag.get(tag) ?? 0) + 1);
+        answer(res, body, scenario, turn, id);
+      };
+      const respond = () => {
+        const hold = tag === undefined ? undefined : holds.get(tag);
+        if (!hold) return send();
+        hold.queue.push(send);
+        drain(hold);
+      };
       if (delay > 0) setTimeout(respond, delay);
       else respond();
     });
@@ -96,6 +130,22 @@ export async function startScriptedApi(options: { port?: number } = {}): Promise
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
+    hold: (tag) => {
+      if (!holds.has(tag)) holds.set(tag, { allowance: 0, queue: [] });
+    },
+    release: (tag, count) => {
+      const hold = holds.get(tag);
+      if (!hold) return;
+      if (count === undefined) {
+        holds.delete(tag);
+        for (const send of hold.queue.splice(0)) send();
+        return;
+      }
+      hold.allowance += count;
+      drain(hold);
+    },
+    held: (tag) => holds.get(tag)?.queue.length ?? 0,
+    answered: (tag) => answeredByTag.get(tag) ?? 0,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
