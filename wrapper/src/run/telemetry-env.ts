@@ -34,8 +34,9 @@ export function telemetryDefaults(options: TelemetryEnvOptions): Record<string, 
 
 /**
  * How long Claude Code may wait for its own exporters when it exits: half the export bound. The
- * wrapper's export gets what is left of the bound, counted from Claude Code's result, so a hung
- * collector adds at most the bound in all (Claude Code's default, 2 s, came on top of it).
+ * wrapper's export gets what is left of the bound, counted from Claude Code's result, less a
+ * reserve for its own exit (run/export-step.ts), so a hung collector adds at most the bound in all
+ * (Claude Code's default, 2 s, came on top of it).
  */
 export function claudeShutdownTimeoutMs(env: NodeJS.ProcessEnv): number {
   return Math.max(1, Math.floor(resolveExportConfig(env).timeoutMs / 2));
