@@ -3,6 +3,7 @@
 // TLS for https endpoints, metadata from OTEL_EXPORTER_OTLP_HEADERS, a hard deadline; the session
 // is closed either way so the process can exit.
 import http2 from 'node:http2';
+import { failureReason } from '../failure-reason.js';
 
 export interface UnaryCall {
   /** `http://host:port` or `https://host:port`. */
@@ -13,13 +14,6 @@ export interface UnaryCall {
   headers: Record<string, string>;
   /** Absolute time (ms) by which the call has answered or is abandoned. */
   deadline: number;
-}
-
-/** The innermost cause's message: a refused connection, not "the pending stream has been canceled". */
-function rootMessage(error: Error): string {
-  let e: unknown = error;
-  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
-  return (e as Error).message;
 }
 
 /** Resolves with an error message, or undefined when the server answered grpc-status 0; never rejects. */
@@ -39,7 +33,7 @@ export function grpcUnary(call: UnaryCall): Promise<string | undefined> {
     timer.unref();
     try {
       session = http2.connect(call.endpoint);
-      session.on('error', (error) => finish(rootMessage(error)));
+      session.on('error', (error) => finish(failureReason(error)));
       const frame = Buffer.alloc(5 + call.message.length);
       frame.writeUInt32BE(call.message.length, 1);
       frame.set(call.message, 5);
@@ -67,7 +61,7 @@ export function grpcUnary(call: UnaryCall): Promise<string | undefined> {
       });
       request.on('trailers', read);
       request.on('data', () => {}); // the reply message (ExportPartialSuccess) is not needed
-      request.on('error', (error) => finish(rootMessage(error)));
+      request.on('error', (error) => finish(failureReason(error)));
       request.on('end', () => {
         if (status === '0') finish(undefined);
         else finish(`grpc-status ${status ?? 'missing'}${message ? `: ${message}` : ''}`);

@@ -2,6 +2,8 @@
 // (following pagination), list the repository's recent comments, create and update one. Every call has a timeout; the
 // token is sent only in the Authorization header and never appears in an error.
 
+import { failureReason } from '../failure-reason.js';
+
 export const REQUEST_TIMEOUT_MS = 10_000;
 const MAX_PAGES = 20;
 
@@ -60,9 +62,7 @@ export class GithubClient {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
-      const e = error as Error;
-      const reason = e.name === 'TimeoutError' ? 'timed out' : e.message;
-      throw new GithubApiError(`${what}: ${reason}`, null);
+      throw new GithubApiError(`${what}: ${failureReason(error)}`, null);
     }
     if (!res.ok) {
       let detail = '';

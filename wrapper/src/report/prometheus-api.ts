@@ -3,6 +3,7 @@
 import * as z from 'zod';
 import { parseHttpUrl } from '../config/options.js';
 import { ClaudeOtelError, usageError } from '../errors.js';
+import { failureReason } from '../failure-reason.js';
 
 export interface PromSample {
   labels: Record<string, string>;
@@ -72,9 +73,7 @@ export function prometheusQuery(base: URL, timeoutMs = 30_000): PromQuery {
         signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new ClaudeOtelError(`cannot reach Prometheus at ${where}: ${why}`, {
+      throw new ClaudeOtelError(`cannot reach Prometheus at ${where}: ${failureReason(error)}`, {
         hint: URL_HINT,
         cause: error,
       });

@@ -160,7 +160,7 @@ describe('report --source prometheus', () => {
       [
         ['--url', closed],
         1,
-        /^claude-otel: cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED \(give the base URL/,
+        /^claude-otel: cannot reach Prometheus at http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED 127\.0\.0\.1:\d+ \(give the base URL/,
       ],
       [
         ['--url', notPrometheusUrl],
