@@ -2,7 +2,6 @@
 // settings into Claude Code's user or project settings; shows the change first, keeps the rest.
 // In team mode (CLAUDE_OTEL_TEAM) the settings carry the identity labels too.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { type Identity, projectConfigured } from '../config/identity.js';
@@ -10,33 +9,9 @@ import { parseHttpUrl } from '../config/options.js';
 import { ClaudeOtelError, usageError } from '../errors.js';
 import { DEFAULT_OTLP_ENDPOINT, resolveExportConfig } from '../export/config.js';
 import { runIdentity } from '../run/context.js';
-import { planHooks, planSettings, planStatusLine, type Settings } from '../stack/claude-settings.js';
+import { planHooks, planSettings, planStatusLine } from '../stack/claude-settings.js';
+import { readSettings, settingsPath } from '../stack/settings-files.js';
 import type { CliContext } from './context.js';
-
-export function settingsFile(scope: string, ctx: CliContext): string {
-  if (scope === 'user') return path.join(ctx.env.HOME ?? os.homedir(), '.claude', 'settings.json');
-  if (scope === 'project') return path.join(ctx.cwd, '.claude', 'settings.json');
-  if (scope === 'local') return path.join(ctx.cwd, '.claude', 'settings.local.json');
-  throw usageError(`unknown scope ${JSON.stringify(scope)}`, 'use user, project or local');
-}
-
-function readSettings(file: string): Settings {
-  if (!fs.existsSync(file)) return {};
-  try {
-    const value = JSON.parse(fs.readFileSync(file, 'utf8')) as unknown;
-    if (typeof value !== 'object' || value === null || Array.isArray(value))
-      throw new Error('not a JSON object');
-    return value as Settings;
-  } catch (error) {
-    // V8's JSON messages quote the file's text, newlines (and any secret nearby) included.
-    const at = /at position \d+/.exec((error as Error).message)?.[0];
-    const reason =
-      error instanceof SyntaxError ? `not valid JSON${at ? ` (${at})` : ''}` : (error as Error).message;
-    throw new ClaudeOtelError(`cannot read ${file}: ${reason}`, {
-      hint: 'fix the file by hand, then run setup again',
-    });
-  }
-}
 
 interface SetupFlags {
   scope: string;
@@ -71,7 +46,7 @@ export function registerSetup(program: Command, ctx: CliContext): void {
     .option('--yes', 'write without asking (required when stdin is not a terminal)')
     .option('--dry-run', 'only show the change')
     .action(async (flags: SetupFlags) => {
-      const file = settingsFile(flags.scope, ctx);
+      const file = settingsPath(flags.scope, ctx.env, ctx.cwd);
       const endpoint =
         flags.endpoint === undefined
           ? resolveExportConfig(ctx.env).endpoint

@@ -4,17 +4,16 @@
 // started here; each failure with its fix.
 
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { parseHttpUrl } from '../config/options.js';
 import { resolveExportConfig } from '../export/config.js';
 import { probeOtlpExport } from '../export/otlp-probe.js';
+import { failureReason } from '../failure-reason.js';
 import { hookLogPath, readHookProblems } from '../hook/hook-log.js';
 import { exportedAt, type LedgerRun, pendingRunIds, readLedger } from '../ledger/read.js';
 import { primaryModel } from '../usage/cost-split.js';
 import type { Check } from './doctor-check.js';
 import { COLLECTOR_JOB } from './prometheus-config.js';
+import { readSettings, SETTINGS_SCOPES, settingsPath } from './settings-files.js';
 import { checkTeamStack } from './team-doctor.js';
 
 /** Deadline of the OTLP export probe. */
@@ -61,20 +60,25 @@ function checkTelemetryEnv(env: NodeJS.ProcessEnv, cwd: string): Check {
       fix: 'unset CLAUDE_OTEL_EXPORT, then claude-otel sync',
     };
   }
-  const files = [
-    path.join(env.HOME ?? os.homedir(), '.claude', 'settings.json'),
-    path.join(cwd, '.claude', 'settings.json'),
-    path.join(cwd, '.claude', 'settings.local.json'),
-  ];
-  const inSettings = files.some((f) => {
+  // A file that does not parse gives plain sessions nothing: say so, never report it as "off".
+  const broken: string[] = [];
+  const enabled = SETTINGS_SCOPES.map((scope) => {
     try {
-      const s = JSON.parse(fs.readFileSync(f, 'utf8')) as { env?: Record<string, string> };
-      return s.env?.CLAUDE_CODE_ENABLE_TELEMETRY === '1';
-    } catch {
+      return readSettings(settingsPath(scope, env, cwd)).env?.CLAUDE_CODE_ENABLE_TELEMETRY === '1';
+    } catch (error) {
+      broken.push((error as Error).message);
       return false;
     }
   });
-  const plain = inSettings || env.CLAUDE_CODE_ENABLE_TELEMETRY === '1';
+  if (broken.length > 0) {
+    return {
+      name: 'telemetry env',
+      ok: false,
+      detail: broken.join('; '),
+      fix: 'fix the JSON by hand, then claude-otel setup',
+    };
+  }
+  const plain = enabled.includes(true) || env.CLAUDE_CODE_ENABLE_TELEMETRY === '1';
   return {
     name: 'telemetry env',
     ok: true,
@@ -226,7 +230,7 @@ async function checkPrometheus(env: NodeJS.ProcessEnv): Promise<Check[]> {
       {
         name: 'Prometheus',
         ok: false,
-        detail: `${base}: ${(error as Error).message}`,
+        detail: `${base}: ${failureReason(error)}`,
         fix: 'claude-otel stack up (or set CLAUDE_OTEL_PROMETHEUS_URL)',
       },
     ];

@@ -150,7 +150,34 @@ describe('stack and doctor', () => {
     expect(lines[i + 1]).toMatch(/^\s+fix: claude-otel stack up/);
     // The cause itself, not http2's wrapper around it.
     expect(lines[i]).toMatch(/cannot reach .*\(connect ECONNREFUSED [^()]+\)$/);
+    // Prometheus's line names the cause too, not undici's "fetch failed".
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^FAIL\\s+Prometheus: http://127\\.0\\.0\\.1:${noProm}: connect ECONNREFUSED 127\\.0\\.0\\.1:${noProm}$`,
+        'm',
+      ),
+    );
     expect(r.stdout).toMatch(/^ok\s+claude binary: /m);
+  });
+
+  it('doctor fails on a settings file that is not JSON, naming it, and never echoes its text', async () => {
+    const [closed] = await freePorts(1);
+    const t = sandbox({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${closed}` });
+    const file = path.join(t.home, '.claude', 'settings.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // Telemetry is on in it, but Claude Code gets nothing from a file that does not parse.
+    fs.writeFileSync(
+      file,
+      '{"env": {"CLAUDE_CODE_ENABLE_TELEMETRY": "1", "ANTHROPIC_API_KEY": "sk-doctor-secret",\n',
+    );
+    const r = await runCli(['doctor'], t, 30_000);
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const lines = r.stdout.split('\n');
+    const i = lines.findIndex((l) => /^FAIL\s+telemetry env: /.test(l));
+    expect(i, r.stdout).toBeGreaterThanOrEqual(0);
+    expect(lines[i]).toBe(`FAIL  telemetry env: cannot read ${file}: not valid JSON (at position 87)`);
+    expect(lines[i + 1]).toMatch(/^\s+fix: fix the JSON by hand, then claude-otel setup$/);
+    expect(r.stdout + r.stderr).not.toContain('sk-doctor-secret');
   });
 });
 
