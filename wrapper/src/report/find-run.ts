@@ -3,7 +3,14 @@ import { ClaudeOtelError, EXIT } from '../errors.js';
 import type { RunRecord } from '../ledger/schema.js';
 
 /** Finds a run by id, unique id prefix, or `last`. */
-export function findRun(runs: RunRecord[], ref: string): RunRecord {
+export function findRun(runs: RunRecord[], given: string): RunRecord {
+  const ref = given.trim();
+  // Every id starts with the empty prefix: "" would pick the only run, or say it matches them all.
+  if (ref === '')
+    throw new ClaudeOtelError('the run id is empty', {
+      hint: 'give a run id (or a unique prefix) from claude-otel report --breakdown session, or last',
+      exitCode: EXIT.usage,
+    });
   if (ref === 'last') {
     const last = runs[runs.length - 1];
     if (last) return last;

@@ -27,6 +27,10 @@ describe('show', () => {
     expect(findRun([runs[3]!, runs[59]!], 'run-00000').run_id).toBe('run-000003');
     expect(() => findRun(runs, 'run-00001')).toThrow(/matches 10 runs/);
     expect(() => findRun([], 'last')).toThrow(/no runs yet/);
+    // The empty prefix matches every id: refused, not taken for the only run.
+    expect(() => findRun([runs[3]!], '')).toThrow(/the run id is empty/);
+    expect(() => findRun(runs, '  ')).toThrow(/the run id is empty/);
+    expect(findRun(runs, ' run-000007 ').run_id).toBe('run-000007');
   });
 });
 
