@@ -210,10 +210,18 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
       swarmArgs('killed', 'long [[scenario:tools turns=10 delay=1500 tag=kill in=700 out=60]]'),
       sb(),
     );
-    // Something was sent live first, so recovery has a journal to subtract.
+    // Something was sent live first, so recovery has a journal to subtract. Prometheus can scrape a
+    // send the collector applied before the wrapper journals its acknowledgement: wait for both.
+    const acked = () => Object.keys(readLiveSent(sb().env, runningMarker().run_id)?.sent ?? {}).length;
     await waitFor(
-      async () => (await prom!.scalar('sum(openai_tokens_total{operation="killed",token_type="total"})')) > 0,
-      { timeoutMs: 60_000, intervalMs: 200, what: 'live tokens before the kill' },
+      async () =>
+        (await prom!.scalar('sum(openai_tokens_total{operation="killed",token_type="total"})')) > 0 &&
+        acked() > 0,
+      {
+        timeoutMs: 60_000,
+        intervalMs: 200,
+        what: 'live tokens before the kill, acknowledged in the journal',
+      },
     );
     const marker = runningMarker();
     const journalBefore = readLiveSent(sb().env, marker.run_id);

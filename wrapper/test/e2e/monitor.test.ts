@@ -43,6 +43,10 @@ async function monitorOnce(): Promise<string> {
 
 describe('monitor', () => {
   it('shows a swarm run as running while it runs, then as finished with the ledger totals', async () => {
+    // The first turn is answered, the second waits until a monitor has seen the run with its
+    // tokens: a one-shot monitor is a process start each, slower than a turn on a loaded machine.
+    api.hold('mon');
+    api.release('mon', 1);
     const swarm = startCli(
       [
         'swarm',
@@ -68,6 +72,7 @@ describe('monitor', () => {
       },
       { what: 'monitor to show the run in progress with tokens', timeoutMs: 60_000, fatal: () => ended },
     );
+    api.release('mon');
     expect(running).toMatchObject({ operation: 'swarm', agent: 'watched', model: 'claude-sonnet-4-5' });
     expect(Number(running.cost_usd_estimate)).toBeGreaterThan(0);
     expect(Number(running.elapsed_s)).toBeGreaterThan(0);

@@ -43,7 +43,9 @@ function canListen(port: number): Promise<boolean> {
 /** A base port where every port of the layout (replicas step by 10, one block) is free. */
 async function freeLayout(replicas: number): Promise<{ base: number; block: number }> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 30_000);
+    // Below Linux's ephemeral range (32768-60999): the services bind over tens of seconds, and an
+    // outgoing connection of the other test worker meanwhile takes its local port from that range.
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     const block = base + 100;
     const ports = [
       ...Array.from({ length: replicas }, (_, i) =>
