@@ -80,7 +80,15 @@ export function hookCommand(launcher: string, viaNode = false): string {
   return `${viaNode ? 'node ' : ''}${quoted} hook`;
 }
 
-type HookEntry = { matcher?: string; hooks?: { type?: string; command?: string }[] };
+/**
+ * Seconds Claude Code gives claude-otel's hook. Without a `timeout` of its own a SessionEnd hook
+ * gets 1.5 s, then is killed (measured with Claude Code 2.1): one Node start on a loaded machine
+ * can take that, and the session would go unrecorded. The hook returns in ~0.1 s (it starts the
+ * recording detached), so the longer budget costs nothing when all is well.
+ */
+export const HOOK_TIMEOUT_S = 10;
+
+type HookEntry = { matcher?: string; hooks?: { type?: string; command?: string; timeout?: number }[] };
 
 /** A command that runs claude-otel's session hook (any launcher path: an older install's too). */
 function isOurHook(command: unknown): boolean {
@@ -89,7 +97,7 @@ function isOurHook(command: unknown): boolean {
 
 /**
  * Adds `claude-otel hook` to each event in HOOK_EVENTS, keeping every other hook there is; a
- * claude-otel hook with another launcher is replaced, one already in place is left as it is.
+ * claude-otel hook with another launcher or timeout is replaced, one already in place is left as it is.
  */
 export function planHooks(
   existing: Settings,
@@ -102,11 +110,11 @@ export function planHooks(
   for (const event of HOOK_EVENTS) {
     const entries = Array.isArray(hooks[event]) ? hooks[event] : [];
     const ours = entries.flatMap((e) => e.hooks ?? []).filter((h) => isOurHook(h.command));
-    if (ours.length === 1 && ours[0]!.command === command) continue;
+    if (ours.length === 1 && ours[0]!.command === command && ours[0]!.timeout === HOOK_TIMEOUT_S) continue;
     const kept = entries
       .map((e) => ({ ...e, hooks: (e.hooks ?? []).filter((h) => !isOurHook(h.command)) }))
       .filter((e) => e.hooks.length > 0);
-    const next = [...kept, { hooks: [{ type: 'command', command }] }];
+    const next = [...kept, { hooks: [{ type: 'command', command, timeout: HOOK_TIMEOUT_S }] }];
     changes.push({
       key: `hooks.${event}`,
       from: entries.length === 0 ? undefined : JSON.stringify(entries),

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../src/ledger/read.js';
 import type { Report } from '../../src/report/build-report.js';
+import { HOOK_TIMEOUT_S } from '../../src/stack/claude-settings.js';
 import { CLI, makeSandbox, runClaude, runCli, type Sandbox } from '../support/cli.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -123,16 +124,51 @@ describe('claude-otel hook, installed by setup --hooks', () => {
   it('setup --hooks installs once and keeps the user hooks', async () => {
     const file = path.join(s.home, '.claude', 'settings.json');
     const settings = JSON.parse(fs.readFileSync(file, 'utf8')) as {
-      hooks: Record<string, { hooks: { command: string }[] }[]>;
+      hooks: Record<string, { hooks: { command: string; timeout?: number }[] }[]>;
     };
     for (const event of ['SessionEnd', 'Stop']) {
       const commands = settings.hooks[event]!.flatMap((e) => e.hooks.map((h) => h.command));
       expect(commands).toEqual([`${CLI} hook`]);
+      expect(settings.hooks[event]!.flatMap((e) => e.hooks.map((h) => h.timeout))).toEqual([HOOK_TIMEOUT_S]);
     }
     const again = await runCli(['setup', '--hooks', '--scope', 'user', '--yes'], s);
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('already runs claude-otel hook');
     expect(fs.readFileSync(file, 'utf8')).toBe(`${JSON.stringify(settings, null, 2)}\n`);
+  });
+
+  it("Claude Code waits for a SessionEnd hook with setup's timeout; without one it kills it after 1.5 s", async () => {
+    // Why setup --hooks writes a timeout: a hook slower than 1.5 s (one Node start on a loaded
+    // machine can be) is killed at session end, and the session would go unrecorded.
+    const finished: Record<string, boolean> = {};
+    for (const [name, timeout] of [
+      ['no timeout', undefined],
+      ['timeout from setup', HOOK_TIMEOUT_S],
+    ] as const) {
+      const t = makeSandbox(api.url);
+      try {
+        const started = path.join(t.dir, 'hook-started');
+        const done = path.join(t.dir, 'hook-done');
+        fs.mkdirSync(path.join(t.home, '.claude'), { recursive: true });
+        const hook = { type: 'command', command: `touch '${started}'; sleep 2.5; touch '${done}'`, timeout };
+        fs.writeFileSync(
+          path.join(t.home, '.claude', 'settings.json'),
+          JSON.stringify({ hooks: { SessionEnd: [{ hooks: [hook] }] } }),
+        );
+        await claudeJson(['hello [[scenario:basic tag=slow-hook]]'], t);
+        expect(fs.existsSync(started), `${name}: the hook ran`).toBe(true);
+        // A hook left running would be done 2.5 s after it started: wait past that.
+        const startedAt = fs.statSync(started).mtimeMs;
+        await waitFor(() => Date.now() > startedAt + 4000, {
+          timeoutMs: 10_000,
+          what: 'the hook to be done',
+        });
+        finished[name] = fs.existsSync(done);
+      } finally {
+        t.cleanup();
+      }
+    }
+    expect(finished).toEqual({ 'no timeout': false, 'timeout from setup': true });
   });
 
   it('records plain claude -p sessions, with and without a subagent, with Claude Code’s totals', async () => {

@@ -10,7 +10,7 @@ import { isWrappedSession, parseHookPayload, recordArgs } from '../../../src/hoo
 import { readHookProblems } from '../../../src/hook/hook-log.js';
 import { importLockPath, importSession, sessionFiles } from '../../../src/hook/record-session.js';
 import { readLedger } from '../../../src/ledger/read.js';
-import { hookCommand, planHooks } from '../../../src/stack/claude-settings.js';
+import { HOOK_TIMEOUT_S, hookCommand, planHooks } from '../../../src/stack/claude-settings.js';
 
 const SESSION = '5defaa15-98e8-4c54-8226-ed009c6671fd';
 const TRANSCRIPT = path.resolve(
@@ -80,7 +80,11 @@ describe('setup --hooks settings', () => {
       },
     };
     const { next, changes } = planHooks(existing, '/opt/my tools/claude-otel');
-    const ours = { hooks: [{ type: 'command', command: hookCommand('/opt/my tools/claude-otel') }] };
+    const ours = {
+      hooks: [
+        { type: 'command', command: hookCommand('/opt/my tools/claude-otel'), timeout: HOOK_TIMEOUT_S },
+      ],
+    };
     expect(hookCommand('/opt/my tools/claude-otel')).toBe("'/opt/my tools/claude-otel' hook");
     expect(changes.map((c) => c.key)).toEqual(['hooks.SessionEnd', 'hooks.Stop']);
     expect(next).toEqual({
@@ -90,6 +94,11 @@ describe('setup --hooks settings', () => {
     const again = planHooks(next, '/opt/my tools/claude-otel');
     expect(again.changes).toEqual([]);
     expect(again.next).toBe(next);
+    // An earlier install without the timeout is brought up to date.
+    const older = { hooks: { Stop: [{ hooks: [{ type: 'command', command: ours.hooks[0]!.command }] }] } };
+    const updated = planHooks(older, '/opt/my tools/claude-otel');
+    expect(updated.changes.map((c) => c.key)).toEqual(['hooks.SessionEnd', 'hooks.Stop']);
+    expect(updated.next.hooks).toEqual({ Stop: [ours], SessionEnd: [ours] });
   });
 });
 
