@@ -252,7 +252,7 @@ describe('the GitHub Action, run as the runner runs it', () => {
     // Gate mode without a budget (neither max-usd nor max-tokens), an unknown mode, or a comment that is not true/false: one error
     // annotation, exit 2, before anything runs.
     const bads: [Record<string, string>, RegExp][] = [
-      [{}, /^max-usd is required in gate mode$/],
+      [{}, /^gate mode needs a budget: set max-usd, max-tokens or both$/],
       [{ mode: 'hook', 'max-usd': '1' }, /^unknown mode 'hook'/],
       [{ 'max-usd': '1', comment: 'yes' }, /^comment must be 'true' or 'false', not 'yes'$/],
     ];

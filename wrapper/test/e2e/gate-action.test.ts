@@ -26,7 +26,7 @@ describe('GitHub Action', () => {
   it('action.yml is a composite action whose run steps all name a shell and which runs the gate', () => {
     const action = parse(fs.readFileSync(path.join(ROOT, 'action.yml'), 'utf8'));
     expect(action.runs.using).toBe('composite');
-    // max-usd is required in gate mode (checked by the install step), not in hooks mode.
+    // A budget (max-usd or max-tokens) is required in gate mode (checked by the install step), not in hooks mode.
     expect(action.inputs['max-usd'].required).toBe(false);
     expect(action.inputs.mode.default).toBe('gate');
     for (const step of action.runs.steps) if (step.run) expect(step.shell, step.name).toBe('bash');
