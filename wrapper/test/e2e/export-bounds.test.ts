@@ -37,10 +37,15 @@ afterAll(async () => {
   for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-/** One wrapped run's export as the run core does it: append, then export what is pending. */
+/**
+ * One wrapped run's export as the run core does it: append, then export what is pending. The
+ * exporter is created after the append: its probe's timer (at most 1000 ms) would otherwise run
+ * through the synchronous append (fsyncs), and Node runs an expired timer before it reads the
+ * connect, so a slow disk made a collector that is up look unreachable.
+ */
 async function runAndExport(env: NodeJS.ProcessEnv, i: number, operation: string) {
-  const exporter = startExporter({ endpoint: collector.grpcEndpoint });
   const record = appendRunRecord(variedRun(i, { operation }), env);
+  const exporter = startExporter({ endpoint: collector.grpcEndpoint });
   const started = Date.now();
   const result = await exportPendingWith(exporter, { env, records: [record], deadline: started + 2000 });
   return { record, result, ms: Date.now() - started };
@@ -128,10 +133,11 @@ describe('collector restarted between runs', () => {
     const total = (records: RunRecord[]) =>
       records.reduce((s, r) => s + Object.values(r.models).reduce((t, u) => t + u.total, 0), 0);
     const send = async (n: number, seed: number) => {
-      const exporter = startExporter({ endpoint: collector.grpcEndpoint });
       const records = Array.from({ length: n }, (_, i) =>
         appendRunRecord(variedRun(seed + i, { operation: op }), env),
       );
+      // After the appends, for the reason given at runAndExport.
+      const exporter = startExporter({ endpoint: collector.grpcEndpoint });
       const result = await exportPendingWith(exporter, { env, records, deadline: Date.now() + 5000 });
       expect(result.sent).toHaveLength(n);
       return records;
