@@ -13,6 +13,7 @@ import { syntheticRun } from '../support/collector-fixtures.js';
 import { runWorker } from '../support/collector-workers.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { compareTotals } from '../support/prometheus-totals.js';
+import { awaitScrapesAfter } from '../support/swarm-pipeline.js';
 
 // Twelve Node processes on two cores starve each other's event loops; the 2 s bound is tested
 // in export-bounds.test.ts, here every worker must get through.
@@ -135,10 +136,13 @@ describe('exact totals under concurrency', () => {
     const sync = await syncPending({
       env: { ...process.env, CLAUDE_OTEL_HOME: shared, OTEL_EXPORTER_OTLP_ENDPOINT: collector.grpcEndpoint },
     });
+    const syncDone = Date.now();
     expect(sync.sent).toEqual([]);
     const records = readLedger({ env: { CLAUDE_OTEL_HOME: shared } }).runs;
-    // Two more scrapes, then compare again.
-    await new Promise((resolve) => setTimeout(resolve, prom.scrapeIntervalMs * 3));
+    // Whatever this sync sent, the collector had accepted it by now: two scrapes begun after this
+    // moment show it (a bare sleep could end before they happened on a loaded machine), then the
+    // totals must still equal the ledger's.
+    await awaitScrapesAfter(prom, syncDone, 2);
     expectExact(await compareTotals(prom, `operation="${op}"`, records, 1000));
   });
 });
