@@ -60,12 +60,20 @@ export function registerGate(program: Command, ctx: CliContext): void {
       // Sessions that just ended (a `claude -p` step before this one) may still be being recorded
       // by the session hook (setup --hooks): count them too.
       const left = await awaitRecordings(ctx.env, HOOK_WAIT_MS);
-      if (left > 0) warn(ctx, `warning: ${left} session recording(s) still running: not counted`);
       const since = scope.kind === 'since' ? scope.since : undefined;
-      const { runs, warnings } = loadReportRuns({ since, env: ctx.env });
+      const loaded = loadReportRuns({ since, env: ctx.env });
+      // What may make the totals short (a damaged ledger line, a recording still running): on
+      // stderr, in --json, and as annotations in GitHub Actions, where nobody reads stderr.
+      const warnings = [
+        ...(left > 0 ? [`${left} session recording(s) still running: not counted`] : []),
+        ...loaded.warnings,
+      ];
       for (const w of warnings) warn(ctx, `warning: ${w}`);
+      const { runs } = loaded;
       const result = decideGate(runs, scope, { maxUsd, maxTokens });
       const inActions = ctx.env.GITHUB_ACTIONS === 'true';
+      if (inActions)
+        for (const w of warnings) ctx.stdout.write(`${warningAnnotation('claude-otel gate', w)}\n`);
       const comment = flags.comment ? await postPrComment(result, ctx.env) : undefined;
       if (comment?.note) ctx.stderr.write(`claude-otel gate: ${comment.note}\n`);
       if (comment?.posted) ctx.stderr.write(`claude-otel gate: PR comment ${comment.posted}\n`);
@@ -81,7 +89,7 @@ export function registerGate(program: Command, ctx: CliContext): void {
         appendTo(ctx.env.GITHUB_STEP_SUMMARY, stepSummary(result, extras));
         appendTo(ctx.env.GITHUB_OUTPUT, stepOutputs(result, extras));
       }
-      if (flags.json) ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      if (flags.json) ctx.stdout.write(`${JSON.stringify({ ...result, warnings }, null, 2)}\n`);
       const t = result.totals;
       const head = result.within_budget ? 'within budget' : 'OVER BUDGET';
       ctx.stderr.write(

@@ -153,6 +153,20 @@ describe('a torn last ledger line', () => {
     expect(gate.code, gate.stderr).toBe(0);
     expect(gate.stderr).toContain('2 run(s)');
     expect(lines(gate.stderr, 'damaged')).toHaveLength(1);
+    // A machine reading --json, and a GitHub Actions job (where stderr goes unread), see it too.
+    const gateJson = await cli(['gate', '--max-usd', '100', '--scope', 'since:today', '--json'], {
+      ...s,
+      env: { ...s.env, GITHUB_ACTIONS: 'true' },
+    });
+    expect(gateJson.code, gateJson.stderr).toBe(0);
+    const annotations = gateJson.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('::warning title=claude-otel gate::'));
+    expect(annotations).toHaveLength(1);
+    expect(annotations[0]).toContain('damaged');
+    const verdict = JSON.parse(gateJson.stdout.slice(gateJson.stdout.indexOf('{'))) as { warnings: string[] };
+    expect(verdict.warnings).toHaveLength(1);
+    expect(verdict.warnings[0]).toContain('damaged');
 
     const monitor = await cli(['monitor', '--once', '--since', 'today'], s);
     expect(monitor.code, monitor.stderr).toBe(0);
