@@ -34,6 +34,9 @@ const outputs: string[] = [];
 /** Wall times of single-task swarms with the collector up: "normal time" for the outage bound. */
 const normalMs: number[] = [];
 let runNo = 0;
+/** The collector's trace and event files as they were when it stopped: restarting truncates them. */
+const beforeRestart = { traces: '', logs: '' };
+const readIfThere = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
 
 function env() {
   if (!sandbox) throw new Error('no sandbox');
@@ -172,6 +175,10 @@ describe('claude-otel swarm → collector → Prometheus', () => {
     const medianBound = median(normalMs) + 2500;
     const eachBound = Math.max(...normalMs) + 2500;
     await c.stop();
+    // Its file exporters truncate their files when it starts again: the key scan below covers what
+    // the first 30 runs sent too (and not only the last run's Claude Code exit flush).
+    beforeRestart.traces = readIfThere(c.tracesFile);
+    beforeRestart.logs = readIfThere(c.logsFile);
     const before = new Set(ledger().map((r) => r.run_id));
     const down: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -237,8 +244,8 @@ describe('claude-otel swarm → collector → Prometheus', () => {
 
   it('the API key is nowhere: not in traces, logs, ledger or output', () => {
     const c = collector!;
-    const traces = fs.existsSync(c.tracesFile) ? fs.readFileSync(c.tracesFile, 'utf8') : '';
-    const logs = fs.existsSync(c.logsFile) ? fs.readFileSync(c.logsFile, 'utf8') : '';
+    const traces = beforeRestart.traces + readIfThere(c.tracesFile);
+    const logs = beforeRestart.logs + readIfThere(c.logsFile);
     // The scan means something only if the files hold the runs' telemetry.
     const lastRun = ledger().at(-1)!;
     expect(traces).toContain(lastRun.trace_id ?? 'no trace id');
