@@ -12,6 +12,7 @@ import type { RunRecord } from '../../src/ledger/schema.js';
 import type { RunningMarker } from '../../src/running/markers.js';
 import { makeSandbox, runCli, type Sandbox, startCli } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
+import { finishPending } from '../support/finish-pending.js';
 import { isRunning } from '../support/processes.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
@@ -34,24 +35,6 @@ function records(operation: string): RunRecord[] {
   const { runs, warnings } = readLedger({ env: sb().env, strict: true });
   expect(warnings).toEqual([]);
   return runs.filter((r) => r.operation === operation);
-}
-
-/**
- * The run's end-of-run export is bounded (2 s from Claude Code's result, shared with Claude Code's
- * own flush and the last live send): on a loaded machine it can run out, leaving the run pending
- * for the next run or `claude-otel sync` (README, Durability). The live figures may already equal
- * the final tokens then, and only the duration histogram is missing; `sync` is the documented way
- * to finish, and the totals must be exact after it.
- */
-async function finishPending(label: string): Promise<void> {
-  const pending = pendingRunIds(sb().env);
-  if (pending.length === 0) return;
-  console.log(
-    `[live-export] ${label}: ${pending.length} run(s) left pending by the bounded export; sync sends them`,
-  );
-  const sync = await runCli(['sync', '--json'], sb(), 60_000);
-  expect(sync.code, sync.stderr).toBe(0);
-  expect(pendingRunIds(sb().env)).toEqual([]);
 }
 
 interface Sample {
@@ -139,7 +122,7 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
     expect(runs).toHaveLength(1);
     const rises = risesWhileRunning(samples);
     expect(rises.length, `totals seen while running: ${rises.join(', ')}`).toBeGreaterThanOrEqual(3);
-    await finishPending('long');
+    await finishPending(sb(), 'live-export long');
     expectExact(await awaitTotals(prom!, 'operation="long"', runs, 'raw'));
     const after = await prom!.scalar('sum(openai_tokens_total{operation="long",token_type="total"})');
     expectNeverDecreasing([
@@ -174,7 +157,7 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
     const rises = risesWhileRunning(samples);
     expect(rises.length, `totals seen while running: ${rises.join(', ')}`).toBeGreaterThanOrEqual(3);
     expectNeverDecreasing(samples);
-    await finishPending('sub');
+    await finishPending(sb(), 'live-export sub');
     expectExact(await awaitTotals(prom!, 'operation="sub"', runs, 'raw'));
     expect(runs[0]!.identity?.team).toBe('live-team');
     const teamTotal = await prom!.scalar(
@@ -315,7 +298,7 @@ describe('live export: spend visible while a run goes on, exact at its end', () 
     expect(r.code, r.stderr).toBe(0);
     const runs = records('outage');
     expect(runs).toHaveLength(1);
-    await finishPending('outage');
+    await finishPending(sb(), 'live-export outage');
     // The restart reset the collector's cumulative streams: anchored increases span it exactly.
     expectExact(await awaitTotals(prom!, 'operation="outage"', runs, 'increase'));
   }, 150_000);

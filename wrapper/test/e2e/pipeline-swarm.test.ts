@@ -17,6 +17,7 @@ import {
   SECRET_API_KEY,
 } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
+import { finishPending } from '../support/finish-pending.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { awaitScrapesAfter, awaitTotals, expectExact, promTotals } from '../support/swarm-pipeline.js';
@@ -33,6 +34,9 @@ const outputs: string[] = [];
 /** Wall times of single-task swarms with the collector up: "normal time" for the outage bound. */
 const normalMs: number[] = [];
 let runNo = 0;
+/** The collector's trace and event files as they were when it stopped: restarting truncates them. */
+const beforeRestart = { traces: '', logs: '' };
+const readIfThere = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
 
 function env() {
   if (!sandbox) throw new Error('no sandbox');
@@ -76,6 +80,25 @@ function ledger(): RunRecord[] {
   return runs;
 }
 
+/**
+ * Nothing is pending but, at most, the last run (sorted by start: the one no later run could send).
+ * Pending ids are unique, so this is: pending is [] or exactly [the last run's id].
+ */
+function expectOnlyLastPending(records: RunRecord[]): void {
+  const last = records.at(-1)?.run_id;
+  const left = pendingRunIds(env().env).map((p) => p.run_id);
+  expect(
+    left.filter((id) => id !== last),
+    'runs left pending other than the last',
+  ).toEqual([]);
+}
+
+/** The documented fallback for the last run's bounded export; sync's output joins the key scan. */
+async function finishFor(label: string): Promise<void> {
+  const sync = await finishPending(env(), `pipeline-swarm ${label}`);
+  if (sync) outputs.push(sync.stdout, sync.stderr);
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 beforeAll(async () => {
@@ -117,8 +140,10 @@ describe('claude-otel swarm → collector → Prometheus', () => {
     const perModel = (m: string) => records.filter((r) => r.models[m] !== undefined).length;
     expect([perModel(SONNET), perModel(HAIKU)]).toEqual([10, 20]);
     expect(records.filter((r) => r.identity?.team === 'platform').length).toBe(10);
-    // Whatever the concurrent swarm could not send within its bound, a later run sent.
-    expect(pendingRunIds(env().env)).toEqual([]);
+    // Whatever the concurrent swarm could not send within its bound, a later run sent: only the
+    // last run, with no later run to send it, may be left pending by its own bounded export.
+    expectOnlyLastPending(records);
+    await finishFor('30 runs');
 
     const p = prom!;
     const raw = await awaitTotals(p, SELECTOR, records, 'raw');
@@ -144,15 +169,29 @@ describe('claude-otel swarm → collector → Prometheus', () => {
     const c = collector!;
     const p = prom!;
     expect(normalMs).toHaveLength(20);
-    const bound = median(normalMs) + 2500;
+    // An unreachable collector adds little (a refused connection costs milliseconds): the down
+    // runs' median is within 2.5 s of the normal median, and none is over the slowest normal run
+    // by more than 2.5 s. One load spike on one run passes; a delay every down run has still fails.
+    const medianBound = median(normalMs) + 2500;
+    const eachBound = Math.max(...normalMs) + 2500;
     await c.stop();
+    // Its file exporters truncate their files when it starts again: the key scan below covers what
+    // the first 30 runs sent too (and not only the last run's Claude Code exit flush).
+    beforeRestart.traces = readIfThere(c.tracesFile);
+    beforeRestart.logs = readIfThere(c.logsFile);
     const before = new Set(ledger().map((r) => r.run_id));
     const down: number[] = [];
     for (let i = 0; i < 3; i++) {
       const r = await oneRun('down', i % 2 === 0 ? SONNET : HAIKU);
       down.push(r.ms);
-      expect(r.ms, `run ${i} took ${r.ms} ms; normal ${median(normalMs)} ms`).toBeLessThanOrEqual(bound);
+      expect(r.ms, `run ${i} took ${r.ms} ms; normal max ${Math.max(...normalMs)} ms`).toBeLessThanOrEqual(
+        eachBound,
+      );
     }
+    expect(
+      median(down),
+      `down runs ${down.join(', ')} ms; normal median ${median(normalMs)} ms`,
+    ).toBeLessThanOrEqual(medianBound);
     const downIds = ledger()
       .map((r) => r.run_id)
       .filter((id) => !before.has(id));
@@ -189,10 +228,11 @@ describe('claude-otel swarm → collector → Prometheus', () => {
     await oneRun('after', SONNET);
     records = ledger();
     expect(records).toHaveLength(34);
-    expect(pendingRunIds(env().env)).toEqual([]);
+    expectOnlyLastPending(records);
+    await finishFor('after');
     expectExact(await awaitTotals(p, SELECTOR, records, 'increase'));
     console.log(
-      `[pipeline-swarm] collector down: run wall ms ${down.join(', ')} (bound ${bound}); sync ${sync.ms} ms`,
+      `[pipeline-swarm] collector down: run wall ms ${down.join(', ')} (bounds: median ${medianBound}, each ${eachBound}); sync ${sync.ms} ms`,
     );
   }, 120_000);
 
@@ -204,8 +244,8 @@ describe('claude-otel swarm → collector → Prometheus', () => {
 
   it('the API key is nowhere: not in traces, logs, ledger or output', () => {
     const c = collector!;
-    const traces = fs.existsSync(c.tracesFile) ? fs.readFileSync(c.tracesFile, 'utf8') : '';
-    const logs = fs.existsSync(c.logsFile) ? fs.readFileSync(c.logsFile, 'utf8') : '';
+    const traces = beforeRestart.traces + readIfThere(c.tracesFile);
+    const logs = beforeRestart.logs + readIfThere(c.logsFile);
     // The scan means something only if the files hold the runs' telemetry.
     const lastRun = ledger().at(-1)!;
     expect(traces).toContain(lastRun.trace_id ?? 'no trace id');

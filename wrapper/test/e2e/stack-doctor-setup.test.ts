@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
+import { finishPending } from '../support/finish-pending.js';
 import { freePorts } from '../support/free-port.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { waitFor } from '../support/wait-for.js';
@@ -108,14 +109,18 @@ describe('stack and doctor', () => {
 
     const swarm = await runCli(['swarm', 'x [[scenario:hello]]', '--', '--model', 'claude-sonnet-4-5'], s);
     expect(swarm.code, swarm.stderr).toBe(0);
+    // Doctor reports a run its bounded end-of-run export left pending as "not exported yet" until
+    // sync sends it (as its fix says).
+    await finishPending(s, 'stack-doctor-setup swarm');
 
-    // Prometheus scrapes every 15 s: doctor passes once the run's series is there.
+    // Prometheus scrapes every 15 s: doctor passes once the run's series is there (before, it says
+    // "ok ... not scraped yet" and exits 0 too).
     let last = '';
     const doctor = await waitFor(
       async () => {
         const r = await runCli(['doctor'], s, 30_000);
         last = r.stdout + r.stderr;
-        return r.code === 0 ? r : undefined;
+        return r.code === 0 && /last run in Prometheus: .* = \d/.test(r.stdout) ? r : undefined;
       },
       { timeoutMs: 45_000, intervalMs: 2000, what: 'doctor to pass' },
     ).catch((error: Error) => {

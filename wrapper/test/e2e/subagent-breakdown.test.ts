@@ -14,6 +14,7 @@ import type { BreakdownRow, Report } from '../../src/report/build-report.js';
 import { makeSandbox, runClaude, runCli, type Sandbox } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
 import { servedUsage } from '../support/expected-usage.js';
+import { finishPending } from '../support/finish-pending.js';
 import { spanAttr, spansInFile } from '../support/otlp-spans.js';
 import type { RecordedRequest } from '../support/scripted-api/server.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
@@ -128,7 +129,9 @@ describe('two subagents of different types', () => {
     const rowSum = [...rows.values()].reduce((n, x) => n + x.tokens.total, 0);
     expect(rowSum).toBe(report.totals.tokens.total);
 
-    // The subagent spans, each under the span of the Agent tool call that started it.
+    // The subagent spans, each under the span of the Agent tool call that started it. The swarm's
+    // end-of-run export sends them; if its bound ran out, sync does (as documented).
+    await finishPending(s, 'subagent-breakdown swarm');
     const spans = await waitFor(
       () => {
         const found = spansInFile(collector.tracesFile).filter((sp) => sp.traceId === run.trace_id);

@@ -15,6 +15,7 @@ import { cardinalityGuardConfigPath, collectorConfigPath } from '../../src/stack
 import { makeSandbox, readAllFiles, runClaude, runCli, type Sandbox } from '../support/cli.js';
 import { startCollector, type TestCollector, validateCollectorConfig } from '../support/collector.js';
 import { syntheticRun } from '../support/collector-fixtures.js';
+import { finishPending } from '../support/finish-pending.js';
 import { startPrometheus, type TestPrometheus } from '../support/prometheus.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { settle } from '../support/wait-for.js';
@@ -141,6 +142,10 @@ describe('team mode through the collector', () => {
       CLAUDE_OTEL_TEAM: 'platform',
       CLAUDE_OTEL_USER_PSEUDONYMIZE: '1',
       CLAUDE_OTEL_USER_SALT: 'test-salt',
+      // The claude_code_* series below come only from Claude Code's own exit flush, which gets half
+      // the export bound and nothing resends: a long bound (10 s for the flush) so load cannot cut
+      // it short. The bound itself is tested elsewhere (export-bounds, process-faults, unit tests).
+      CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '20000',
     });
     sandboxes.push(s);
     const git = (...args: string[]) => execFileSync('git', args, { cwd: s.workdir, env: s.env });
@@ -160,6 +165,8 @@ describe('team mode through the collector', () => {
     const identity = `team="platform",user="${user}",project="acme/rocket"`;
     const total = runs[0]!.models;
     const want = Object.values(total).reduce((a, u) => a + u.total, 0);
+    // The openai_* series come from the run's end-of-run export; if its bound ran out, sync sends it.
+    await finishPending(s, 'team-identity swarm');
     await settle(
       async () =>
         (await prom.scalar(`sum(openai_tokens_total{operation="team",token_type="total",${identity}})`)) ===
@@ -297,6 +304,8 @@ describe('team mode through the collector', () => {
     const file = fs.readdirSync(path.join(s.otelHome, 'ledger')).find((f) => f.endsWith('.jsonl'));
     const line = fs.readFileSync(path.join(s.otelHome, 'ledger', file!), 'utf8');
     expect(line).not.toContain('"identity"');
+    // A one-turn run may end before any live send: its series come from the end-of-run export, or sync.
+    await finishPending(s, 'team-identity solo');
     await settle(async () => (await prom.query('openai_tokens_total{operation="solo"}')).length > 0, {
       timeoutMs: 30_000,
     });

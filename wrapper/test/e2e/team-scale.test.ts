@@ -17,6 +17,7 @@ import { runIdentity } from '../../src/run/context.js';
 import { windowTotal } from '../../src/stack/team-config.js';
 import { CLAUDE_BIN, makeSandbox, runCli, type Sandbox } from '../support/cli.js';
 import { variedRun } from '../support/collector-fixtures.js';
+import { finishPending } from '../support/finish-pending.js';
 import { type ScriptedApi, startScriptedApi } from '../support/scripted-api/server.js';
 import { startTeamStack, type TestTeamStack } from '../support/team-stack.js';
 import { settle, waitFor } from '../support/wait-for.js';
@@ -193,6 +194,8 @@ describe('team scale: 3 replicas, Thanos receive ×2, a replica restart mid-way'
         sandbox,
       );
       expect(swarm.code, swarm.stderr).toBe(0);
+      // If the run's bounded end-of-run export ran out, sync sends it (to the same replica).
+      await finishPending(sandbox, 'team-scale real swarm');
     }
     const realRuns = real.flatMap((sandbox) => readLedger({ env: sandbox.env }).runs);
     expect(realRuns).toHaveLength(real.length);

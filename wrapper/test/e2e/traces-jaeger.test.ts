@@ -12,6 +12,7 @@ import { isProcessAlive } from '../../src/process-alive.js';
 import { startJaeger as startNativeJaeger } from '../../src/stack/jaeger.js';
 import { makeSandbox, runCli, type Sandbox, SECRET_API_KEY } from '../support/cli.js';
 import { startCollector, type TestCollector } from '../support/collector.js';
+import { finishPending } from '../support/finish-pending.js';
 import { freePorts } from '../support/free-port.js';
 import {
   type JaegerSpan,
@@ -70,6 +71,8 @@ describe('claude-otel swarm → collector → Jaeger', () => {
     const expected =
       1 + 2 + runs.length + runs.reduce((s, run) => s + run.turns.length + run.tool_spans.length, 0);
 
+    // The swarm's end-of-run export sends the spans; if its bound ran out, sync does (as documented).
+    await finishPending(sandbox!, 'traces-jaeger swarm');
     const j = jaeger!;
     const trace = await waitFor(
       async () => {
