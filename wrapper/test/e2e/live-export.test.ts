@@ -99,7 +99,14 @@ beforeAll(async () => {
   api = await startScriptedApi();
   collector = await startCollector();
   prom = await startPrometheus(collector.metricsTarget, 250);
-  sandbox = makeSandbox(api.url, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.grpcEndpoint });
+  sandbox = makeSandbox(api.url, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.grpcEndpoint,
+    // Exactness checks: a send the collector takes but answers after the 2 s bound is sent again
+    // and counted twice (the documented at-least-once limit, README "Durability"); a longer bound
+    // keeps a loaded machine's slow answers out of them. The bound is tested in process-faults.
+    CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '10000',
+    CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS: '1000',
+  });
 }, 60_000);
 
 afterAll(async () => {

@@ -105,7 +105,17 @@ beforeAll(async () => {
   api = await startScriptedApi();
   collector = await startCollector();
   prom = await startPrometheus(collector.metricsTarget, 500);
-  sandbox = makeSandbox(api.url, { OTEL_EXPORTER_OTLP_ENDPOINT: collector.grpcEndpoint });
+  sandbox = makeSandbox(api.url, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: collector.grpcEndpoint,
+    // This file checks exactness through the pipeline, with ten runs exported at once on a loaded
+    // machine: a collector that takes a send but answers after the 2 s bound gets it again and
+    // counts it twice (the documented at-least-once limit, README "Durability"). A longer bound
+    // keeps that out of these checks; the bound itself is tested in process-faults and the bench.
+    // Claude Code's own exit flush keeps what the default bound gives it (half of 2 s): it spends
+    // all of it against a stopped collector, and the outage test checks the delay.
+    CLAUDE_OTEL_EXPORT_TIMEOUT_MS: '10000',
+    CLAUDE_CODE_OTEL_SHUTDOWN_TIMEOUT_MS: '1000',
+  });
 }, 60_000);
 
 afterAll(async () => {
