@@ -15,7 +15,7 @@ export function registerCost(program: Command, ctx: CliContext): void {
   program
     .command('cost')
     .description('cost of the last (or a named) session, and of today')
-    .argument('[session]', 'a session id (default: the last run’s session)')
+    .argument('[session]', 'a session id or a unique prefix of one (default: the last run’s session)')
     .option('--json', 'print as JSON')
     .action(async (session: string | undefined, flags: { json?: boolean }) => {
       const today = resolveWindow({});

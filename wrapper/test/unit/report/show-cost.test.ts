@@ -48,5 +48,14 @@ describe('cost', () => {
     const todays = runs.filter((r) => r.started_at.startsWith('2026-11-14'));
     expect(s.today.runs).toBe(todays.length);
     expect(summarizeCost(runs, today, 'sess-000001').session?.totals.runs).toBe(3);
+    // A unique prefix is enough, as for show's run ids; an ambiguous or empty one is refused.
+    const renamed = runs.map((r) => (r.session_id === 'sess-000019' ? { ...r, session_id: 'zeta-19' } : r));
+    expect(summarizeCost(renamed, today, 'zeta').session?.id).toBe('zeta-19');
+    expect(summarizeCost(renamed, today, 'zeta').session?.totals.runs).toBe(3);
+    expect(summarizeCost(runs, today, ' sess-000001 ').session?.totals.runs).toBe(3);
+    expect(() => summarizeCost(runs, today, 'sess-00001')).toThrow(/matches 10 sessions/);
+    expect(() => summarizeCost(runs, today, '')).toThrow(/the session id is empty/);
+    expect(summarizeCost(runs, today, 'nope').session).toEqual({ id: 'nope', totals: expect.anything() });
+    expect(summarizeCost(runs, today, 'nope').session?.totals.runs).toBe(0);
   });
 });
