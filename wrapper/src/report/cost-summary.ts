@@ -33,7 +33,7 @@ export function summarizeCost(
 /** A full session id, or a unique prefix of one (as `show` takes run ids); unknown ones as given. */
 function resolveSession(ids: Set<string>, given: string): string {
   const ref = given.trim();
-  const hint = 'give a session id (or a unique prefix) from claude-otel report --breakdown session';
+  const hint = 'give a session id or a unique prefix of one, from claude-otel report --breakdown session';
   // The empty prefix matches every session.
   if (ref === '') throw new ClaudeOtelError('the session id is empty', { hint, exitCode: EXIT.usage });
   if (ids.has(ref)) return ref;

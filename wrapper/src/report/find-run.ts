@@ -8,7 +8,7 @@ export function findRun(runs: RunRecord[], given: string): RunRecord {
   // Every id starts with the empty prefix: "" would pick the only run, or say it matches them all.
   if (ref === '')
     throw new ClaudeOtelError('the run id is empty', {
-      hint: 'give a run id (or a unique prefix) from claude-otel report --breakdown session, or last',
+      hint: 'give a run id or a unique prefix of one, from claude-otel report --breakdown session, or last',
       exitCode: EXIT.usage,
     });
   if (ref === 'last') {
