@@ -267,6 +267,9 @@ const cases: [string, string[], Record<string, string>, string][] = [
     { CLAUDE_OTEL_TEAM: 't', CLAUDE_OTEL_USER_PSEUDONYMIZE: 'maybe' },
     "CLAUDE_OTEL_USER_PSEUDONYMIZE 'maybe' is not on or off",
   ],
+  // The empty prefix matches every id: refused, not taken for the only (or last) one.
+  ['show ""', ['show', ''], {}, 'the run id is empty'],
+  ['cost ""', ['cost', ''], {}, 'the session id is empty'],
 ];
 
 describe('bad input through the built CLI', () => {
