@@ -24,8 +24,9 @@ export function registerCost(program: Command, ctx: CliContext): void {
       const { runs, warnings } = loadReportRuns({ since, env: ctx.env });
       for (const w of warnings) warn(ctx, `warning: ${w}`);
       const summary = summarizeCost(runs, today, session);
-      if (session && summary.session?.totals.runs === 0) {
-        throw new ClaudeOtelError(`no runs of session '${session}' in the last 31 days`, {
+      if (session !== undefined && summary.session?.totals.runs === 0) {
+        throw new ClaudeOtelError(`no runs of session '${summary.session.id}' in the last 31 days`, {
+          hint: 'list them with claude-otel report --since 31d --breakdown session',
           exitCode: EXIT.usage,
         });
       }

@@ -68,7 +68,7 @@ export function grpcUnary(call: UnaryCall): Promise<string | undefined> {
       });
       request.end(frame);
     } catch (error) {
-      finish((error as Error).message);
+      finish(failureReason(error));
     }
   });
 }
