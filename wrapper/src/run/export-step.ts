@@ -28,7 +28,7 @@ export interface ExportStepContext {
  * summary line, closing the sockets): a tenth, at most 200 ms. Without it, a hung collector added
  * the bound plus the exit (measured up to 1.99 s of a 2 s bound).
  */
-export function exitReserveMs(timeoutMs: number): number {
+function exitReserveMs(timeoutMs: number): number {
   return Math.min(200, Math.floor(timeoutMs / 10));
 }
 
